@@ -1,0 +1,3 @@
+export * from './parse-environment';
+export * from './service-settings';
+export * from './settings.module';

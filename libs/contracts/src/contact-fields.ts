@@ -1,0 +1,122 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsEmail,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
+import { ADDRESS_MAX_LENGTH, CHANNEL_PATTERN, E164_PATTERN, PHONE_CHANNELS } from './identifiers';
+
+export const MAX_IDENTITIES = 20;
+export const MAX_ATTRIBUTES = 100;
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const ATTRIBUTE_STRING_MAX_LENGTH = 1024;
+
+/** Addresses of phone channels must be E.164; others are any printable text without `|`. */
+function IsAddressForChannel() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAddressForChannel',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          if (typeof value !== 'string' || value.length === 0 || value.length > ADDRESS_MAX_LENGTH) {
+            return false;
+          }
+          const channel = (args.object as { channel?: unknown }).channel;
+          if (typeof channel === 'string' && PHONE_CHANNELS.has(channel)) {
+            return E164_PATTERN.test(value);
+          }
+          return !/[|\p{Cc}]/u.test(value);
+        },
+        defaultMessage(args: ValidationArguments) {
+          const channel = (args.object as { channel?: unknown }).channel;
+          return typeof channel === 'string' && PHONE_CHANNELS.has(channel)
+            ? `address must be an E.164 phone number (like +14155550123) on channel ${channel}`
+            : `address must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
+        },
+      },
+    });
+}
+
+/** Attributes: at most 100 keys shaped like identifiers, values string (≤1024), finite number, boolean or null. */
+function IsAttributes() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAttributes',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return false;
+          }
+          const entries = Object.entries(value);
+          return (
+            entries.length <= MAX_ATTRIBUTES &&
+            entries.every(
+              ([key, attribute]) =>
+                ATTRIBUTE_KEY_PATTERN.test(key) &&
+                (attribute === null ||
+                  typeof attribute === 'boolean' ||
+                  (typeof attribute === 'number' && Number.isFinite(attribute)) ||
+                  (typeof attribute === 'string' && attribute.length <= ATTRIBUTE_STRING_MAX_LENGTH)),
+            )
+          );
+        },
+        defaultMessage() {
+          return `attributes must be an object of at most ${MAX_ATTRIBUTES} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, with string (≤${ATTRIBUTE_STRING_MAX_LENGTH} chars), finite number, boolean or null values`;
+        },
+      },
+    });
+}
+
+export type AttributeValue = string | number | boolean | null;
+
+export class Identity {
+  /** Messaging channel, for example `whatsapp`, `sms`, `telegram`, `email`. */
+  @Matches(CHANNEL_PATTERN, { message: `channel must match ${CHANNEL_PATTERN.source}` })
+  channel: string;
+
+  /** Address on the channel: an E.164 number on phone channels. */
+  @IsAddressForChannel()
+  address: string;
+}
+
+/** Profile fields that HTTP bodies and commands share. */
+export class ContactProfileFields {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @IsOptional()
+  @Matches(E164_PATTERN, { message: 'phone must be an E.164 phone number (like +14155550123)' })
+  phone?: string;
+
+  @IsOptional()
+  @IsAttributes()
+  attributes?: Record<string, AttributeValue>;
+}
+
+export class ContactIdentityFields extends ContactProfileFields {
+  @ValidateNested({ each: true })
+  @Type(() => Identity)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IDENTITIES)
+  identities: Identity[];
+}

@@ -1,0 +1,74 @@
+import { Type } from 'class-transformer';
+import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import { Actor } from '../actor';
+import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { ContractViolationError, validateContract } from '../validation';
+import { CommandRejectedPayload, ContactStatePayload } from './event-payloads';
+
+export const EVENT_SCHEMA_VERSION = 1;
+
+/** Payload class of every event type on `contacts.events`. */
+export const eventPayloadContracts = {
+  ContactCreated: ContactStatePayload,
+  ContactUpdated: ContactStatePayload,
+  ContactBlocked: ContactStatePayload,
+  ContactUnblocked: ContactStatePayload,
+  CommandRejected: CommandRejectedPayload,
+} satisfies Record<string, ClassConstructor<object>>;
+
+export type EventType = keyof typeof eventPayloadContracts;
+export const EventTypes = Object.keys(eventPayloadContracts) as EventType[];
+
+/** Envelope of a record on `contacts.events`; its key is `tenantId:contactId`. */
+export class ContactEventEnvelope {
+  @IsUUID()
+  eventId: string;
+
+  @IsUUID()
+  commandId: string;
+
+  @Matches(TENANT_ID_PATTERN)
+  tenantId: string;
+
+  @Matches(CONTACT_ID_PATTERN)
+  contactId: string;
+
+  @ValidateNested()
+  @Type(() => Actor)
+  actor: Actor;
+
+  @IsISO8601({ strict: true })
+  occurredAt: string;
+
+  @IsIn(EventTypes)
+  type: EventType;
+
+  @Equals(EVENT_SCHEMA_VERSION)
+  version: number;
+
+  @IsObject()
+  payload: object;
+}
+
+export type ContactEvent = {
+  [K in EventType]: Omit<ContactEventEnvelope, 'type' | 'payload'> & {
+    type: K;
+    payload: InstanceType<(typeof eventPayloadContracts)[K]>;
+  };
+}[EventType];
+
+export type ContactEventOf<K extends EventType> = Extract<ContactEvent, { type: K }>;
+
+export function parseContactEvent(plain: unknown): ContactEvent {
+  const envelope = validateContract(ContactEventEnvelope, plain);
+  const payloadContract: ClassConstructor<object> = eventPayloadContracts[envelope.type];
+  try {
+    return { ...envelope, payload: validateContract(payloadContract, envelope.payload) } as ContactEvent;
+  } catch (error) {
+    if (error instanceof ContractViolationError) {
+      throw new ContractViolationError(`${envelope.type} payload is invalid: ${error.message}`, error.fieldErrors);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ContactView } from '../contact-view';
+
+/** Events that report a contact's new state. */
+export class ContactStatePayload {
+  @ValidateNested()
+  @Type(() => ContactView)
+  contact: ContactView;
+}
+
+export class RejectionFieldError {
+  @IsString()
+  field: string;
+
+  @IsArray()
+  @IsString({ each: true })
+  messages: string[];
+}
+
+/** A command that was invalid or refused; `code` is stable, `reason` is for people. */
+export class CommandRejectedPayload {
+  @Matches(/^[a-z][a-z0-9-]{0,63}$/)
+  code: string;
+
+  @IsString()
+  @MaxLength(2000)
+  reason: string;
+
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => RejectionFieldError)
+  fieldErrors?: RejectionFieldError[];
+}

@@ -1,0 +1,67 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** A record or body that does not satisfy its contract. `code` survives process boundaries. */
+export class ContractViolationError extends Error {
+  readonly code = 'contract-violation';
+
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ContractViolationError';
+  }
+}
+
+/** Flattens class-validator's nested errors into `field.path: messages`. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+/** The options used for every contract, on HTTP and on Kafka alike. */
+export const contractValidationOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/**
+ * Validates a plain value against a contract class and returns the typed instance.
+ * Unknown properties are violations, not silently dropped.
+ */
+export function validateContract<T extends object>(contract: ClassConstructor<T>, plain: unknown): T {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw new ContractViolationError(`${contract.name} must be a JSON object`);
+  }
+  const instance = plainToInstance(contract, plain);
+  const errors = validateSync(instance, contractValidationOptions);
+  if (errors.length > 0) {
+    const fieldErrors = flattenValidationErrors(errors);
+    const summary = fieldErrors.map((error) => `${error.field}: ${error.messages.join(', ')}`).join('; ');
+    throw new ContractViolationError(`${contract.name} is invalid: ${summary}`, fieldErrors);
+  }
+  return instance;
+}
+
+/** Parses a Kafka record value as JSON, reporting unparseable bytes as a contract violation. */
+export function parseJson(value: Buffer | string | null): unknown {
+  if (value === null) {
+    throw new ContractViolationError('record has no value');
+  }
+  try {
+    return JSON.parse(value.toString()) as unknown;
+  } catch (error) {
+    throw new ContractViolationError(`record value is not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import type { OutboundRecord } from './consumed-record';
+
+/**
+ * The service's one producer. `send` resolves when every record is acknowledged by all
+ * in-sync replicas (acks=all); callers commit or answer only after that.
+ */
+@Injectable()
+export class KafkaProducer implements OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaProducer.name);
+  private readonly producer: Producer;
+  private connection?: Promise<void>;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 5 });
+    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  async connect(): Promise<void> {
+    this.connection ??= this.producer.connect().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    await this.connection;
+  }
+
+  async send(records: OutboundRecord[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
+    await this.connect();
+    const byTopic = new Map<string, TopicMessages>();
+    for (const record of records) {
+      const topicMessages = byTopic.get(record.topic) ?? { topic: record.topic, messages: [] };
+      topicMessages.messages.push({ key: record.key, value: record.value, headers: record.headers });
+      byTopic.set(record.topic, topicMessages);
+    }
+    await this.producer.sendBatch({
+      topicMessages: [...byTopic.values()],
+      acks: -1,
+      compression: CompressionTypes.None,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+  }
+}

@@ -1,0 +1,232 @@
+import { Logger } from '@nestjs/common';
+import type { Batch, Consumer, Kafka } from 'kafkajs';
+import { counter } from '@switchboard/observability';
+import type { ConsumedRecord } from './consumed-record';
+import { deadLetterRecord } from './dead-letter';
+import { backoffMs, classifyFailure, errorCode } from './error-classification';
+import type { KafkaProducer } from './kafka-producer';
+
+export interface BatchContext {
+  /** Keeps the group membership alive during long work (kafkajs heartbeats only between batches). */
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+}
+
+interface CommonOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group without committed offsets starts. */
+  fromBeginning: boolean;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  /** Commit offsets after each batch (false: the group is a private reader that never commits). */
+  commit?: boolean;
+}
+
+export interface RecordHandlerOptions extends CommonOptions {
+  /** Handles one record; resolves once its effects are durable. Records of a partition come in order. */
+  handleRecord: (record: ConsumedRecord) => Promise<void>;
+  /** Attempts for an unexpected error before the record goes to the DLQ. */
+  maxUnexpectedAttempts?: number;
+}
+
+export interface BatchHandlerOptions extends CommonOptions {
+  /**
+   * Handles a whole batch of one partition and routes bad records itself; resolves once every
+   * output is acknowledged. Throwing retries the batch with backoff (outputs may repeat).
+   */
+  handleBatch: (records: ConsumedRecord[], context: BatchContext) => Promise<void>;
+}
+
+export type RecordConsumerOptions = RecordHandlerOptions | BatchHandlerOptions;
+
+const processedRecords = counter({
+  name: 'switchboard_consumed_records_total',
+  help: 'Records consumed and committed, by topic and group',
+  labelNames: ['topic', 'group'] as const,
+});
+const deadLetteredRecords = counter({
+  name: 'switchboard_dead_lettered_records_total',
+  help: 'Records sent to a DLQ, by source topic and error code',
+  labelNames: ['topic', 'code'] as const,
+});
+const retriedRecords = counter({
+  name: 'switchboard_record_retries_total',
+  help: 'Retries of records or batches after a failure, by topic and kind',
+  labelNames: ['topic', 'kind'] as const,
+});
+
+class ConsumerStoppingError extends Error {}
+
+/**
+ * A kafkajs consumer with the offset and retry semantics of the whole project:
+ * offsets are committed only after a batch's effects are acknowledged; transient failures
+ * retry with backoff without skipping anything; poison records go to `<topic>.dlq` with the
+ * reason in headers and are committed, so no record ever stops its partition.
+ */
+export class RecordConsumer {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private joined = false;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly producer: KafkaProducer,
+    private readonly options: RecordConsumerOptions,
+  ) {
+    this.logger = new Logger(`RecordConsumer:${options.groupId}`);
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 250,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(STOP, () => (this.joined = false));
+    this.consumer.on(CRASH, (event) => {
+      this.joined = false;
+      this.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  /** True once the consumer holds its share of partitions. */
+  isReady(): boolean {
+    return this.running && this.joined;
+  }
+
+  /** The underlying consumer, for instrumentation events. */
+  get events(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (batch.messages.length === 0) {
+          return;
+        }
+        const context: BatchContext = { heartbeat, isRunning: () => this.running && isRunning() && !isStale() };
+        const records = toRecords(batch);
+        try {
+          const options = this.options;
+          if ('handleBatch' in options) {
+            await this.withRetries(batch.topic, context, () => options.handleBatch(records, context));
+          } else {
+            for (const record of records) {
+              await this.handleOneRecord(options, record, context);
+              resolveOffset(record.offset);
+            }
+          }
+        } catch (error) {
+          if (error instanceof ConsumerStoppingError) {
+            return; // not committed: the next owner of the partition processes these records again
+          }
+          throw error;
+        }
+        const last = records[records.length - 1];
+        resolveOffset(last.offset);
+        if (this.options.commit !== false) {
+          await this.consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+          ]);
+        }
+        processedRecords.inc({ topic: batch.topic, group: this.options.groupId }, records.length);
+        await heartbeat();
+      },
+    });
+  }
+
+  /** Stops fetching, lets the batch in hand finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) {
+      return;
+    }
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async handleOneRecord(
+    options: RecordHandlerOptions,
+    record: ConsumedRecord,
+    context: BatchContext,
+  ): Promise<void> {
+    const maxUnexpectedAttempts = options.maxUnexpectedAttempts ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await options.handleRecord(record);
+        return;
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
+          await this.deadLetter(record, error);
+          return;
+        }
+        retriedRecords.inc({ topic: record.topic, kind });
+        this.logger.warn(
+          { err: error, kind, attempt, topic: record.topic, partition: record.partition, offset: record.offset },
+          'record failed; retrying',
+        );
+        await this.pause(attempt, context);
+      }
+    }
+  }
+
+  private async withRetries(topic: string, context: BatchContext, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        return;
+      } catch (error) {
+        retriedRecords.inc({ topic, kind: classifyFailure(error) });
+        this.logger.warn({ err: error, attempt, topic }, 'batch failed; retrying');
+        await this.pause(attempt, context);
+      }
+    }
+  }
+
+  private async deadLetter(record: ConsumedRecord, error: unknown): Promise<void> {
+    deadLetteredRecords.inc({ topic: record.topic, code: errorCode(error) });
+    this.logger.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, reason: (error as Error).message },
+      'record sent to DLQ',
+    );
+    await this.withRetries(record.topic, { heartbeat: async () => {}, isRunning: () => this.running }, () =>
+      this.producer.send([deadLetterRecord(record, error, this.options.groupId)]),
+    );
+  }
+
+  private async pause(attempt: number, context: BatchContext): Promise<void> {
+    if (!context.isRunning()) {
+      throw new ConsumerStoppingError();
+    }
+    await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    await context.heartbeat().catch(() => undefined);
+    if (!context.isRunning()) {
+      throw new ConsumerStoppingError();
+    }
+  }
+}
+
+function toRecords(batch: Batch): ConsumedRecord[] {
+  return batch.messages.map((message) => ({
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+    timestamp: message.timestamp,
+  }));
+}

@@ -1,0 +1,21 @@
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+type Labels<L extends string> = { name: string; help: string; labelNames?: readonly L[] };
+
+// Metrics are process-wide; reuse one already registered so several app modules in one
+// process (integration tests) do not collide.
+
+/** A Prometheus counter in the default registry, created once per process. */
+export function counter<L extends string>(options: Labels<L>): Counter<L> {
+  return (register.getSingleMetric(options.name) as Counter<L>) ?? new Counter<L>({ ...options });
+}
+
+/** A Prometheus gauge in the default registry, created once per process. */
+export function gauge<L extends string>(options: Labels<L>): Gauge<L> {
+  return (register.getSingleMetric(options.name) as Gauge<L>) ?? new Gauge<L>({ ...options });
+}
+
+/** A Prometheus histogram (seconds) in the default registry, created once per process. */
+export function histogram<L extends string>(options: Labels<L> & { buckets?: number[] }): Histogram<L> {
+  return (register.getSingleMetric(options.name) as Histogram<L>) ?? new Histogram<L>({ ...options });
+}

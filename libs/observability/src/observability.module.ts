@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { ServiceSettings } from '@switchboard/config';
+import { HealthController } from './health.controller';
+import { ReadinessRegistry } from './readiness.registry';
+
+/**
+ * Structured JSON logs (pino), Prometheus metrics at `/metrics`, and `/health/live|ready`
+ * for one service.
+ */
+@Module({})
+export class ObservabilityModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [ServiceSettings],
+          useFactory: (settings: ServiceSettings) => ({
+            pinoHttp: {
+              level: settings.LOG_LEVEL,
+              base: { service },
+              redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
+              // Probes and scrapes would drown the request log.
+              autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+            },
+          }),
+        }),
+        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+      ],
+      controllers: [HealthController],
+      providers: [ReadinessRegistry],
+      exports: [ReadinessRegistry],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { ServiceSettings } from '@switchboard/config';
+
+/**
+ * Starts listening and turns SIGTERM/SIGINT into a graceful shutdown: Nest's hooks stop
+ * consumers (which commit what they finished) before connections close. A shutdown that
+ * outlives SHUTDOWN_TIMEOUT_MS exits anyway, so an orchestrator never waits forever.
+ */
+export async function runService(app: INestApplication): Promise<void> {
+  const settings = app.get(ServiceSettings);
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.log({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: settings.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, settings.SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  await app.listen(settings.PORT, '127.0.0.1');
+  logger.log({ port: settings.PORT }, 'listening');
+}
