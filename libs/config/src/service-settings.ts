@@ -14,41 +14,44 @@ export class ServiceSettings {
   @IsInt()
   @Min(0)
   @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   @Transform(splitList)
   @IsString({ each: true })
-  @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(/^[^\s:]+:\d+$/, {
+    each: true,
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
   /** Prefix of every topic name, so environments and test runs can share a cluster. */
   @Matches(/^[A-Za-z0-9._-]*$/)
-  TOPIC_PREFIX = '';
+  TOPIC_PREFIX: string = '';
 
   @IsInt()
   @Min(1)
   @Max(1000)
-  TOPIC_PARTITIONS = 12;
+  TOPIC_PARTITIONS: number = 12;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: string = 'info';
 
   /** How long shutdown may take to drain in-flight work before the process exits anyway. */
   @IsInt()
   @Min(100)
-  SHUTDOWN_TIMEOUT_MS = 10_000;
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
   /** Shared secret between our services for their internal HTTP endpoints. */
   @IsString()
   @MinLength(16)
-  INTERNAL_API_TOKEN = 'switchboard-local-internal-token';
+  INTERNAL_API_TOKEN: string = 'switchboard-local-internal-token';
 }
 
 /** Settings of services that own MongoDB collections. */
 export class StoreSettings extends ServiceSettings {
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// URI' })
-  MONGODB_URI = 'mongodb://127.0.0.1:27017/';
+  MONGODB_URI: string = 'mongodb://127.0.0.1:27017/';
 
   @Matches(/^[A-Za-z0-9_-]{1,63}$/)
-  MONGODB_DB = 'switchboard';
+  MONGODB_DB: string = 'switchboard';
 }

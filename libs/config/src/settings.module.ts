@@ -21,7 +21,9 @@ export class SettingsModule {
       global: true,
       providers: [
         { provide: settings, useFactory: () => parseEnvironment(settings, environment) },
-        ...aliases.filter((base) => base !== settings).map((base) => ({ provide: base, useExisting: settings })),
+        ...aliases
+          .filter((base) => base !== settings)
+          .map((base) => ({ provide: base, useExisting: settings })),
       ],
       exports: [settings, ...aliases],
     };

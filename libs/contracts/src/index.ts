@@ -1,4 +1,7 @@
+import 'reflect-metadata';
+
 export * from './actor';
+export * from './blocklist-entry';
 export * from './commands/command-payloads';
 export * from './commands/contact-command';
 export * from './contact-fields';
@@ -9,3 +12,6 @@ export * from './identifiers';
 export * from './keys';
 export * from './topics';
 export * from './validation';
+export * from './internal-api';
+export * from './error-codes';
+export * from './messages/inbound-message';

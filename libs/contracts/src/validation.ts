@@ -28,6 +28,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** `field: message, message; field: message` for logs and DLQ reasons. */
+export function describeFieldErrors(fieldErrors: FieldError[]): string {
+  return fieldErrors.map((error) => `${error.field}: ${error.messages.join(', ')}`).join('; ');
+}
+
 /** The options used for every contract, on HTTP and on Kafka alike. */
 export const contractValidationOptions = {
   whitelist: true,
@@ -48,8 +53,10 @@ export function validateContract<T extends object>(contract: ClassConstructor<T>
   const errors = validateSync(instance, contractValidationOptions);
   if (errors.length > 0) {
     const fieldErrors = flattenValidationErrors(errors);
-    const summary = fieldErrors.map((error) => `${error.field}: ${error.messages.join(', ')}`).join('; ');
-    throw new ContractViolationError(`${contract.name} is invalid: ${summary}`, fieldErrors);
+    throw new ContractViolationError(
+      `${contract.name} is invalid: ${describeFieldErrors(fieldErrors)}`,
+      fieldErrors,
+    );
   }
   return instance;
 }

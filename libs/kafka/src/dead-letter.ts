@@ -16,7 +16,11 @@ export const DeadLetterHeaders = {
 const REASON_MAX_LENGTH = 4000;
 
 /** The DLQ copy of a record: original key, value and headers, plus why it failed. */
-export function deadLetterRecord(record: ConsumedRecord, error: unknown, consumerGroup: string): OutboundRecord {
+export function deadLetterRecord(
+  record: ConsumedRecord,
+  error: unknown,
+  consumerGroup: string,
+): OutboundRecord {
   const reason = error instanceof Error ? error.message : String(error);
   const originalHeaders = Object.fromEntries(
     Object.entries(record.headers)

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutboundRecord } from './consumed-record';
 
 /**
@@ -14,7 +14,12 @@ export class KafkaProducer implements OnApplicationShutdown {
   private connected = false;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 5 });
+    // The default partitioner is Java-compatible (murmur2): other clients put a key where we do.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 5,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
@@ -50,6 +55,8 @@ export class KafkaProducer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+    await this.producer
+      .disconnect()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
   }
 }

@@ -22,7 +22,11 @@ export class KafkaModule {
           inject: [ServiceSettings],
           useFactory: (settings: ServiceSettings) => createKafkaClient(clientId, settings.KAFKA_BROKERS),
         },
-        { provide: TOPICS, inject: [ServiceSettings], useFactory: (settings: ServiceSettings) => topicNames(settings.TOPIC_PREFIX) },
+        {
+          provide: TOPICS,
+          inject: [ServiceSettings],
+          useFactory: (settings: ServiceSettings) => topicNames(settings.TOPIC_PREFIX),
+        },
         { provide: KafkaProducer, inject: [Kafka], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
       ],
       exports: [Kafka, TOPICS, KafkaProducer],

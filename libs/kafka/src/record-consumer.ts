@@ -117,7 +117,10 @@ export class RecordConsumer {
         if (batch.messages.length === 0) {
           return;
         }
-        const context: BatchContext = { heartbeat, isRunning: () => this.running && isRunning() && !isStale() };
+        const context: BatchContext = {
+          heartbeat,
+          isRunning: () => this.running && isRunning() && !isStale(),
+        };
         const records = toRecords(batch);
         try {
           const options = this.options;
@@ -175,7 +178,14 @@ export class RecordConsumer {
         }
         retriedRecords.inc({ topic: record.topic, kind });
         this.logger.warn(
-          { err: error, kind, attempt, topic: record.topic, partition: record.partition, offset: record.offset },
+          {
+            err: error,
+            kind,
+            attempt,
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+          },
           'record failed; retrying',
         );
         await this.pause(attempt, context);
@@ -199,7 +209,12 @@ export class RecordConsumer {
   private async deadLetter(record: ConsumedRecord, error: unknown): Promise<void> {
     deadLetteredRecords.inc({ topic: record.topic, code: errorCode(error) });
     this.logger.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, reason: (error as Error).message },
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        reason: (error as Error).message,
+      },
       'record sent to DLQ',
     );
     await this.withRetries(record.topic, { heartbeat: async () => {}, isRunning: () => this.running }, () =>

@@ -1,4 +1,5 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -15,13 +16,11 @@ export class HealthController {
 
   /** Every dependency this service needs answers (Kafka, store, loaded state). */
   @Get('ready')
-  async ready() {
+  async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await this.readiness.evaluate();
     const ready = Object.values(checks).every(Boolean);
-    const body = { status: ready ? 'ok' : 'unavailable', checks };
-    if (!ready) {
-      throw new ServiceUnavailableException(body);
-    }
-    return body;
+    // Not ready is an answer, not an error: no exception, no error log per probe.
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ok' : 'unavailable', checks };
   }
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
 
 type Labels<L extends string> = { name: string; help: string; labelNames?: readonly L[] };
 
@@ -18,4 +18,11 @@ export function gauge<L extends string>(options: Labels<L>): Gauge<L> {
 /** A Prometheus histogram (seconds) in the default registry, created once per process. */
 export function histogram<L extends string>(options: Labels<L> & { buckets?: number[] }): Histogram<L> {
   return (register.getSingleMetric(options.name) as Histogram<L>) ?? new Histogram<L>({ ...options });
+}
+
+/** Process metrics (CPU, memory, event loop lag, GC), registered once per process. */
+export function collectProcessMetricsOnce(): void {
+  if (!register.getSingleMetric('process_cpu_user_seconds_total')) {
+    collectDefaultMetrics();
+  }
 }

@@ -3,6 +3,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { ServiceSettings } from '@switchboard/config';
 import { HealthController } from './health.controller';
+import { collectProcessMetricsOnce } from './metrics';
 import { ReadinessRegistry } from './readiness.registry';
 
 /**
@@ -12,6 +13,7 @@ import { ReadinessRegistry } from './readiness.registry';
 @Module({})
 export class ObservabilityModule {
   static forService(service: string): DynamicModule {
+    collectProcessMetricsOnce();
     return {
       module: ObservabilityModule,
       global: true,
@@ -28,7 +30,7 @@ export class ObservabilityModule {
             },
           }),
         }),
-        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: false } }),
       ],
       controllers: [HealthController],
       providers: [ReadinessRegistry],

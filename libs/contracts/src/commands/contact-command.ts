@@ -3,7 +3,7 @@ import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } fr
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { ContractViolationError, validateContract } from '../validation';
+import { ContractViolationError, describeFieldErrors, validateContract } from '../validation';
 import { BlockContactPayload, CreateContactPayload, UnblockContactPayload } from './command-payloads';
 
 export const COMMAND_SCHEMA_VERSION = 1;
@@ -64,9 +64,13 @@ export function parseContactCommand(plain: unknown): ContactCommand {
     return { ...envelope, payload } as ContactCommand;
   } catch (error) {
     if (error instanceof ContractViolationError) {
+      const fieldErrors = error.fieldErrors.map((fieldError) => ({
+        ...fieldError,
+        field: `payload.${fieldError.field}`,
+      }));
       throw new ContractViolationError(
-        `${envelope.type} payload is invalid: ${error.message}`,
-        error.fieldErrors.map((fieldError) => ({ ...fieldError, field: `payload.${fieldError.field}` })),
+        `${envelope.type} command is invalid: ${describeFieldErrors(fieldErrors) || error.message}`,
+        fieldErrors,
       );
     }
     throw error;

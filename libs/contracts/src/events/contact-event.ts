@@ -3,7 +3,7 @@ import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } fr
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { ContractViolationError, validateContract } from '../validation';
+import { ContractViolationError, describeFieldErrors, validateContract } from '../validation';
 import { CommandRejectedPayload, ContactStatePayload } from './event-payloads';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -67,7 +67,10 @@ export function parseContactEvent(plain: unknown): ContactEvent {
     return { ...envelope, payload: validateContract(payloadContract, envelope.payload) } as ContactEvent;
   } catch (error) {
     if (error instanceof ContractViolationError) {
-      throw new ContractViolationError(`${envelope.type} payload is invalid: ${error.message}`, error.fieldErrors);
+      throw new ContractViolationError(
+        `${envelope.type} payload is invalid: ${error.message}`,
+        error.fieldErrors,
+      );
     }
     throw error;
   }

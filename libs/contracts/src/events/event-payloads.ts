@@ -1,5 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ContactView } from '../contact-view';
 
 /** Events that report a contact's new state. */
@@ -7,6 +15,10 @@ export class ContactStatePayload {
   @ValidateNested()
   @Type(() => ContactView)
   contact: ContactView;
+
+  /** False when the command was an idempotent no-op (blocking a blocked contact). */
+  @IsBoolean()
+  changed: boolean;
 }
 
 export class RejectionFieldError {

@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { SettingsModule } from '@switchboard/config';
+import { KafkaModule } from '@switchboard/kafka';
+import { ObservabilityModule } from '@switchboard/observability';
+import { ContactsModule } from './contacts/contacts.module';
+import { ContactsSettings } from './contacts-settings';
+import { StoreReadiness } from './store-readiness';
+
+/** The contacts service: owns contacts in the store and applies commands from Kafka. */
+@Module({})
+export class ContactsAppModule {
+  static register(environment: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: ContactsAppModule,
+      imports: [
+        SettingsModule.forRoot(ContactsSettings, environment),
+        ObservabilityModule.forService('contacts'),
+        KafkaModule.forService('contacts'),
+        MongooseModule.forRootAsync({
+          inject: [ContactsSettings],
+          useFactory: (settings: ContactsSettings) => ({
+            uri: settings.MONGODB_URI,
+            dbName: settings.MONGODB_DB,
+            serverSelectionTimeoutMS: 5_000,
+            // Fail into the consumer's retry with backoff instead of queueing inside mongoose.
+            bufferCommands: false,
+          }),
+        }),
+        ContactsModule,
+      ],
+      providers: [StoreReadiness],
+    };
+  }
+}

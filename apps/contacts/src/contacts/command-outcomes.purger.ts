@@ -1,0 +1,36 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ContactsSettings } from '../contacts-settings';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Deletes expired command outcomes every hour: the store has no TTL indexes. */
+@Injectable()
+export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CommandOutcomesPurger.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly outcomes: CommandOutcomesRepository,
+    private readonly settings: ContactsSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async purge(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.settings.COMMAND_OUTCOME_RETENTION_HOURS * 3_600_000);
+    try {
+      const deleted = await this.outcomes.purgeOlderThan(cutoff);
+      this.logger.log({ deleted, cutoff }, 'purged expired command outcomes');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'purging command outcomes failed; will retry');
+    }
+  }
+}

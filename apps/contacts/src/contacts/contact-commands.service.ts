@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ContactCommand, ContactCommandOf, TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
+import { counter } from '@switchboard/observability';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
+import type { Contact } from './contact.schema';
+import { decideBlock, decideCreate, decideUnblock, type Decision } from './contact-decisions';
+import { blocklistRecords, contactEvent, eventRecord, rejectionEvent } from './contact-publications';
+import { ContactsRepository } from './contacts.repository';
+import { IdentityClaimsRepository } from './identity-claims.repository';
+
+const commandsHandled = counter({
+  name: 'switchboard_commands_handled_total',
+  help: 'Contact commands handled, by type and outcome',
+  labelNames: ['type', 'outcome'] as const,
+});
+
+/**
+ * Applies contact commands at most once to state and publishes their events at least once.
+ *
+ * Without transactions: the state change, the applied command id and the records to publish
+ * are one conditional write to the contact's document (an outbox inside it). The records are
+ * published after the write and removed once acknowledged; a redelivered command finds its
+ * id already applied and publishes whatever is still pending, or its recorded outcome again.
+ */
+@Injectable()
+export class ContactCommandsService {
+  private readonly logger = new Logger(ContactCommandsService.name);
+
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly identityClaims: IdentityClaimsRepository,
+    private readonly outcomes: CommandOutcomesRepository,
+    private readonly producer: KafkaProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+  ) {}
+
+  async handle(command: ContactCommand): Promise<void> {
+    const outcome = await this.outcomes.find(command.tenantId, command.commandId);
+    if (outcome) {
+      // Already done: answer again, for a caller retrying with the same idempotency key.
+      await this.producer.send([outcome.event]);
+      commandsHandled.inc({ type: command.type, outcome: 'duplicate' });
+      return;
+    }
+    switch (command.type) {
+      case 'contact.create':
+        return this.create(command);
+      case 'contact.block':
+        return this.apply(command, command.contactId, (current, now) => decideBlock(command, current, now));
+      case 'contact.unblock':
+        return this.apply(command, command.contactId, (current) => decideUnblock(command, current));
+    }
+  }
+
+  private async create(command: ContactCommandOf<'contact.create'>): Promise<void> {
+    const { tenantId, payload } = command;
+    const owners = new Set((await this.identityClaims.owners(tenantId, payload.identities)).values());
+    if (owners.size > 1) {
+      return this.reject(command, 'identity-conflict', 'the identities belong to different contacts');
+    }
+    // Upsert by identity: a known identity decides which contact this is.
+    const contactId = [...owners][0] ?? command.contactId;
+    for (const identity of payload.identities) {
+      const owner = await this.identityClaims.claim(tenantId, identity, contactId);
+      if (owner !== contactId) {
+        return this.reject(
+          command,
+          'identity-conflict',
+          `identity ${identity.channel}:${identity.address} belongs to another contact`,
+        );
+      }
+    }
+    return this.apply(command, contactId, (current) => decideCreate(command, current));
+  }
+
+  private async apply(
+    command: ContactCommand,
+    contactId: string,
+    decide: (current: Contact | null, now: Date) => Decision,
+  ): Promise<void> {
+    const { tenantId, commandId } = command;
+    for (;;) {
+      const current = await this.contacts.find(tenantId, contactId);
+      if (current?.appliedCommandIds.includes(commandId)) {
+        await this.finishPending(current, commandId);
+        commandsHandled.inc({ type: command.type, outcome: 'redelivered' });
+        return;
+      }
+      const now = new Date();
+      const decision = decide(current, now);
+      if (decision.kind === 'rejected') {
+        return this.reject(command, decision.code, decision.reason);
+      }
+      const next = nextState(current, tenantId, contactId, decision, now);
+      const event = eventRecord(
+        this.topics,
+        contactEvent(command, decision.eventType, next, decision.changed, now),
+      );
+      const publication = { commandId, records: [...blocklistRecords(this.topics, current, next), event] };
+      const written = current
+        ? await this.contacts.updateIfUnchanged(current, decision.changes, commandId, publication, now)
+        : await this.contacts.insert(tenantId, contactId, decision.changes, commandId, publication, now);
+      if (!written) {
+        continue; // someone wrote the contact since we read it: decide again on the new state
+      }
+      await this.publish(tenantId, contactId, commandId, publication.records, decision.eventType, event);
+      commandsHandled.inc({ type: command.type, outcome: decision.changed ? 'applied' : 'unchanged' });
+      return;
+    }
+  }
+
+  /** A command applied before a crash: publish what it left pending and record its outcome. */
+  private async finishPending(contact: Contact, commandId: string): Promise<void> {
+    const pending = contact.pendingPublications.find((publication) => publication.commandId === commandId);
+    if (!pending) {
+      return;
+    }
+    const event = pending.records[pending.records.length - 1];
+    const eventType = (JSON.parse(String(event.value)) as { type: string }).type;
+    this.logger.log({ commandId, contactId: contact.contactId }, 'republishing a command left pending');
+    await this.publish(contact.tenantId, contact.contactId, commandId, pending.records, eventType, event);
+  }
+
+  private async publish(
+    tenantId: string,
+    contactId: string,
+    commandId: string,
+    records: OutboundRecord[],
+    eventType: string,
+    event: OutboundRecord,
+  ): Promise<void> {
+    await this.producer.send(records);
+    await this.outcomes.record(tenantId, commandId, eventType, {
+      topic: event.topic,
+      key: event.key,
+      value: String(event.value),
+    });
+    await this.contacts.removePublication(tenantId, contactId, commandId);
+  }
+
+  private async reject(command: ContactCommand, code: string, reason: string): Promise<void> {
+    const event = eventRecord(this.topics, rejectionEvent(command, code, reason, new Date()));
+    await this.producer.send([event]);
+    await this.outcomes.record(command.tenantId, command.commandId, 'CommandRejected', {
+      topic: event.topic,
+      key: event.key,
+      value: String(event.value),
+    });
+    commandsHandled.inc({ type: command.type, outcome: 'rejected' });
+  }
+}
+
+function nextState(
+  current: Contact | null,
+  tenantId: string,
+  contactId: string,
+  decision: Extract<Decision, { kind: 'apply' }>,
+  now: Date,
+): Contact {
+  const base: Contact = current ?? {
+    _id: `${tenantId}:${contactId}`,
+    tenantId,
+    contactId,
+    identities: [],
+    attributes: {},
+    tags: [],
+    block: { blocked: false },
+    counters: { accepted: 0, blocked: 0 },
+    version: 0,
+    appliedCommandIds: [],
+    pendingPublications: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { ...base, ...decision.changes, version: base.version + 1, updatedAt: now };
+}

@@ -1,0 +1,103 @@
+import type { ContactCommandOf, EventType, Identity } from '@switchboard/contracts';
+import type { Contact } from './contact.schema';
+import type { ContactChanges } from './contacts.repository';
+
+/** What a command does to a contact, decided without any I/O. */
+export type Decision =
+  | { kind: 'rejected'; code: string; reason: string }
+  | {
+      kind: 'apply';
+      eventType: Exclude<EventType, 'CommandRejected'>;
+      changes: ContactChanges;
+      changed: boolean;
+    };
+
+const sameIdentity = (left: Identity, right: Identity) =>
+  left.channel === right.channel && left.address === right.address;
+
+/** Creates the contact, or merges the given profile and identities into the existing one. */
+export function decideCreate(command: ContactCommandOf<'contact.create'>, current: Contact | null): Decision {
+  const { identities, name, email, phone, attributes } = command.payload;
+  if (!current) {
+    return {
+      kind: 'apply',
+      eventType: 'ContactCreated',
+      changed: true,
+      changes: {
+        identities,
+        name,
+        email,
+        phone,
+        attributes: attributes ?? {},
+        tags: [],
+        block: { blocked: false },
+      },
+    };
+  }
+  const newIdentities = identities.filter(
+    (identity) => !current.identities.some((known) => sameIdentity(known, identity)),
+  );
+  const changes: ContactChanges = {};
+  if (newIdentities.length > 0) {
+    changes.identities = [...current.identities, ...newIdentities];
+  }
+  if (name !== undefined && name !== current.name) {
+    changes.name = name;
+  }
+  if (email !== undefined && email !== current.email) {
+    changes.email = email;
+  }
+  if (phone !== undefined && phone !== current.phone) {
+    changes.phone = phone;
+  }
+  if (attributes !== undefined) {
+    const merged = { ...current.attributes, ...attributes };
+    if (JSON.stringify(merged) !== JSON.stringify(current.attributes)) {
+      changes.attributes = merged;
+    }
+  }
+  return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
+}
+
+export function decideBlock(
+  command: ContactCommandOf<'contact.block'>,
+  current: Contact | null,
+  now: Date,
+): Decision {
+  if (!current) {
+    return notFound(command.contactId);
+  }
+  if (current.block?.blocked) {
+    return { kind: 'apply', eventType: 'ContactBlocked', changes: {}, changed: false };
+  }
+  return {
+    kind: 'apply',
+    eventType: 'ContactBlocked',
+    changed: true,
+    changes: {
+      block: { blocked: true, blockedAt: now, blockedBy: command.actor.id, reason: command.payload.reason },
+    },
+  };
+}
+
+export function decideUnblock(
+  command: ContactCommandOf<'contact.unblock'>,
+  current: Contact | null,
+): Decision {
+  if (!current) {
+    return notFound(command.contactId);
+  }
+  if (!current.block?.blocked) {
+    return { kind: 'apply', eventType: 'ContactUnblocked', changes: {}, changed: false };
+  }
+  return {
+    kind: 'apply',
+    eventType: 'ContactUnblocked',
+    changed: true,
+    changes: { block: { blocked: false } },
+  };
+}
+
+function notFound(contactId: string): Decision {
+  return { kind: 'rejected', code: 'contact-not-found', reason: `contact ${contactId} does not exist` };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import {
+  contactKey,
+  EVENT_SCHEMA_VERSION,
+  identityKey,
+  type BlocklistEntry,
+  type ContactCommand,
+  type ContactEvent,
+  type EventType,
+  type TopicNames,
+} from '@switchboard/contracts';
+import type { OutboundRecord } from '@switchboard/kafka';
+import { toContactView, type Contact } from './contact.schema';
+
+/** The `contacts.events` record of an event. */
+export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRecord {
+  return {
+    topic: topics.contactEvents,
+    key: contactKey(event.tenantId, event.contactId),
+    value: JSON.stringify(event),
+    headers: { 'event-type': event.type, 'command-id': event.commandId },
+  };
+}
+
+export function contactEvent(
+  command: ContactCommand,
+  eventType: Exclude<EventType, 'CommandRejected'>,
+  contact: Contact,
+  changed: boolean,
+  now: Date,
+): ContactEvent {
+  return {
+    eventId: randomUUID(),
+    commandId: command.commandId,
+    tenantId: contact.tenantId,
+    contactId: contact.contactId,
+    actor: command.actor,
+    occurredAt: now.toISOString(),
+    type: eventType,
+    version: EVENT_SCHEMA_VERSION,
+    payload: { contact: toContactView(contact), changed },
+  } as ContactEvent;
+}
+
+export function rejectionEvent(
+  command: Pick<ContactCommand, 'commandId' | 'tenantId' | 'contactId' | 'actor'>,
+  code: string,
+  reason: string,
+  now: Date,
+): ContactEvent {
+  return {
+    eventId: randomUUID(),
+    commandId: command.commandId,
+    tenantId: command.tenantId,
+    contactId: command.contactId,
+    actor: command.actor,
+    occurredAt: now.toISOString(),
+    type: 'CommandRejected',
+    version: EVENT_SCHEMA_VERSION,
+    payload: { code, reason },
+  };
+}
+
+/**
+ * The `contacts.blocklist` records that bring the compacted topic in line with the contact:
+ * one entry per identity while blocked, a tombstone per identity on unblock.
+ */
+export function blocklistRecords(
+  topics: TopicNames,
+  before: Contact | null,
+  after: Contact,
+): OutboundRecord[] {
+  const wasBlocked = before?.block?.blocked ?? false;
+  const isBlocked = after.block?.blocked ?? false;
+  const knownBefore = new Set(
+    (before?.identities ?? []).map(({ channel, address }) => `${channel}|${address}`),
+  );
+  const identities =
+    isBlocked && wasBlocked
+      ? after.identities.filter(({ channel, address }) => !knownBefore.has(`${channel}|${address}`))
+      : after.identities;
+  if (!isBlocked && !wasBlocked) {
+    return [];
+  }
+  return identities.map(({ channel, address }) => {
+    const key = identityKey(after.tenantId, channel, address);
+    if (!isBlocked) {
+      return { topic: topics.contactBlocklist, key, value: null };
+    }
+    const entry: BlocklistEntry = {
+      tenantId: after.tenantId,
+      contactId: after.contactId,
+      channel,
+      address,
+      blockedAt: new Date(after.block.blockedAt ?? after.updatedAt).toISOString(),
+      blockedBy: after.block.blockedBy ?? 'unknown',
+      ...(after.block.reason && { reason: after.block.reason }),
+      contactVersion: after.version,
+    };
+    return { topic: topics.contactBlocklist, key, value: JSON.stringify(entry) };
+  });
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Contact, contactDocumentId, type PendingPublication } from './contact.schema';
+
+const DUPLICATE_KEY = 11000;
+/** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
+const APPLIED_COMMANDS_KEPT = 200;
+
+export type ContactChanges = Partial<
+  Pick<Contact, 'identities' | 'name' | 'email' | 'phone' | 'attributes' | 'tags' | 'block'>
+>;
+
+/**
+ * Contacts of one tenant at a time: every method takes the tenant id and builds the `_id`
+ * from it, and none accepts a raw filter, so no query can forget the tenant.
+ */
+@Injectable()
+export class ContactsRepository {
+  constructor(@InjectModel(Contact.name) private readonly contacts: Model<Contact>) {}
+
+  find(tenantId: string, contactId: string): Promise<Contact | null> {
+    return this.contacts.findById(contactDocumentId(tenantId, contactId)).lean<Contact>().exec();
+  }
+
+  /** Inserts a new contact with its first command applied; false if it already exists. */
+  async insert(
+    tenantId: string,
+    contactId: string,
+    fields: ContactChanges,
+    commandId: string,
+    publication: PendingPublication,
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      await this.contacts.create({
+        _id: contactDocumentId(tenantId, contactId),
+        tenantId,
+        contactId,
+        ...fields,
+        version: 1,
+        appliedCommandIds: [commandId],
+        pendingPublications: [publication],
+        createdAt: now,
+        updatedAt: now,
+      });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Applies a command's changes and stores its publications, only if nobody wrote the
+   * contact since `current` was read. False means: read again and decide again.
+   */
+  async updateIfUnchanged(
+    current: Contact,
+    changes: ContactChanges,
+    commandId: string,
+    publication: PendingPublication,
+    now: Date,
+  ): Promise<boolean> {
+    const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
+    const result = await this.contacts
+      .updateOne(
+        { _id: contactDocumentId(current.tenantId, current.contactId), version: current.version },
+        {
+          $set: { ...changes, version: current.version + 1, appliedCommandIds, updatedAt: now },
+          $push: { pendingPublications: publication },
+        },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** Forgets a publication once Kafka has acknowledged it. */
+  async removePublication(tenantId: string, contactId: string, commandId: string): Promise<void> {
+    await this.contacts
+      .updateOne(
+        { _id: contactDocumentId(tenantId, contactId) },
+        { $pull: { pendingPublications: { commandId } } },
+      )
+      .exec();
+  }
+}

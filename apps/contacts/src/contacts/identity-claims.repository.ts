@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { identityKey, type Identity } from '@switchboard/contracts';
+import { IdentityClaim } from './identity-claim.schema';
+
+const DUPLICATE_KEY = 11000;
+
+/** Which contact owns each identity, per tenant. */
+@Injectable()
+export class IdentityClaimsRepository {
+  constructor(@InjectModel(IdentityClaim.name) private readonly claims: Model<IdentityClaim>) {}
+
+  /** The owner of each identity that has one, by identity key. */
+  async owners(tenantId: string, identities: Identity[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    // One exact `_id` lookup each: the query every MongoDB-compatible backend pushes down.
+    await Promise.all(
+      identities.map(async ({ channel, address }) => {
+        const key = identityKey(tenantId, channel, address);
+        const claim = await this.claims.findById(key).lean<IdentityClaim>().exec();
+        if (claim) {
+          owners.set(key, claim.contactId);
+        }
+      }),
+    );
+    return owners;
+  }
+
+  /** Claims an identity for a contact; returns the owner after the attempt (maybe someone else). */
+  async claim(tenantId: string, identity: Identity, contactId: string): Promise<string> {
+    const key = identityKey(tenantId, identity.channel, identity.address);
+    try {
+      await this.claims.create({ _id: key, tenantId, contactId });
+      return contactId;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+        throw error;
+      }
+      const claim = await this.claims.findById(key).lean<IdentityClaim>().exec();
+      return claim?.contactId ?? contactId;
+    }
+  }
+}

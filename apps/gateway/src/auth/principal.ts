@@ -1,0 +1,21 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Actor, Role } from '@switchboard/contracts';
+
+/** Who is calling, from a verified token: the tenant always comes from here. */
+export interface Principal {
+  tenantId: string;
+  actorId: string;
+  role: Role;
+}
+
+export type AuthenticatedRequest = Request & { principal: Principal };
+
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().principal,
+);
+
+export function actorOf(principal: Principal): Actor {
+  return { id: principal.actorId, kind: 'agent', role: principal.role };
+}

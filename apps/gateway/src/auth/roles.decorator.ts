@@ -1,0 +1,22 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Role } from '@switchboard/contracts';
+import { JwtAuthGuard } from './jwt-auth.guard';
+
+export const ROLES_KEY = 'switchboard:roles';
+
+/** Requires a valid bearer token; with roles, one of them. */
+export function Authenticated(...roles: Role[]) {
+  return applyDecorators(
+    ...(roles.length > 0 ? [SetMetadata(ROLES_KEY, roles)] : []),
+    UseGuards(JwtAuthGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, expired or invalid bearer token (problem+json)' }),
+    ...(roles.length > 0 ? [ApiForbiddenResponse({ description: `Needs role: ${roles.join(' or ')}` })] : []),
+  );
+}
+
+/** Roles that may change data. */
+export const WRITERS: Role[] = ['admin', 'agent'];
+/** Every role may read. */
+export const READERS: Role[] = ['admin', 'agent', 'viewer'];

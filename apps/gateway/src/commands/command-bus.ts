@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  COMMAND_SCHEMA_VERSION,
+  contactKey,
+  type CommandType,
+  type ContactCommandOf,
+  type ContactEvent,
+  type TopicNames,
+} from '@switchboard/contracts';
+import { KafkaProducer, TOPICS } from '@switchboard/kafka';
+import { histogram } from '@switchboard/observability';
+import { actorOf, type Principal } from '../auth/principal';
+import { ApiError } from '../problems/api-error';
+import { GatewaySettings } from '../gateway-settings';
+import { ContactEventsListener } from './contact-events.listener';
+
+/** Namespace of command ids derived from idempotency keys (UUIDv5). */
+const IDEMPOTENCY_NAMESPACE = '5b0c3a7e-3a4f-4d0e-9a43-0c6c1f6d2b11';
+
+export type CommandResult =
+  { kind: 'completed'; event: ContactEvent } | { kind: 'pending'; commandId: string };
+
+const commandLatency = histogram({
+  name: 'switchboard_gateway_command_seconds',
+  help: 'Time from publishing a command to receiving its outcome, by type',
+  labelNames: ['type'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+/**
+ * Publishes commands to `contacts.commands` and waits a bounded time for their outcome.
+ * A retried call with the same `Idempotency-Key` gets the same command id, so the contacts
+ * service applies it once and answers it again.
+ */
+@Injectable()
+export class CommandBus {
+  constructor(
+    private readonly producer: KafkaProducer,
+    private readonly listener: ContactEventsListener,
+    private readonly settings: GatewaySettings,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+  ) {}
+
+  async dispatch<K extends CommandType>(
+    principal: Principal,
+    type: K,
+    contactId: string,
+    payload: ContactCommandOf<K>['payload'],
+    idempotencyKey?: string,
+  ): Promise<CommandResult> {
+    const commandId = idempotencyKey
+      ? uuidv5(
+          `${principal.tenantId}\n${principal.actorId}\n${type}\n${contactId}\n${idempotencyKey}`,
+          IDEMPOTENCY_NAMESPACE,
+        )
+      : randomUUID();
+    const command = {
+      commandId,
+      tenantId: principal.tenantId,
+      contactId,
+      actor: actorOf(principal),
+      issuedAt: new Date().toISOString(),
+      type,
+      version: COMMAND_SCHEMA_VERSION,
+      payload,
+    };
+    // Wait first, publish second: the outcome can arrive before `send` resolves.
+    const waiter = this.listener.waitFor(commandId, this.settings.COMMAND_TIMEOUT_MS);
+    const stopTimer = commandLatency.startTimer({ type });
+    try {
+      await this.producer.send([
+        {
+          topic: this.topics.contactCommands,
+          key: contactKey(principal.tenantId, contactId),
+          value: JSON.stringify(command),
+          headers: { 'command-type': type },
+        },
+      ]);
+    } catch (error) {
+      waiter.cancel();
+      throw new ApiError(
+        'dependency-unavailable',
+        `the command could not be published: ${(error as Error).message}`,
+      );
+    }
+    const event = await waiter.outcome;
+    if (!event) {
+      return { kind: 'pending', commandId };
+    }
+    stopTimer();
+    return { kind: 'completed', event };
+  }
+}

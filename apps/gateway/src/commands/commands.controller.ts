@@ -1,0 +1,29 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import type { CommandStatusView } from '@switchboard/contracts';
+import { Authenticated, READERS } from '../auth/roles.decorator';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ContactsReader } from '../contacts/contacts-reader';
+
+class CommandIdParams {
+  @IsUUID()
+  id: string;
+}
+
+@ApiTags('commands')
+@Controller('v1/commands')
+export class CommandsController {
+  constructor(private readonly reader: ContactsReader) {}
+
+  /** Where a `202 Accepted` call's outcome shows up: `pending`, then `applied` or `rejected`. */
+  @Get(':id')
+  @Authenticated(...READERS)
+  @ApiOkResponse({ description: 'The command status, with its outcome event once it has one' })
+  status(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: CommandIdParams,
+  ): Promise<CommandStatusView> {
+    return this.reader.commandStatus(principal.tenantId, params.id);
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Kafka } from 'kafkajs';
+import { parseContactEvent, parseJson, type ContactEvent, type TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { counter, ReadinessRegistry } from '@switchboard/observability';
+import { GatewaySettings } from '../gateway-settings';
+
+const unreadableEvents = counter({
+  name: 'switchboard_gateway_unreadable_events_total',
+  help: 'contacts.events records the gateway could not parse (left in the topic, not acted on)',
+});
+
+/**
+ * Follows `contacts.events` to hand command outcomes to the requests waiting for them.
+ * Every gateway instance reads every partition with a private group that never commits:
+ * it only cares about events from now on.
+ */
+@Injectable()
+export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ContactEventsListener.name);
+  private readonly consumer: RecordConsumer;
+  private readonly waiters = new Map<string, (event: ContactEvent) => void>();
+  private positioned = false;
+
+  constructor(
+    kafka: Kafka,
+    producer: KafkaProducer,
+    settings: GatewaySettings,
+    readiness: ReadinessRegistry,
+    @Inject(TOPICS) topics: TopicNames,
+  ) {
+    this.consumer = new RecordConsumer(kafka, producer, {
+      groupId: `${settings.TOPIC_PREFIX}gateway-outcomes-${hostname()}-${randomUUID()}`,
+      topics: [topics.contactEvents],
+      fromBeginning: false,
+      commit: false,
+      handleBatch: async (records) => {
+        for (const record of records) {
+          this.deliver(record.value);
+        }
+      },
+    });
+    const { GROUP_JOIN, FETCH } = this.consumer.events.events;
+    this.consumer.events.on(GROUP_JOIN, () => (this.positioned = false));
+    // After the first fetch following a join, the consumer has fixed its start offsets:
+    // anything published from then on reaches us.
+    this.consumer.events.on(FETCH, () => (this.positioned = true));
+    readiness.register('outcome-listener', () => this.consumer.isReady() && this.positioned);
+  }
+
+  /** Resolves with the command's outcome event, or undefined after `timeoutMs`. */
+  waitFor(
+    commandId: string,
+    timeoutMs: number,
+  ): { outcome: Promise<ContactEvent | undefined>; cancel: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<ContactEvent | undefined>((resolve) => {
+      timer = setTimeout(() => {
+        this.waiters.delete(commandId);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.set(commandId, (event) => {
+        clearTimeout(timer);
+        this.waiters.delete(commandId);
+        resolve(event);
+      });
+    });
+    return {
+      outcome,
+      cancel: () => {
+        clearTimeout(timer);
+        this.waiters.delete(commandId);
+      },
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private deliver(value: Buffer | null): void {
+    if (this.waiters.size === 0) {
+      return;
+    }
+    try {
+      const event = parseContactEvent(parseJson(value));
+      this.waiters.get(event.commandId)?.(event);
+    } catch (error) {
+      unreadableEvents.inc();
+      this.logger.warn({ reason: (error as Error).message }, 'skipping an unreadable contacts.events record');
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import {
+  INTERNAL_TOKEN_HEADER,
+  InternalRoutes,
+  type CommandStatusView,
+  type ContactView,
+} from '@switchboard/contracts';
+import { ReadinessRegistry } from '@switchboard/observability';
+import { ApiError } from '../problems/api-error';
+import { GatewaySettings } from '../gateway-settings';
+
+const READ_TIMEOUT_MS = 2_000;
+
+/**
+ * Reads from the contacts service's internal HTTP API. Queries go over HTTP, not Kafka
+ * request-reply: no reply-topic partitions to hold, no misrouted replies on rebalance.
+ */
+@Injectable()
+export class ContactsReader {
+  constructor(
+    private readonly settings: GatewaySettings,
+    readiness: ReadinessRegistry,
+  ) {
+    readiness.register('contacts-service', async () => {
+      const response = await fetch(new URL('/health/ready', settings.CONTACTS_URL), {
+        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      });
+      return response.ok;
+    });
+  }
+
+  /** The contact, or undefined when this tenant has no such contact. */
+  contact(tenantId: string, contactId: string): Promise<ContactView | undefined> {
+    return this.get<ContactView>(InternalRoutes.contact(tenantId, contactId));
+  }
+
+  async commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
+    const status = await this.get<CommandStatusView>(InternalRoutes.commandOutcome(tenantId, commandId));
+    return status ?? { commandId, status: 'pending' };
+  }
+
+  private async get<T>(path: string): Promise<T | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.settings.CONTACTS_URL), {
+        headers: { [INTERNAL_TOKEN_HEADER]: this.settings.INTERNAL_API_TOKEN },
+        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new ApiError(
+        'dependency-unavailable',
+        `the contacts service did not answer: ${(error as Error).message}`,
+      );
+    }
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw new ApiError('dependency-unavailable', `the contacts service answered ${response.status}`);
+    }
+    return (await response.json()) as T;
+  }
+}

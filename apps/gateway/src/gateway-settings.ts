@@ -1,0 +1,31 @@
+import { IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { ServiceSettings } from '@switchboard/config';
+
+export class GatewaySettings extends ServiceSettings {
+  override PORT: number = 3000;
+
+  /** HMAC secret of bearer tokens (HS256). */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @IsString()
+  JWT_ISSUER: string = 'switchboard';
+
+  @IsString()
+  JWT_AUDIENCE: string = 'switchboard-api';
+
+  /** How long a mutating call waits for its command's outcome before answering 202. */
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  COMMAND_TIMEOUT_MS: number = 3_000;
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  CONTACTS_URL: string = 'http://127.0.0.1:3001';
+
+  /** Largest accepted request body. */
+  @IsInt()
+  @Min(1_024)
+  BODY_LIMIT_BYTES: number = 65_536;
+}

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { SettingsModule } from '@switchboard/config';
+import { KafkaModule } from '@switchboard/kafka';
+import { ObservabilityModule } from '@switchboard/observability';
+import { AuthModule } from './auth/auth.module';
+import { CommandBus } from './commands/command-bus';
+import { CommandsController } from './commands/commands.controller';
+import { ContactEventsListener } from './commands/contact-events.listener';
+import { ContactsController } from './contacts/contacts.controller';
+import { ContactsReader } from './contacts/contacts-reader';
+import { GatewaySettings } from './gateway-settings';
+import { ProducerReadiness } from './producer-readiness';
+import { ProblemDetailsFilter } from './problems/problem-details.filter';
+
+/** The public HTTP API: authenticates, validates, turns writes into commands, reads via the contacts service. */
+@Module({})
+export class GatewayModule {
+  static register(environment: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        SettingsModule.forRoot(GatewaySettings, environment),
+        ObservabilityModule.forService('gateway'),
+        KafkaModule.forService('gateway'),
+        AuthModule,
+      ],
+      controllers: [ContactsController, CommandsController],
+      providers: [
+        CommandBus,
+        ContactEventsListener,
+        ContactsReader,
+        ProducerReadiness,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import { json } from 'express';
+import type { ErrorCode } from '@switchboard/contracts';
+import { ApiError } from './api-error';
+
+/** body-parser's error types, which reach us before any handler runs. */
+const bodyParserCodes: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'malformed-json',
+  'entity.too.large': 'payload-too-large',
+  'encoding.unsupported': 'unsupported-media-type',
+  'charset.unsupported': 'unsupported-media-type',
+  'entity.verify.failed': 'validation-failed',
+  'request.aborted': 'validation-failed',
+  'request.size.invalid': 'validation-failed',
+};
+
+/**
+ * JSON body parsing whose failures become coded `ApiError`s (Nest would otherwise turn a
+ * parse error into a bare 400 and lose which failure it was).
+ */
+export function jsonBodyParser(limitBytes: number): RequestHandler {
+  const parse = json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  return (request, response, next) =>
+    parse(request, response, (error?: unknown) => {
+      if (!error) {
+        next();
+        return;
+      }
+      const type = (error as { type?: unknown }).type;
+      const code = (typeof type === 'string' && bodyParserCodes[type]) || 'validation-failed';
+      next(new ApiError(code, (error as Error).message));
+    });
+}

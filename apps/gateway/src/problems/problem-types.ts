@@ -1,0 +1,23 @@
+import type { ErrorCode } from '@switchboard/contracts';
+
+export const PROBLEM_TYPE_BASE = 'https://switchboard.dev/problems/';
+
+/** HTTP status and title of every error code: the one table the gateway answers from. */
+export const problemTypes: Record<ErrorCode, { status: number; title: string }> = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  unauthenticated: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'This role may not do that' },
+  'not-found': { status: 404, title: 'Not found' },
+  'contact-not-found': { status: 404, title: 'The contact does not exist' },
+  'identity-conflict': { status: 409, title: 'An identity belongs to another contact' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'dependency-unavailable': { status: 503, title: 'A service this call needs is unavailable' },
+  'internal-error': { status: 500, title: 'Internal error' },
+};
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(problemTypes, code);
+}

@@ -1,0 +1,116 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Kafka } from 'kafkajs';
+import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, RecordConsumer, TOPICS, type ConsumedRecord } from '@switchboard/kafka';
+import { counter, gauge, ReadinessRegistry } from '@switchboard/observability';
+import { MessageFilterSettings } from '../message-filter-settings';
+import { BlocklistState } from './blocklist.state';
+
+const blockedIdentities = gauge({
+  name: 'switchboard_filter_blocked_identities',
+  help: 'Blocked identities held in memory by this filter instance',
+});
+const unreadableEntries = counter({
+  name: 'switchboard_filter_unreadable_blocklist_records_total',
+  help: 'contacts.blocklist records this instance could not parse (left in the topic)',
+});
+
+/**
+ * Keeps the in-memory blocklist equal to `contacts.blocklist`: reads the whole compacted
+ * topic from the beginning (every partition, with a private group that never commits),
+ * reports loaded once it reached the end offsets seen at start, then follows it live.
+ */
+@Injectable()
+export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(BlocklistFollower.name);
+  private readonly consumer: RecordConsumer;
+  /** Next offset to apply, per partition. */
+  private readonly applied = new Map<number, bigint>();
+  private endOffsetsAtStart?: Map<number, bigint>;
+  private markLoaded!: () => void;
+  private startedAt = 0;
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
+  private isLoaded = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    producer: KafkaProducer,
+    settings: MessageFilterSettings,
+    readiness: ReadinessRegistry,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    readonly state: BlocklistState,
+  ) {
+    this.consumer = new RecordConsumer(kafka, producer, {
+      groupId: `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`,
+      topics: [topics.contactBlocklist],
+      fromBeginning: true,
+      commit: false,
+      maxBytesPerPartition: 10_485_760,
+      handleBatch: async (records) => this.applyRecords(records),
+    });
+    readiness.register('blocklist-loaded', () => this.isLoaded && this.consumer.isReady());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.startedAt = Date.now();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topics.contactBlocklist);
+      this.endOffsetsAtStart = new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+    } finally {
+      await admin.disconnect();
+    }
+    this.checkLoaded();
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private applyRecords(records: ConsumedRecord[]): void {
+    for (const record of records) {
+      const key = record.key?.toString() ?? '';
+      try {
+        const entry =
+          record.value === null ? null : validateContract(BlocklistEntry, parseJson(record.value));
+        this.state.apply(key, entry);
+      } catch (error) {
+        unreadableEntries.inc();
+        this.logger.warn(
+          { key, offset: record.offset, reason: (error as Error).message },
+          'skipping an unreadable blocklist record',
+        );
+      }
+      this.applied.set(record.partition, BigInt(record.offset) + 1n);
+    }
+    blockedIdentities.set(this.state.size);
+    this.checkLoaded();
+  }
+
+  private checkLoaded(): void {
+    if (this.isLoaded || !this.endOffsetsAtStart) {
+      return;
+    }
+    for (const [partition, end] of this.endOffsetsAtStart) {
+      if ((this.applied.get(partition) ?? 0n) < end) {
+        return;
+      }
+    }
+    this.isLoaded = true;
+    this.logger.log(
+      { blockedIdentities: this.state.size, ms: Date.now() - this.startedAt },
+      'blocklist loaded',
+    );
+    this.markLoaded();
+  }
+}

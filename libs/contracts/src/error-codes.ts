@@ -1,0 +1,20 @@
+/**
+ * Stable error codes: carried by `CommandRejected` events and by HTTP problem documents
+ * (as the last segment of `type`). Clients branch on these, never on messages.
+ */
+export const ErrorCodes = [
+  'validation-failed',
+  'malformed-json',
+  'payload-too-large',
+  'unsupported-media-type',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'contact-not-found',
+  'identity-conflict',
+  'rate-limited',
+  'dependency-unavailable',
+  'internal-error',
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];

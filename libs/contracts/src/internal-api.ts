@@ -1,0 +1,18 @@
+/** Header that carries the shared secret on our services' internal HTTP endpoints. */
+export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
+
+/** Paths of the contacts service's internal query API, used by the gateway. */
+export const InternalRoutes = {
+  contact: (tenantId: string, contactId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}`,
+  commandOutcome: (tenantId: string, commandId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
+};
+
+/** What `GET /internal/.../commands/{id}` returns. */
+export interface CommandStatusView {
+  commandId: string;
+  status: 'pending' | 'applied' | 'rejected';
+  /** The event the command ended in, when it has ended. */
+  event?: unknown;
+}

@@ -1,0 +1,88 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNEL_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+
+export const MessageTypes = [
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'location',
+  'contact',
+  'sticker',
+  'reaction',
+  'other',
+] as const;
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:=+\/-]{1,128}$/;
+
+export class SenderProfile {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+/**
+ * An inbound chat message on `messages.inbound` (and, unchanged, on `messages.accepted`);
+ * key `tenantId|channel|from`.
+ */
+export class InboundMessage {
+  @Matches(MESSAGE_ID_PATTERN)
+  messageId: string;
+
+  @Matches(TENANT_ID_PATTERN)
+  tenantId: string;
+
+  @Matches(CHANNEL_PATTERN)
+  channel: string;
+
+  /** The customer's address on the channel. */
+  @IsString()
+  @Matches(/^[^|\p{Cc}]{1,256}$/u)
+  from: string;
+
+  /** The business's address on the channel. */
+  @IsString()
+  @MaxLength(256)
+  to: string;
+
+  @IsIn(MessageTypes)
+  type: (typeof MessageTypes)[number];
+
+  /** Channel-specific content (`text`, media references…), kept as given. */
+  @IsObject()
+  content: Record<string, unknown>;
+
+  @IsISO8601({ strict: true })
+  sentAt: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SenderProfile)
+  profile?: SenderProfile;
+}
+
+/** The block that dropped a message, as `messages.blocked` records carry it. */
+export interface AppliedBlock {
+  contactId: string;
+  blockedAt: string;
+  blockedBy: string;
+  reason?: string;
+}
+
+/** Value of a `messages.blocked` record. */
+export interface BlockedMessage {
+  message: InboundMessage;
+  block: AppliedBlock;
+  droppedAt: string;
+}

@@ -1,0 +1,5 @@
+export * from './expect-eventually';
+export * from './factories';
+export * from './test-infrastructure';
+export * from './tokens';
+export * from './topic-probe';

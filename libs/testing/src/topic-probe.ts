@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { ConsumedRecord } from '@switchboard/kafka';
+
+/**
+ * Reads topics from the beginning into memory for assertions (a private group per probe).
+ * Resolves `start()` only once the consumer holds its partitions.
+ */
+export class TopicProbe {
+  readonly records: ConsumedRecord[] = [];
+  private readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topics: string[],
+  ) {
+    this.consumer = kafka.consumer({ groupId: `probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  }
+
+  async start(): Promise<this> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    const joined = new Promise<void>((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await this.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        this.records.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+          timestamp: message.timestamp,
+        });
+      },
+    });
+    await joined;
+    return this;
+  }
+
+  /** Records of a topic whose JSON value matches. */
+  json<T = Record<string, unknown>>(topic: string, predicate: (value: T) => boolean = () => true): T[] {
+    return this.records
+      .filter((record) => record.topic === topic && record.value !== null)
+      .map((record) => JSON.parse(record.value!.toString()) as T)
+      .filter(predicate);
+  }
+
+  of(topic: string): ConsumedRecord[] {
+    return this.records.filter((record) => record.topic === topic);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,93 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { Logger } from 'nestjs-pino';
+import { createKafkaClient } from '@switchboard/kafka';
+import { topicNames, type TopicNames } from '@switchboard/contracts';
+import { expectEventually, TEST_JWT_SECRET } from '@switchboard/testing';
+import type { Kafka } from 'kafkajs';
+import { createContactsApp } from '../../apps/contacts/src/contacts-app';
+import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
+import { createMessageFilterApp } from '../../apps/message-filter/src/message-filter-app';
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface System {
+  gateway: RunningService;
+  contacts: RunningService;
+  filter?: RunningService;
+  topics: TopicNames;
+  kafka: Kafka;
+  stop(): Promise<void>;
+}
+
+/** The environment every in-process service of a test run gets. */
+export function testEnvironment(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    COMMAND_TIMEOUT_MS: '10000',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    ...overrides,
+  };
+}
+
+async function listen(app: INestApplication): Promise<RunningService> {
+  app.useLogger(app.get(Logger));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return { app, url, close: () => app.close() };
+}
+
+/** Waits until a service says it is ready (its consumers joined, its state loaded). */
+export async function untilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  await expectEventually(
+    async () => {
+      const response = await fetch(`${service.url}/health/ready`);
+      if (!response.ok) {
+        throw new Error(`${service.url} not ready: ${await response.text()}`);
+      }
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+export async function startContacts(overrides: Record<string, string> = {}): Promise<RunningService> {
+  return listen(await createContactsApp(testEnvironment(overrides)));
+}
+
+export async function startGateway(
+  contactsUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<RunningService> {
+  return listen(await createGatewayApp(testEnvironment({ CONTACTS_URL: contactsUrl, ...overrides })));
+}
+
+export async function startMessageFilter(overrides: Record<string, string> = {}): Promise<RunningService> {
+  return listen(await createMessageFilterApp(testEnvironment(overrides)));
+}
+
+/** Starts contacts, gateway and (optionally) the message filter in this process, ready. */
+export async function startSystem({ withFilter = false } = {}): Promise<System> {
+  const contacts = await startContacts();
+  const gateway = await startGateway(contacts.url);
+  const filter = withFilter ? await startMessageFilter() : undefined;
+  await Promise.all([untilReady(contacts), untilReady(gateway), ...(filter ? [untilReady(filter)] : [])]);
+  return {
+    gateway,
+    contacts,
+    filter,
+    topics: topicNames(process.env.TOPIC_PREFIX),
+    kafka: createKafkaClient('switchboard-test', process.env.KAFKA_BROKERS!.split(',')),
+    stop: async () => {
+      await Promise.all([gateway.close(), filter?.close()]);
+      await contacts.close();
+    },
+  };
+}
