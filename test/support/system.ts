@@ -42,7 +42,8 @@ async function listen(app: INestApplication): Promise<RunningService> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return { app, url, close: () => app.close() };
+  let closing: Promise<void> | undefined;
+  return { app, url, close: () => (closing ??= app.close()) };
 }
 
 /** Waits until a service says it is ready (its consumers joined, its state loaded). */
@@ -74,9 +75,12 @@ export async function startMessageFilter(overrides: Record<string, string> = {})
 }
 
 /** Starts contacts, gateway and (optionally) the message filter in this process, ready. */
-export async function startSystem({ withFilter = false } = {}): Promise<System> {
+export async function startSystem({
+  withFilter = false,
+  gatewayEnvironment = {},
+}: { withFilter?: boolean; gatewayEnvironment?: Record<string, string> } = {}): Promise<System> {
   const contacts = await startContacts();
-  const gateway = await startGateway(contacts.url);
+  const gateway = await startGateway(contacts.url, gatewayEnvironment);
   const filter = withFilter ? await startMessageFilter() : undefined;
   await Promise.all([untilReady(contacts), untilReady(gateway), ...(filter ? [untilReady(filter)] : [])]);
   return {

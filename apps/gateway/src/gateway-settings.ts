@@ -1,4 +1,5 @@
-import { IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsObject, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { ServiceSettings } from '@switchboard/config';
 
 export class GatewaySettings extends ServiceSettings {
@@ -28,4 +29,27 @@ export class GatewaySettings extends ServiceSettings {
   @IsInt()
   @Min(1_024)
   BODY_LIMIT_BYTES: number = 65_536;
+
+  /**
+   * Per-tenant secrets of inbound channel webhooks: `tenant=secret,tenant=secret`.
+   * A tenant without one cannot post to the webhook.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? Object.fromEntries(
+          value
+            .split(',')
+            .map((pair) => pair.trim())
+            .filter(Boolean)
+            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        )
+      : value,
+  )
+  @IsObject()
+  WEBHOOK_SECRETS: Record<string, string> = {};
+
+  /** How old a signed webhook timestamp may be before the call counts as a replay. */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_TOLERANCE_SECONDS: number = 300;
 }

@@ -4,12 +4,14 @@ import { SettingsModule } from '@switchboard/config';
 import { KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
 import { AuthModule } from './auth/auth.module';
+import { BlockEnforcement } from './commands/block-enforcement';
 import { CommandBus } from './commands/command-bus';
 import { CommandsController } from './commands/commands.controller';
 import { ContactEventsListener } from './commands/contact-events.listener';
 import { ContactsController } from './contacts/contacts.controller';
 import { ContactsReader } from './contacts/contacts-reader';
 import { GatewaySettings } from './gateway-settings';
+import { InboundWebhookController } from './inbound/inbound-webhook.controller';
 import { ProducerReadiness } from './producer-readiness';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
@@ -25,9 +27,10 @@ export class GatewayModule {
         KafkaModule.forService('gateway'),
         AuthModule,
       ],
-      controllers: [ContactsController, CommandsController],
+      controllers: [ContactsController, CommandsController, InboundWebhookController],
       providers: [
         CommandBus,
+        BlockEnforcement,
         ContactEventsListener,
         ContactsReader,
         ProducerReadiness,

@@ -4,6 +4,7 @@ import { KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
 import { BlocklistFollower } from './blocklist/blocklist.follower';
 import { BlocklistState } from './blocklist/blocklist.state';
+import { ProgressReporter } from './blocklist/progress.reporter';
 import { InboundMessagesConsumer } from './filter/inbound-messages.consumer';
 import { MessageFilterSettings } from './message-filter-settings';
 
@@ -18,7 +19,7 @@ export class MessageFilterModule {
         ObservabilityModule.forService('message-filter'),
         KafkaModule.forService('message-filter'),
       ],
-      providers: [BlocklistState, BlocklistFollower, InboundMessagesConsumer],
+      providers: [BlocklistState, BlocklistFollower, ProgressReporter, InboundMessagesConsumer],
     };
   }
 }

@@ -16,6 +16,10 @@ export class ServiceSettings {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Address to bind; 0.0.0.0 in containers. */
+  @IsString()
+  HOST: string = '127.0.0.1';
+
   @Transform(splitList)
   @IsString({ each: true })
   @Matches(/^[^\s:]+:\d+$/, {

@@ -15,3 +15,4 @@ export * from './validation';
 export * from './internal-api';
 export * from './error-codes';
 export * from './messages/inbound-message';
+export * from './filter-progress';

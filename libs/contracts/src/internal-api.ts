@@ -3,6 +3,7 @@ export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
 /** Paths of the contacts service's internal query API, used by the gateway. */
 export const InternalRoutes = {
+  contacts: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/contacts`,
   contact: (tenantId: string, contactId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}`,
   commandOutcome: (tenantId: string, commandId: string) =>
@@ -15,4 +16,10 @@ export interface CommandStatusView {
   status: 'pending' | 'applied' | 'rejected';
   /** The event the command ended in, when it has ended. */
   event?: unknown;
+}
+
+/** A page of a contact listing; `nextCursor` is absent on the last page. */
+export interface ContactPage<T> {
+  items: T[];
+  nextCursor?: string;
 }

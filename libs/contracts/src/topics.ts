@@ -6,6 +6,7 @@ export const TopicRoles = [
   'messagesInbound',
   'messagesAccepted',
   'messagesBlocked',
+  'filterProgress',
 ] as const;
 
 export type TopicRole = (typeof TopicRoles)[number];
@@ -17,6 +18,7 @@ const baseNames: Record<TopicRole, string> = {
   messagesInbound: 'messages.inbound',
   messagesAccepted: 'messages.accepted',
   messagesBlocked: 'messages.blocked',
+  filterProgress: 'message-filter.progress',
 };
 
 export type TopicNames = Record<TopicRole, string>;
@@ -74,6 +76,16 @@ export function topicSpecs(names: TopicNames, partitions: number): TopicSpec[] {
     { name: names.messagesAccepted, partitions, config: retention(3) },
     // Audit of dropped messages: bounded retention, as the spec asks.
     { name: names.messagesBlocked, partitions, config: retention(7) },
+    // Internal: how far each filter instance has applied the blocklist (last report per instance).
+    {
+      name: names.filterProgress,
+      partitions: 1,
+      config: {
+        'cleanup.policy': 'compact',
+        'delete.retention.ms': String(60 * 60 * 1000),
+        'segment.ms': String(60 * 60 * 1000),
+      },
+    },
   ];
   const deadLetters = ConsumedTopicRoles.map((role) => ({
     name: deadLetterTopic(names[role]),

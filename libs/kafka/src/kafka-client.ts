@@ -8,6 +8,9 @@ const levelNames: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+// The Java-compatible default partitioner is the one we want; kafkajs warns about it on every producer.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 /** A kafkajs client whose logs go through the service's structured logger. */
 export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
   return new Kafka({

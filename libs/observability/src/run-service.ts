@@ -32,6 +32,6 @@ export async function runService(app: INestApplication): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  await app.listen(settings.PORT, '127.0.0.1');
+  await app.listen(settings.PORT, settings.HOST);
   logger.log({ port: settings.PORT }, 'listening');
 }

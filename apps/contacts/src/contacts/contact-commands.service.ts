@@ -130,7 +130,10 @@ export class ContactCommandsService {
     eventType: string,
     event: OutboundRecord,
   ): Promise<void> {
-    await this.producer.send(records);
+    // Blocklist records first, the event after: whoever sees the event (the gateway confirming
+    // a block) can rely on the blocklist already holding its records.
+    await this.producer.send(records.filter((record) => record !== event));
+    await this.producer.send([event]);
     await this.outcomes.record(tenantId, commandId, eventType, {
       topic: event.topic,
       key: event.key,

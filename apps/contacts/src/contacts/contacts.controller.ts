@@ -1,6 +1,6 @@
-import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { CommandStatusView, ContactView } from '@switchboard/contracts';
+import type { CommandStatusView, ContactPage, ContactView } from '@switchboard/contracts';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { toContactView } from './contact.schema';
@@ -15,6 +15,24 @@ export class ContactsController {
     private readonly contacts: ContactsRepository,
     private readonly outcomes: CommandOutcomesRepository,
   ) {}
+
+  /** `blocked` is `true`/`false`; `after` is the last contact id of the previous page. */
+  @Get('contacts')
+  async list(
+    @Param('tenantId') tenantId: string,
+    @Query('blocked') blocked?: string,
+    @Query('after') after?: string,
+    @Query('limit') limit = '50',
+  ): Promise<ContactPage<ContactView>> {
+    const pageSize = Math.min(Math.max(Number.parseInt(limit, 10) || 50, 1), 200);
+    const contacts = await this.contacts.list(tenantId, {
+      blocked: blocked === undefined ? undefined : blocked === 'true',
+      afterContactId: after,
+      limit: pageSize + 1,
+    });
+    const items = contacts.slice(0, pageSize).map(toContactView);
+    return contacts.length > pageSize ? { items, nextCursor: items[items.length - 1].contactId } : { items };
+  }
 
   @Get('contacts/:contactId')
   async contact(

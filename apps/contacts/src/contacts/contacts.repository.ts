@@ -23,6 +23,26 @@ export class ContactsRepository {
     return this.contacts.findById(contactDocumentId(tenantId, contactId)).lean<Contact>().exec();
   }
 
+  /**
+   * One page of the tenant's contacts in id order, after `afterContactId`. Id order keeps
+   * pages correct while contacts are added or change.
+   */
+  list(
+    tenantId: string,
+    filter: { blocked?: boolean; afterContactId?: string; limit: number },
+  ): Promise<Contact[]> {
+    return this.contacts
+      .find({
+        tenantId,
+        ...(filter.blocked !== undefined && { 'block.blocked': filter.blocked }),
+        ...(filter.afterContactId !== undefined && { contactId: { $gt: filter.afterContactId } }),
+      })
+      .sort({ contactId: 1 })
+      .limit(filter.limit)
+      .lean<Contact[]>()
+      .exec();
+  }
+
   /** Inserts a new contact with its first command applied; false if it already exists. */
   async insert(
     tenantId: string,

@@ -5,6 +5,7 @@ import type { CommandStatusView } from '@switchboard/contracts';
 import { Authenticated, READERS } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContactsReader } from '../contacts/contacts-reader';
+import { BlockEnforcement } from './block-enforcement';
 
 class CommandIdParams {
   @IsUUID()
@@ -14,7 +15,10 @@ class CommandIdParams {
 @ApiTags('commands')
 @Controller('v1/commands')
 export class CommandsController {
-  constructor(private readonly reader: ContactsReader) {}
+  constructor(
+    private readonly reader: ContactsReader,
+    private readonly enforcement: BlockEnforcement,
+  ) {}
 
   /** Where a `202 Accepted` call's outcome shows up: `pending`, then `applied` or `rejected`. */
   @Get(':id')

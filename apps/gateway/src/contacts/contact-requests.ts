@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-import { CONTACT_ID_PATTERN, ContactIdentityFields } from '@switchboard/contracts';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { BLOCK_REASON_MAX_LENGTH, CONTACT_ID_PATTERN, ContactIdentityFields } from '@switchboard/contracts';
 
 export class CreateContactRequest extends ContactIdentityFields {
   /**
@@ -16,4 +17,34 @@ export class CreateContactRequest extends ContactIdentityFields {
 export class ContactIdParams {
   @Matches(CONTACT_ID_PATTERN, { message: `id must match ${CONTACT_ID_PATTERN.source}` })
   id: string;
+}
+
+export class BlockContactRequest {
+  /** Why the customer is blocked; shown to agents in the contact's details and activity. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(BLOCK_REASON_MAX_LENGTH)
+  reason?: string;
+}
+
+export const LIST_LIMIT_MAX = 200;
+
+export class ListContactsQuery {
+  /** Only blocked (`true`) or only not blocked (`false`) contacts. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  blocked?: 'true' | 'false';
+
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LIST_LIMIT_MAX)
+  limit?: number;
 }

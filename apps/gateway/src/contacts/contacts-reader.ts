@@ -3,6 +3,7 @@ import {
   INTERNAL_TOKEN_HEADER,
   InternalRoutes,
   type CommandStatusView,
+  type ContactPage,
   type ContactView,
 } from '@switchboard/contracts';
 import { ReadinessRegistry } from '@switchboard/observability';
@@ -32,6 +33,23 @@ export class ContactsReader {
   /** The contact, or undefined when this tenant has no such contact. */
   contact(tenantId: string, contactId: string): Promise<ContactView | undefined> {
     return this.get<ContactView>(InternalRoutes.contact(tenantId, contactId));
+  }
+
+  /** A page of the tenant's contacts; the cursor is the contacts service's `after` id, encoded. */
+  async list(
+    tenantId: string,
+    filter: { blocked?: boolean; cursor?: string; limit: number },
+  ): Promise<ContactPage<ContactView>> {
+    const query = new URLSearchParams({ limit: String(filter.limit) });
+    if (filter.blocked !== undefined) {
+      query.set('blocked', String(filter.blocked));
+    }
+    if (filter.cursor) {
+      query.set('after', Buffer.from(filter.cursor, 'base64url').toString());
+    }
+    const page = await this.get<ContactPage<ContactView>>(`${InternalRoutes.contacts(tenantId)}?${query}`);
+    const nextCursor = page?.nextCursor && Buffer.from(page.nextCursor).toString('base64url');
+    return { items: page?.items ?? [], ...(nextCursor && { nextCursor }) };
   }
 
   async commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {

@@ -1,14 +1,21 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ContactView } from '@switchboard/contracts';
 import { Authenticated, READERS, WRITERS } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CommandBus } from '../commands/command-bus';
+import { BlockEnforcement } from '../commands/block-enforcement';
 import { contactFromCommand } from '../commands/command-response';
+import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
 import { contactIdFor } from './contact-id';
-import { ContactIdParams, CreateContactRequest } from './contact-requests';
+import {
+  BlockContactRequest,
+  ContactIdParams,
+  CreateContactRequest,
+  ListContactsQuery,
+} from './contact-requests';
 import { ContactsReader } from './contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from './idempotency-key';
 
@@ -18,6 +25,8 @@ export class ContactsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly reader: ContactsReader,
+    private readonly enforcement: BlockEnforcement,
+    private readonly settings: GatewaySettings,
   ) {}
 
   /** Creates a contact, or updates the one that already owns one of the identities. */
@@ -36,6 +45,73 @@ export class ContactsController {
     const { contactId, ...payload } = request;
     const id = contactId ?? contactIdFor(principal.tenantId, request.identities[0]);
     const result = await this.commands.dispatch(principal, 'contact.create', id, payload, idempotencyKey);
+    return contactFromCommand(result, response);
+  }
+
+  /** The tenant's contacts in a stable order, `blocked=true` for the blocked ones; cursor pagination. */
+  @Get()
+  @Authenticated(...READERS)
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListContactsQuery) {
+    return this.reader.list(principal.tenantId, {
+      blocked: query.blocked === undefined ? undefined : query.blocked === 'true',
+      cursor: query.cursor,
+      limit: query.limit ?? 50,
+    });
+  }
+
+  /**
+   * Blocks the customer on every identity. `200` means every running message filter already
+   * drops their messages; `202` means the block is recorded but not yet confirmed everywhere.
+   * Blocking a blocked contact changes nothing and succeeds.
+   */
+  @Post(':id/block')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: ContactView })
+  @ApiAcceptedResponse({ description: 'Recorded, not yet confirmed by every filter: poll the status URL' })
+  block(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Body() request: BlockContactRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.changeBlock(principal, 'contact.block', params.id, request, idempotencyKey, response);
+  }
+
+  /** Lets the customer send messages again; `200` once every running filter lets them through. */
+  @Post(':id/unblock')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: ContactView })
+  @ApiAcceptedResponse({ description: 'Recorded, not yet confirmed by every filter: poll the status URL' })
+  unblock(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.changeBlock(principal, 'contact.unblock', params.id, {}, idempotencyKey, response);
+  }
+
+  private async changeBlock(
+    principal: Principal,
+    type: 'contact.block' | 'contact.unblock',
+    contactId: string,
+    payload: BlockContactRequest,
+    idempotencyKey: string | undefined,
+    response: Response,
+  ) {
+    const startedAt = Date.now();
+    const result = await this.commands.dispatch(principal, type, contactId, payload, idempotencyKey);
+    if (result.kind === 'completed' && result.event.type !== 'CommandRejected') {
+      const remainingMs = Math.max(0, this.settings.COMMAND_TIMEOUT_MS - (Date.now() - startedAt));
+      if (!(await this.enforcement.waitUntilEnforced(remainingMs))) {
+        return contactFromCommand({ kind: 'pending', commandId: result.event.commandId }, response);
+      }
+    }
     return contactFromCommand(result, response);
   }
 

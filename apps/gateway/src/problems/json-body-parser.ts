@@ -14,12 +14,22 @@ const bodyParserCodes: Record<string, ErrorCode> = {
   'request.size.invalid': 'validation-failed',
 };
 
+export type RequestWithRawBody = import('express').Request & { rawBody?: Buffer };
+
 /**
  * JSON body parsing whose failures become coded `ApiError`s (Nest would otherwise turn a
  * parse error into a bare 400 and lose which failure it was).
  */
 export function jsonBodyParser(limitBytes: number): RequestHandler {
-  const parse = json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const parse = json({
+    limit: limitBytes,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+    // Signed webhooks are verified over the exact bytes received.
+    verify: (request, _response, body) => {
+      (request as RequestWithRawBody).rawBody = body;
+    },
+  });
   return (request, response, next) =>
     parse(request, response, (error?: unknown) => {
       if (!error) {

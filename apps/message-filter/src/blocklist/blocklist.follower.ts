@@ -38,7 +38,8 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
   private markLoaded!: () => void;
   private startedAt = 0;
   readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
-  private isLoaded = false;
+  private loadedFlag = false;
+  private readonly appliedListeners: (() => void)[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -56,7 +57,23 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       maxBytesPerPartition: 10_485_760,
       handleBatch: async (records) => this.applyRecords(records),
     });
-    readiness.register('blocklist-loaded', () => this.isLoaded && this.consumer.isReady());
+    readiness.register('blocklist-loaded', () => this.loadedFlag && this.consumer.isReady());
+  }
+
+  get isLoaded(): boolean {
+    return this.loadedFlag;
+  }
+
+  /** Next offset to apply per partition, as reported to the gateway. */
+  appliedOffsets(): Record<string, string> {
+    return Object.fromEntries(
+      [...this.applied].map(([partition, offset]) => [String(partition), offset.toString()]),
+    );
+  }
+
+  /** Calls `listener` after every applied batch of blocklist records. */
+  onApplied(listener: () => void): void {
+    this.appliedListeners.push(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +83,10 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     try {
       const offsets = await admin.fetchTopicOffsets(this.topics.contactBlocklist);
       this.endOffsetsAtStart = new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+      for (const { partition, low } of offsets) {
+        // Everything before the low watermark is gone from the topic: nothing to apply there.
+        this.applied.set(partition, BigInt(low));
+      }
     } finally {
       await admin.disconnect();
     }
@@ -95,10 +116,13 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     }
     blockedIdentities.set(this.state.size);
     this.checkLoaded();
+    for (const listener of this.appliedListeners) {
+      listener();
+    }
   }
 
   private checkLoaded(): void {
-    if (this.isLoaded || !this.endOffsetsAtStart) {
+    if (this.loadedFlag || !this.endOffsetsAtStart) {
       return;
     }
     for (const [partition, end] of this.endOffsetsAtStart) {
@@ -106,7 +130,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
         return;
       }
     }
-    this.isLoaded = true;
+    this.loadedFlag = true;
     this.logger.log(
       { blockedIdentities: this.state.size, ms: Date.now() - this.startedAt },
       'blocklist loaded',

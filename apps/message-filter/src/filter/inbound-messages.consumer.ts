@@ -17,6 +17,7 @@ import {
 } from '@switchboard/kafka';
 import { counter, ReadinessRegistry } from '@switchboard/observability';
 import { BlocklistFollower } from '../blocklist/blocklist.follower';
+import { ProgressReporter } from '../blocklist/progress.reporter';
 import { MessageFilterSettings } from '../message-filter-settings';
 import { routeMessage } from './route-message';
 
@@ -45,6 +46,7 @@ export class InboundMessagesConsumer implements OnApplicationBootstrap, OnModule
     readiness: ReadinessRegistry,
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly blocklist: BlocklistFollower,
+    private readonly progress: ProgressReporter,
   ) {
     this.groupId = `${settings.TOPIC_PREFIX}message-filter`;
     this.consumer = new RecordConsumer(kafka, producer, {
@@ -58,7 +60,10 @@ export class InboundMessagesConsumer implements OnApplicationBootstrap, OnModule
   }
 
   onApplicationBootstrap(): void {
+    // Announce the loaded blocklist before passing any message, so the gateway counts this
+    // instance when it confirms the next block.
     this.blocklist.loaded
+      .then(() => this.progress.report())
       .then(() => this.consumer.start())
       .catch((error: unknown) => {
         this.logger.fatal({ err: error }, 'the inbound consumer could not start');

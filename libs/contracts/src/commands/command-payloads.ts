@@ -14,4 +14,11 @@ export class BlockContactPayload {
   reason?: string;
 }
 
-export class UnblockContactPayload {}
+export class UnblockContactPayload {
+  /** Why the customer may write again; recorded with the unblock. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(BLOCK_REASON_MAX_LENGTH)
+  reason?: string;
+}

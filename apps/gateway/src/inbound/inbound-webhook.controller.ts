@@ -1,0 +1,61 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiTags, ApiUnauthorizedResponse, OmitType } from '@nestjs/swagger';
+import { identityKey, InboundMessage, TENANT_ID_PATTERN, type TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, TOPICS } from '@switchboard/kafka';
+import { Matches } from 'class-validator';
+import { ApiError } from '../problems/api-error';
+import { SIGNATURE_HEADER } from './webhook-signature';
+import { WebhookSignatureGuard } from './webhook-signature.guard';
+
+/** An inbound channel message as a channel posts it; the tenant comes from the signed URL. */
+export class InboundWebhookMessage extends OmitType(InboundMessage, ['tenantId'] as const) {}
+
+class TenantParams {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId: string;
+}
+
+@ApiTags('inbound')
+@Controller('v1/inbound')
+export class InboundWebhookController {
+  constructor(
+    private readonly producer: KafkaProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+  ) {}
+
+  /**
+   * Accepts one channel message and publishes it to `messages.inbound`. Authenticated by an
+   * HMAC-SHA256 signature of the raw body with the tenant's webhook secret.
+   */
+  @Post(':tenantId/messages')
+  @HttpCode(202)
+  @UseGuards(WebhookSignatureGuard)
+  @ApiHeader({
+    name: SIGNATURE_HEADER,
+    required: true,
+    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">',
+  })
+  @ApiAcceptedResponse({ description: 'Published to messages.inbound' })
+  @ApiUnauthorizedResponse({ description: 'Missing, wrong or expired signature (problem+json)' })
+  async receive(
+    @Param() params: TenantParams,
+    @Body() message: InboundWebhookMessage,
+  ): Promise<{ messageId: string }> {
+    const inbound: InboundMessage = { ...message, tenantId: params.tenantId };
+    try {
+      await this.producer.send([
+        {
+          topic: this.topics.messagesInbound,
+          key: identityKey(inbound.tenantId, inbound.channel, inbound.from),
+          value: JSON.stringify(inbound),
+        },
+      ]);
+    } catch (error) {
+      throw new ApiError(
+        'dependency-unavailable',
+        `the message could not be published: ${(error as Error).message}`,
+      );
+    }
+    return { messageId: inbound.messageId };
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { GatewaySettings } from '../gateway-settings';
+import { ApiError } from '../problems/api-error';
+import type { RequestWithRawBody } from '../problems/json-body-parser';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from './webhook-signature';
+
+/** Lets a webhook call through only with a valid, fresh signature by its tenant's secret. */
+@Injectable()
+export class WebhookSignatureGuard implements CanActivate {
+  constructor(private readonly settings: GatewaySettings) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<RequestWithRawBody>();
+    const secret = this.settings.WEBHOOK_SECRETS[String(request.params.tenantId)];
+    const check = secret
+      ? verifyWebhookSignature(
+          request.headers[SIGNATURE_HEADER] as string | undefined,
+          secret,
+          request.rawBody ?? Buffer.alloc(0),
+          Math.floor(Date.now() / 1000),
+          this.settings.WEBHOOK_TOLERANCE_SECONDS,
+        )
+      : 'mismatch'; // an unknown tenant looks like a wrong signature: nothing leaks
+    if (check !== 'valid') {
+      throw new ApiError('unauthenticated', `webhook signature ${check}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: unit specs, then the integration suites against real Kafka and a real
+# MongoDB-wire store (KAFKA_BROKERS/MONGODB_URI if set, else Testcontainers where Docker
+# answers, else the local stack, which it starts). Ends with one summary line.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+mkdir -p artifacts
+status=0
+npx jest --runInBand --json --outputFile=artifacts/jest-results.json "$@" || status=$?
+node -e '
+  const results = require("./artifacts/jest-results.json");
+  console.log(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+  if (results.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+'
+exit $status
