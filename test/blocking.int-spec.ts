@@ -53,7 +53,7 @@ describe('block and unblock, enforced by the message filter', () => {
     await system?.stop();
   });
 
-  async function createContact(tenantId = tenant, token = agent, identities = [aWhatsappIdentity()]) {
+  async function createContact(token = agent, identities = [aWhatsappIdentity()]) {
     const created = await http('POST', `${system.gateway.url}/v1/contacts`, { token, body: { identities } });
     expect(created.status).toBe(200);
     return created.body as { contactId: string; identities: { channel: string; address: string }[] };
@@ -77,7 +77,7 @@ describe('block and unblock, enforced by the message filter', () => {
   it('drops messages from every identity of a blocked contact, and lets them through after an unblock', async () => {
     const phone = aWhatsappIdentity();
     const telegram = { channel: 'telegram', address: `user_${randomUUID().slice(0, 8)}` };
-    const contact = await createContact(tenant, agent, [phone, telegram]);
+    const contact = await createContact(agent, [phone, telegram]);
 
     const blocked = await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/block`, {
       token: agent,
@@ -113,7 +113,7 @@ describe('block and unblock, enforced by the message filter', () => {
 
   it('lets nothing through that was sent after the block was confirmed', async () => {
     const phone = aWhatsappIdentity();
-    const contact = await createContact(tenant, agent, [phone]);
+    const contact = await createContact(agent, [phone]);
     const blocked = await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/block`, {
       token: agent,
       body: {},
@@ -156,7 +156,7 @@ describe('block and unblock, enforced by the message filter', () => {
 
   it('has a restarted filter drop a contact blocked while it was down, from its first message', async () => {
     const phone = aWhatsappIdentity();
-    const contact = await createContact(tenant, agent, [phone]);
+    const contact = await createContact(agent, [phone]);
     await filter.close();
 
     const blocked = await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/block`, {
@@ -174,8 +174,8 @@ describe('block and unblock, enforced by the message filter', () => {
 
   it('blocks a contact in its own tenant only', async () => {
     const phone = aWhatsappIdentity();
-    const inTenantA = await createContact(tenant, agent, [phone]);
-    await createContact(otherTenant, mintToken({ tenant: otherTenant }), [phone]);
+    const inTenantA = await createContact(agent, [phone]);
+    await createContact(mintToken({ tenant: otherTenant }), [phone]);
     const blocked = await http('POST', `${system.gateway.url}/v1/contacts/${inTenantA.contactId}/block`, {
       token: agent,
       body: {},
@@ -230,7 +230,7 @@ describe('block and unblock, enforced by the message filter', () => {
   it('lists blocked contacts through the contact list filter, page by page', async () => {
     const listTenant = aTenantId();
     const admin = mintToken({ tenant: listTenant, role: 'admin' });
-    const contacts = await Promise.all(Array.from({ length: 5 }, () => createContact(listTenant, admin)));
+    const contacts = await Promise.all(Array.from({ length: 5 }, () => createContact(admin)));
     for (const contact of contacts.slice(0, 3)) {
       await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/block`, {
         token: admin,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { ConnectionStates, type Connection } from 'mongoose';
 import { ReadinessRegistry } from '@switchboard/observability';
 
 /** Registers the store's ping as a readiness check. */
@@ -8,7 +8,7 @@ import { ReadinessRegistry } from '@switchboard/observability';
 export class StoreReadiness {
   constructor(@InjectConnection() connection: Connection, readiness: ReadinessRegistry) {
     readiness.register('store', async () => {
-      if (connection.readyState !== 1 || !connection.db) {
+      if (connection.readyState !== ConnectionStates.connected || !connection.db) {
         return false;
       }
       await connection.db.admin().ping();

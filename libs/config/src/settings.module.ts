@@ -14,7 +14,7 @@ export class SettingsModule {
     environment: NodeJS.ProcessEnv = process.env,
   ): DynamicModule {
     const aliases = [ServiceSettings, StoreSettings].filter(
-      (base) => base === settings || base.prototype.isPrototypeOf(settings.prototype),
+      (base) => base === settings || settings.prototype instanceof base,
     );
     return {
       module: SettingsModule,

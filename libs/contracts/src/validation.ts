@@ -72,3 +72,30 @@ export function parseJson(value: Buffer | string | null): unknown {
     throw new ContractViolationError(`record value is not JSON: ${(error as Error).message}`);
   }
 }
+
+/**
+ * Validates a typed envelope (`type` + `payload`), then its payload against the contract
+ * registered for its type; payload field errors are reported as `payload.<field>`.
+ */
+export function validateTypedEnvelope<T extends { type: string; payload: object }>(
+  envelopeContract: ClassConstructor<T>,
+  payloadContracts: Record<string, ClassConstructor<object>>,
+  plain: unknown,
+): T {
+  const envelope = validateContract(envelopeContract, plain);
+  try {
+    return { ...envelope, payload: validateContract(payloadContracts[envelope.type], envelope.payload) };
+  } catch (error) {
+    if (!(error instanceof ContractViolationError)) {
+      throw error;
+    }
+    const fieldErrors = error.fieldErrors.map((fieldError) => ({
+      ...fieldError,
+      field: `payload.${fieldError.field}`,
+    }));
+    throw new ContractViolationError(
+      `${envelope.type} is invalid: ${describeFieldErrors(fieldErrors) || error.message}`,
+      fieldErrors,
+    );
+  }
+}

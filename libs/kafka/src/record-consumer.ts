@@ -36,7 +36,7 @@ export interface BatchHandlerOptions extends CommonOptions {
    * Handles a whole batch of one partition and routes bad records itself; resolves once every
    * output is acknowledged. Throwing retries the batch with backoff (outputs may repeat).
    */
-  handleBatch: (records: ConsumedRecord[], context: BatchContext) => Promise<void>;
+  handleBatch: (records: ConsumedRecord[], context: BatchContext) => Promise<void> | void;
 }
 
 export type RecordConsumerOptions = RecordHandlerOptions | BatchHandlerOptions;
@@ -113,13 +113,16 @@ export class RecordConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const heartbeat = () => payload.heartbeat();
+        const resolveOffset = (offset: string) => payload.resolveOffset(offset);
         if (batch.messages.length === 0) {
           return;
         }
         const context: BatchContext = {
           heartbeat,
-          isRunning: () => this.running && isRunning() && !isStale(),
+          isRunning: () => this.running && payload.isRunning() && !payload.isStale(),
         };
         const records = toRecords(batch);
         try {
@@ -193,7 +196,11 @@ export class RecordConsumer {
     }
   }
 
-  private async withRetries(topic: string, context: BatchContext, work: () => Promise<void>): Promise<void> {
+  private async withRetries(
+    topic: string,
+    context: BatchContext,
+    work: () => Promise<void> | void,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await work();

@@ -24,7 +24,7 @@ export class TopicProbe {
       this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
     );
     await this.consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: ({ topic, partition, message }) => {
         this.records.push({
           topic,
           partition,
@@ -34,6 +34,7 @@ export class TopicProbe {
           headers: message.headers ?? {},
           timestamp: message.timestamp,
         });
+        return Promise.resolve();
       },
     });
     await joined;

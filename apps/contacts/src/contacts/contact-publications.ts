@@ -39,7 +39,7 @@ export function contactEvent(
     type: eventType,
     version: EVENT_SCHEMA_VERSION,
     payload: { contact: toContactView(contact), changed },
-  } as ContactEvent;
+  };
 }
 
 export function rejectionEvent(

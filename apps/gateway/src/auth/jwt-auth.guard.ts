@@ -5,7 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ApiError } from '../problems/api-error';
 import type { AuthenticatedRequest } from './principal';
-import { ROLES_KEY } from './roles.decorator';
+import { ROLES_KEY } from './roles';
 import { TokenClaims } from './token-claims';
 import type { Role } from '@switchboard/contracts';
 

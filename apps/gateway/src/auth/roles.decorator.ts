@@ -2,8 +2,8 @@ import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Role } from '@switchboard/contracts';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { ROLES_KEY } from './roles';
 
-export const ROLES_KEY = 'switchboard:roles';
 
 /** Requires a valid bearer token; with roles, one of them. */
 export function Authenticated(...roles: Role[]) {
@@ -15,8 +15,3 @@ export function Authenticated(...roles: Role[]) {
     ...(roles.length > 0 ? [ApiForbiddenResponse({ description: `Needs role: ${roles.join(' or ')}` })] : []),
   );
 }
-
-/** Roles that may change data. */
-export const WRITERS: Role[] = ['admin', 'agent'];
-/** Every role may read. */
-export const READERS: Role[] = ['admin', 'agent', 'viewer'];

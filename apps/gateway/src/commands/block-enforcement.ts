@@ -56,7 +56,7 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
       topics: [topics.filterProgress],
       fromBeginning: true,
       commit: false,
-      handleBatch: async (records) => {
+      handleBatch: (records) => {
         for (const record of records) {
           this.apply(record.key?.toString() ?? '', record.value);
         }

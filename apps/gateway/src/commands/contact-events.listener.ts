@@ -42,7 +42,7 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
       topics: [topics.contactEvents],
       fromBeginning: false,
       commit: false,
-      handleBatch: async (records) => {
+      handleBatch: (records) => {
         for (const record of records) {
           this.deliver(record.value);
         }

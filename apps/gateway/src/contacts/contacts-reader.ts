@@ -47,7 +47,9 @@ export class ContactsReader {
     if (filter.cursor) {
       query.set('after', Buffer.from(filter.cursor, 'base64url').toString());
     }
-    const page = await this.get<ContactPage<ContactView>>(`${InternalRoutes.contacts(tenantId)}?${query}`);
+    const page = await this.get<ContactPage<ContactView>>(
+      `${InternalRoutes.contacts(tenantId)}?${query.toString()}`,
+    );
     const nextCursor = page?.nextCursor && Buffer.from(page.nextCursor).toString('base64url');
     return { items: page?.items ?? [], ...(nextCursor && { nextCursor }) };
   }

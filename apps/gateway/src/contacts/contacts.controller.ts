@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ContactView } from '@switchboard/contracts';
-import { Authenticated, READERS, WRITERS } from '../auth/roles.decorator';
+import { Authenticated } from '../auth/roles.decorator';
+import { READERS, WRITERS } from '../auth/roles';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CommandBus } from '../commands/command-bus';
 import { BlockEnforcement } from '../commands/block-enforcement';

@@ -76,10 +76,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const code = statusCodes[status] ?? (status >= 500 ? 'internal-error' : 'validation-failed');
       const body = exception.getResponse();
-      const message =
-        typeof body === 'object' && body !== null && 'message' in body
-          ? (body as { message: unknown }).message
-          : body;
+      const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : body;
       return { code, detail: Array.isArray(message) ? message.join('; ') : String(message), headers: {} };
     }
     return { code: 'internal-error', detail: 'the request could not be completed', headers: {} };

@@ -55,7 +55,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       fromBeginning: true,
       commit: false,
       maxBytesPerPartition: 10_485_760,
-      handleBatch: async (records) => this.applyRecords(records),
+      handleBatch: (records) => this.applyRecords(records),
     });
     readiness.register('blocklist-loaded', () => this.loadedFlag && this.consumer.isReady());
   }

@@ -3,7 +3,7 @@ import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } fr
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { ContractViolationError, describeFieldErrors, validateContract } from '../validation';
+import { validateTypedEnvelope } from '../validation';
 import { BlockContactPayload, CreateContactPayload, UnblockContactPayload } from './command-payloads';
 
 export const COMMAND_SCHEMA_VERSION = 1;
@@ -57,22 +57,5 @@ export type ContactCommandOf<K extends CommandType> = Extract<ContactCommand, { 
 
 /** Validates a decoded record against the envelope and then its type's payload contract. */
 export function parseContactCommand(plain: unknown): ContactCommand {
-  const envelope = validateContract(ContactCommandEnvelope, plain);
-  const payloadContract: ClassConstructor<object> = commandPayloadContracts[envelope.type];
-  try {
-    const payload = validateContract(payloadContract, envelope.payload);
-    return { ...envelope, payload } as ContactCommand;
-  } catch (error) {
-    if (error instanceof ContractViolationError) {
-      const fieldErrors = error.fieldErrors.map((fieldError) => ({
-        ...fieldError,
-        field: `payload.${fieldError.field}`,
-      }));
-      throw new ContractViolationError(
-        `${envelope.type} command is invalid: ${describeFieldErrors(fieldErrors) || error.message}`,
-        fieldErrors,
-      );
-    }
-    throw error;
-  }
+  return validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as ContactCommand;
 }

@@ -3,7 +3,7 @@ import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } fr
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { ContractViolationError, describeFieldErrors, validateContract } from '../validation';
+import { validateTypedEnvelope } from '../validation';
 import { CommandRejectedPayload, ContactStatePayload } from './event-payloads';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -61,17 +61,5 @@ export type ContactEvent = {
 export type ContactEventOf<K extends EventType> = Extract<ContactEvent, { type: K }>;
 
 export function parseContactEvent(plain: unknown): ContactEvent {
-  const envelope = validateContract(ContactEventEnvelope, plain);
-  const payloadContract: ClassConstructor<object> = eventPayloadContracts[envelope.type];
-  try {
-    return { ...envelope, payload: validateContract(payloadContract, envelope.payload) } as ContactEvent;
-  } catch (error) {
-    if (error instanceof ContractViolationError) {
-      throw new ContractViolationError(
-        `${envelope.type} payload is invalid: ${error.message}`,
-        error.fieldErrors,
-      );
-    }
-    throw error;
-  }
+  return validateTypedEnvelope(ContactEventEnvelope, eventPayloadContracts, plain) as ContactEvent;
 }

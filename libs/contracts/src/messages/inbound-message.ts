@@ -23,7 +23,7 @@ export const MessageTypes = [
   'reaction',
   'other',
 ] as const;
-export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:=+\/-]{1,128}$/;
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 export class SenderProfile {
   @IsOptional()
