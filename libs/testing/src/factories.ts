@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   COMMAND_SCHEMA_VERSION,
+  type BlocklistEntry,
   type ContactCommandEnvelope,
   type Identity,
   type InboundMessage,
@@ -54,6 +55,20 @@ export function anInboundMessage(overrides: Partial<InboundMessage> = {}): Inbou
     type: 'text',
     content: { text: 'hello' },
     sentAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A blocklist entry as the contacts service publishes it. */
+export function aBlocklistEntry(overrides: Partial<BlocklistEntry> = {}): BlocklistEntry {
+  return {
+    tenantId: 'acme',
+    contactId: 'c_blocked',
+    channel: 'whatsapp',
+    address: aPhoneNumber(),
+    blockedAt: new Date().toISOString(),
+    blockedBy: 'agent-1',
+    contactVersion: 2,
     ...overrides,
   };
 }

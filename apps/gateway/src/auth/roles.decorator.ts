@@ -4,7 +4,6 @@ import type { Role } from '@switchboard/contracts';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { ROLES_KEY } from './roles';
 
-
 /** Requires a valid bearer token; with roles, one of them. */
 export function Authenticated(...roles: Role[]) {
   return applyDecorators(
