@@ -7,5 +7,5 @@ export class MessageFilterSettings extends ServiceSettings {
   /** Partitions of `messages.inbound` worked on at once by this instance. */
   @IsInt()
   @Min(1)
-  INBOUND_PARTITIONS_CONCURRENTLY: number = 4;
+  INBOUND_PARTITIONS_CONCURRENTLY: number = 12;
 }

@@ -16,3 +16,4 @@ export * from './internal-api';
 export * from './error-codes';
 export * from './messages/inbound-message';
 export * from './filter-progress';
+export * from './messages/inbound-message.fast-check';

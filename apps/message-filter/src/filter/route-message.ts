@@ -1,9 +1,8 @@
 import {
   identityKey,
-  InboundMessage,
-  parseJson,
-  validateContract,
+  parseInboundMessage,
   type AppliedBlock,
+  type InboundMessage,
 } from '@switchboard/contracts';
 import type { BlocklistState } from '../blocklist/blocklist.state';
 
@@ -19,7 +18,7 @@ export type Route =
 export function routeMessage(value: Buffer | null, blocklist: BlocklistState): Route {
   let message: InboundMessage;
   try {
-    message = validateContract(InboundMessage, parseJson(value));
+    message = parseInboundMessage(value);
   } catch (error) {
     return { kind: 'invalid', error: error as Error };
   }

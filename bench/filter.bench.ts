@@ -1,0 +1,304 @@
+/**
+ * bench:filter — 1,000,000 inbound messages (~300 bytes) over 12 partitions from 1,000,000
+ * known senders, 10,000 of them blocked, through the real message-filter app. Prints the
+ * filter's sustained rate, produce→output latency p50/p99 under steady load, its memory, and in
+ * the same run a bare consume→produce passthrough and Kafka's own perf tools on the same broker.
+ *
+ *   npm run bench:filter [-- --messages 1000000 --senders 1000000 --blocked 10000]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { Kafka } from 'kafkajs';
+import {
+  deadLetterTopic,
+  identityKey,
+  topicNames,
+  topicSpecs,
+  type BlocklistEntry,
+} from '@switchboard/contracts';
+import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
+import {
+  aBenchProducer,
+  brokers,
+  ensureLocalStack,
+  formatRate,
+  kafkaTool,
+  measureDrain,
+  memoryOf,
+  percentile,
+  produceAll,
+  root,
+  totalEndOffset,
+} from './bench-support';
+
+const { values: options } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    senders: { type: 'string', default: '1000000' },
+    blocked: { type: 'string', default: '10000' },
+    partitions: { type: 'string', default: '12' },
+    'latency-seconds': { type: 'string', default: '10' },
+  },
+});
+const MESSAGES = Number(options.messages);
+const SENDERS = Number(options.senders);
+const BLOCKED = Number(options.blocked);
+const PARTITIONS = Number(options.partitions);
+const TENANT = 'bench';
+
+const senderAddress = (index: number) => `+1${String(2_000_000_000 + index)}`;
+// Blocked senders are spread over the whole range.
+const isBlocked = (index: number) => index % Math.floor(SENDERS / BLOCKED) === 0;
+
+function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) {
+  const sender = (messageIndex * 7919) % SENDERS;
+  const from = senderAddress(sender);
+  const message = {
+    messageId: `bench-${messageIndex}-${randomUUID().slice(0, 8)}`,
+    tenantId: TENANT,
+    channel: 'whatsapp',
+    from,
+    to: '+14155550100',
+    type: 'text',
+    content: { text: 'Hello, I would like to know the status of my order number 12345. Thanks a lot!' },
+    sentAt,
+    profile: { name: `Customer ${sender}` },
+  };
+  return { key: identityKey(TENANT, 'whatsapp', from), value: JSON.stringify(message) };
+}
+
+function startNode(script: string, environment: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script],
+    {
+      cwd: root,
+      env: { ...process.env, ...environment, TS_NODE_PROJECT: 'tsconfig.json' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) {
+    return;
+  }
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const ok = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) {
+      return;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+async function latencyUnderLoad(
+  kafka: Kafka,
+  inputTopic: string,
+  outputTopics: string[],
+  ratePerSecond: number,
+  seconds: number,
+) {
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: `bench-latency-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: outputTopics, fromBeginning: false });
+  const joined = new Promise<void>((resolveJoin) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolveJoin()),
+  );
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const value = JSON.parse(message.value!.toString()) as {
+          sentAt?: string;
+          message?: { sentAt: string };
+        };
+        const sentAt = Date.parse(value.sentAt ?? value.message!.sentAt);
+        latencies.push(Number(message.timestamp) - sentAt);
+      }
+      await Promise.resolve();
+    },
+  });
+  await joined;
+  await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
+  const producer = aBenchProducer(kafka);
+  await producer.connect();
+  const perTick = Math.max(1, Math.round(ratePerSecond / 100));
+  const endAt = Date.now() + seconds * 1_000;
+  let index = 0;
+  while (Date.now() < endAt) {
+    const tickStart = Date.now();
+    const messages = Array.from({ length: perTick }, () => inboundRecord(MESSAGES + index++));
+    await producer.send({ topic: inputTopic, messages, acks: -1 });
+    await new Promise((resolveWait) => setTimeout(resolveWait, Math.max(0, 10 - (Date.now() - tickStart))));
+  }
+  const sent = index;
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < sent && Date.now() < deadline) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  await producer.disconnect();
+  await consumer.disconnect();
+  latencies.sort((left, right) => left - right);
+  return {
+    sent,
+    received: latencies.length,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
+
+async function main(): Promise<void> {
+  ensureLocalStack();
+  const kafka = createKafkaClient('bench-filter', brokers());
+  const prefix = `bench-${Date.now().toString(36)}.`;
+  const topics = topicNames(prefix);
+  await ensureTopics(kafka, topicSpecs(topics, PARTITIONS));
+  const passthroughInput = `${prefix}passthrough.in`;
+  const passthroughOutput = `${prefix}passthrough.out`;
+  const perfTopic = `${prefix}perf`;
+  await ensureTopics(kafka, [
+    { name: passthroughInput, partitions: PARTITIONS, config: {} },
+    { name: passthroughOutput, partitions: PARTITIONS, config: {} },
+    { name: perfTopic, partitions: PARTITIONS, config: {} },
+  ]);
+  console.log(
+    `bench:filter — ${MESSAGES.toLocaleString('en-US')} messages, ${SENDERS.toLocaleString('en-US')} senders, ${BLOCKED.toLocaleString('en-US')} blocked, ${PARTITIONS} partitions (topics ${prefix}*)`,
+  );
+
+  const producer = aBenchProducer(kafka);
+  await producer.connect();
+  const entries = Array.from({ length: SENDERS }, (_, index) => index).filter(isBlocked);
+  await produceAll(producer, topics.contactBlocklist, entries.length, (position) => {
+    const address = senderAddress(entries[position]);
+    const entry: BlocklistEntry = {
+      tenantId: TENANT,
+      contactId: `c_${entries[position]}`,
+      channel: 'whatsapp',
+      address,
+      blockedAt: new Date().toISOString(),
+      blockedBy: 'bench',
+      contactVersion: 2,
+    };
+    return { key: identityKey(TENANT, 'whatsapp', address), value: JSON.stringify(entry) };
+  });
+  const sample = inboundRecord(0).value.length;
+  const produceRate = await produceAll(producer, topics.messagesInbound, MESSAGES, (index) =>
+    inboundRecord(index),
+  );
+  await produceAll(producer, passthroughInput, MESSAGES, (index) => inboundRecord(index));
+  console.log(
+    `  inputs: ${entries.length} blocklist entries; messages of ~${sample} bytes produced at ${formatRate(produceRate)} (kafkajs producer)`,
+  );
+
+  // The filter, as a real app process.
+  const filterPort = 23_000 + (process.pid % 1000);
+  const filter = startNode('apps/message-filter/src/main.ts', {
+    TOPIC_PREFIX: prefix,
+    PORT: String(filterPort),
+    INBOUND_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
+    LOG_LEVEL: 'warn',
+  });
+  const outputs = [topics.messagesAccepted, topics.messagesBlocked, deadLetterTopic(topics.messagesInbound)];
+  const filterRun = await measureDrain(kafka, outputs, 0, MESSAGES);
+  await waitReady(`http://127.0.0.1:${filterPort}`);
+  const memory = memoryOf(filter.pid!);
+  const latency = await latencyUnderLoad(
+    kafka,
+    topics.messagesInbound,
+    [topics.messagesAccepted, topics.messagesBlocked],
+    Math.min(20_000, filterRun.ratePerSecond / 2),
+    Number(options['latency-seconds']),
+  );
+  await stopProcess(filter);
+
+  // The bare passthrough, same client and settings, same input.
+  const passthrough = startNode('bench/passthrough.ts', {
+    INPUT_TOPIC: passthroughInput,
+    OUTPUT_TOPIC: passthroughOutput,
+    GROUP_ID: `${prefix}passthrough`,
+    PARTITIONS_CONCURRENTLY: String(PARTITIONS),
+  });
+  const passthroughRun = await measureDrain(kafka, [passthroughOutput], 0, MESSAGES);
+  await stopProcess(passthrough);
+
+  // Kafka's own tools on the same broker: the ceiling of this machine.
+  const producerPerf = kafkaTool('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic',
+    perfTopic,
+    '--num-records',
+    String(MESSAGES),
+    '--record-size',
+    String(sample),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers()[0]}`,
+    'acks=all',
+  ]);
+  const producerPerfRate = Number(
+    /([\d.]+) records\/sec/.exec(producerPerf.trim().split('\n').pop() ?? '')?.[1],
+  );
+  const consumerPerf = kafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
+    '--bootstrap-server',
+    brokers()[0],
+    '--topic',
+    perfTopic,
+    '--messages',
+    String(MESSAGES),
+    '--timeout',
+    '60000',
+  ]);
+  const consumerLine = consumerPerf
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(',')
+    .map((field) => field.trim());
+  const consumerPerfRate = Number(consumerLine[5]);
+
+  const accepted = await totalEndOffset(kafka, [topics.messagesAccepted]);
+  const dropped = await totalEndOffset(kafka, [topics.messagesBlocked]);
+  console.log('');
+  console.log(
+    `  message filter        ${formatRate(filterRun.ratePerSecond)} sustained (${filterRun.seconds.toFixed(1)} s for ${MESSAGES.toLocaleString('en-US')})`,
+  );
+  console.log(
+    `  bare passthrough      ${formatRate(passthroughRun.ratePerSecond)} (kafkajs consume→produce, same settings)`,
+  );
+  console.log(
+    `  filter / passthrough  ${(filterRun.ratePerSecond / passthroughRun.ratePerSecond).toFixed(2)}`,
+  );
+  console.log(
+    `  kafka perf tools      producer ${formatRate(producerPerfRate)}, consumer ${formatRate(consumerPerfRate)}`,
+  );
+  console.log(
+    `  latency under load    p50 ${latency.p50} ms, p99 ${latency.p99} ms (produce → output append, ${latency.received}/${latency.sent} msgs at ${formatRate(latency.sent / Number(options['latency-seconds']))})`,
+  );
+  console.log(
+    `  filter memory         RSS ${memory.rssMiB.toFixed(0)} MiB, peak ${memory.peakMiB.toFixed(0)} MiB`,
+  );
+  console.log(
+    `  routed                ${accepted.toLocaleString('en-US')} accepted, ${dropped.toLocaleString('en-US')} dropped as blocked`,
+  );
+  await producer.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
