@@ -24,7 +24,9 @@ export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...fields } = log;
-        new Logger(`kafkajs:${namespace}`)[levelNames[level] ?? 'log']({ ...fields }, message);
+        // A topic that was just created is briefly unknown to metadata requests; callers retry.
+        const expected = (fields as { error?: unknown }).error === 'This server does not host this topic-partition';
+        new Logger(`kafkajs:${namespace}`)[expected ? 'debug' : (levelNames[level] ?? 'log')]({ ...fields }, message);
       },
   });
 }
