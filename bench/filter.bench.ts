@@ -46,6 +46,8 @@ const SENDERS = Number(options.senders);
 const BLOCKED = Number(options.blocked);
 const PARTITIONS = Number(options.partitions);
 const TENANT = 'bench';
+/** Node flags for both the filter and the passthrough process (for example `--cpu-prof`). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 const senderAddress = (index: number) => `+1${String(2_000_000_000 + index)}`;
 // Blocked senders are spread over the whole range.
