@@ -12,6 +12,8 @@ export const ErrorCodes = [
   'not-found',
   'contact-not-found',
   'identity-conflict',
+  'note-not-found',
+  'not-note-author',
   'rate-limited',
   'dependency-unavailable',
   'internal-error',

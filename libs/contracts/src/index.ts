@@ -17,3 +17,4 @@ export * from './error-codes';
 export * from './messages/inbound-message';
 export * from './filter-progress';
 export * from './messages/inbound-message.fast-check';
+export * from './contact-id';

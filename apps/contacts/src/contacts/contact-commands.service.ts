@@ -4,8 +4,11 @@ import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import type { Contact } from './contact.schema';
-import { decideBlock, decideCreate, decideUnblock, type Decision } from './contact-decisions';
-import { blocklistRecords, contactEvent, eventRecord, rejectionEvent } from './contact-publications';
+import { NotesRepository } from '../notes/notes.repository';
+import { toNoteView } from '../notes/note.schema';
+import { decideNote } from '../notes/note-decisions';
+import { decideBlock, decideCreate, decideUnblock, decideUpdate, type Decision } from './contact-decisions';
+import { blocklistRecords, contactEvent, eventRecord, noteEvent, rejectionEvent } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 
@@ -31,6 +34,7 @@ export class ContactCommandsService {
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly notes: NotesRepository,
     private readonly producer: KafkaProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
@@ -50,6 +54,12 @@ export class ContactCommandsService {
         return this.apply(command, command.contactId, (current, now) => decideBlock(command, current, now));
       case 'contact.unblock':
         return this.apply(command, command.contactId, (current) => decideUnblock(command, current));
+      case 'contact.update':
+        return this.apply(command, command.contactId, (current) => decideUpdate(command, current));
+      case 'note.add':
+      case 'note.edit':
+      case 'note.delete':
+        return this.applyNote(command);
     }
   }
 
@@ -93,10 +103,12 @@ export class ContactCommandsService {
         return this.reject(command, decision.code, decision.reason);
       }
       const next = nextState(current, tenantId, contactId, decision, now);
-      const event = eventRecord(
-        this.topics,
-        contactEvent(command, decision.eventType, next, decision.changed, now),
-      );
+      const changedFields = decision.changed
+        ? Object.entries(decision.changes)
+            .filter(([, value]) => value !== undefined || decision.eventType !== 'ContactCreated')
+            .map(([field]) => field)
+        : [];
+      const event = eventRecord(this.topics, contactEvent(command, decision.eventType, next, changedFields, now));
       const publication = { commandId, records: [...blocklistRecords(this.topics, current, next), event] };
       const written = current
         ? await this.contacts.updateIfUnchanged(current, decision.changes, commandId, publication, now)
@@ -106,6 +118,56 @@ export class ContactCommandsService {
       }
       await this.publish(tenantId, contactId, commandId, publication.records, decision.eventType, event);
       commandsHandled.inc({ type: command.type, outcome: decision.changed ? 'applied' : 'unchanged' });
+      return;
+    }
+  }
+
+  /**
+   * Note commands change the note's own document (idempotently, by command id), then record
+   * the command and its event on the contact like every other command.
+   */
+  private async applyNote(command: ContactCommandOf<'note.add' | 'note.edit' | 'note.delete'>): Promise<void> {
+    const { tenantId, contactId, commandId } = command;
+    const eventType = ({ 'note.add': 'NoteAdded', 'note.edit': 'NoteEdited', 'note.delete': 'NoteDeleted' } as const)[
+      command.type
+    ];
+    for (;;) {
+      const contact = await this.contacts.find(tenantId, contactId);
+      if (!contact) {
+        return this.reject(command, 'contact-not-found', `contact ${contactId} does not exist`);
+      }
+      if (contact.appliedCommandIds.includes(commandId)) {
+        await this.finishPending(contact, commandId);
+        return;
+      }
+      const now = new Date();
+      const current = await this.notes.find(tenantId, command.payload.noteId);
+      let changed = true;
+      if (!current?.appliedCommandIds.includes(commandId)) {
+        const decision = decideNote(command, current, now);
+        if (decision.kind === 'rejected') {
+          return this.reject(command, decision.code, decision.reason);
+        }
+        const written =
+          decision.kind === 'insert'
+            ? await this.notes.insert(decision.note)
+            : await this.notes.updateIfUnchanged(current!, decision.changes, commandId);
+        if (!written) {
+          if (decision.kind === 'insert') {
+            return this.reject(command, 'validation-failed', `note id ${command.payload.noteId} is already used`);
+          }
+          continue;
+        }
+        changed = decision.kind === 'insert' || decision.changed;
+      }
+      const note = await this.notes.find(tenantId, command.payload.noteId);
+      const event = eventRecord(this.topics, noteEvent(command, eventType, toNoteView(note!), changed, now));
+      const publication = { commandId, records: [event] };
+      if (!(await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now))) {
+        continue; // the note part is done and recognised on the next pass
+      }
+      await this.publish(tenantId, contactId, commandId, publication.records, eventType, event);
+      commandsHandled.inc({ type: command.type, outcome: changed ? 'applied' : 'unchanged' });
       return;
     }
   }

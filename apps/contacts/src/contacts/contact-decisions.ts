@@ -1,4 +1,5 @@
-import type { ContactCommandOf, EventType, Identity } from '@switchboard/contracts';
+import type { AttributeValue, ContactCommandOf, Identity } from '@switchboard/contracts';
+import type { ContactStateEventType } from './contact-publications';
 import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
 
@@ -7,7 +8,7 @@ export type Decision =
   | { kind: 'rejected'; code: string; reason: string }
   | {
       kind: 'apply';
-      eventType: Exclude<EventType, 'CommandRejected'>;
+      eventType: ContactStateEventType;
       changes: ContactChanges;
       changed: boolean;
     };
@@ -100,4 +101,35 @@ export function decideUnblock(
 
 function notFound(contactId: string): Decision {
   return { kind: 'rejected', code: 'contact-not-found', reason: `contact ${contactId} does not exist` };
+}
+
+/** PATCH semantics: given fields replace, `null` clears; attributes merge and `null` removes a key. */
+export function decideUpdate(command: ContactCommandOf<'contact.update'>, current: Contact | null): Decision {
+  if (!current) {
+    return notFound(command.contactId);
+  }
+  const changes: ContactChanges = {};
+  for (const field of ['name', 'email', 'phone'] as const) {
+    if (!(field in command.payload)) {
+      continue;
+    }
+    const value = command.payload[field] ?? undefined;
+    if (value !== current[field]) {
+      changes[field] = value;
+    }
+  }
+  if (command.payload.attributes) {
+    const merged: Record<string, AttributeValue> = { ...current.attributes };
+    for (const [key, value] of Object.entries(command.payload.attributes)) {
+      if (value === null) {
+        delete merged[key];
+      } else {
+        merged[key] = value;
+      }
+    }
+    if (JSON.stringify(merged) !== JSON.stringify(current.attributes)) {
+      changes.attributes = merged;
+    }
+  }
+  return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
 }

@@ -6,7 +6,7 @@ import {
   type BlocklistEntry,
   type ContactCommand,
   type ContactEvent,
-  type EventType,
+  type NoteView,
   type TopicNames,
 } from '@switchboard/contracts';
 import type { OutboundRecord } from '@switchboard/kafka';
@@ -22,13 +22,17 @@ export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRe
   };
 }
 
+/** Events that carry the contact's new state. */
+export type ContactStateEventType = 'ContactCreated' | 'ContactUpdated' | 'ContactBlocked' | 'ContactUnblocked';
+
 export function contactEvent(
   command: ContactCommand,
-  eventType: Exclude<EventType, 'CommandRejected'>,
+  eventType: ContactStateEventType,
   contact: Contact,
-  changed: boolean,
+  changedFields: string[],
   now: Date,
 ): ContactEvent {
+  const changed = changedFields.length > 0 || eventType === 'ContactCreated';
   return {
     eventId: randomUUID(),
     commandId: command.commandId,
@@ -38,8 +42,28 @@ export function contactEvent(
     occurredAt: now.toISOString(),
     type: eventType,
     version: EVENT_SCHEMA_VERSION,
-    payload: { contact: toContactView(contact), changed },
-  };
+    payload: { contact: toContactView(contact), changed, changedFields },
+  } as ContactEvent;
+}
+
+export function noteEvent(
+  command: ContactCommand,
+  eventType: 'NoteAdded' | 'NoteEdited' | 'NoteDeleted',
+  note: NoteView,
+  changed: boolean,
+  now: Date,
+): ContactEvent {
+  return {
+    eventId: randomUUID(),
+    commandId: command.commandId,
+    tenantId: command.tenantId,
+    contactId: command.contactId,
+    actor: command.actor,
+    occurredAt: now.toISOString(),
+    type: eventType,
+    version: EVENT_SCHEMA_VERSION,
+    payload: { note, changed },
+  } as ContactEvent;
 }
 
 export function rejectionEvent(

@@ -10,6 +10,8 @@ import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaim, IdentityClaimSchema } from './identity-claim.schema';
 import { IdentityClaimsRepository } from './identity-claims.repository';
+import { Note, NoteSchema } from '../notes/note.schema';
+import { NotesRepository } from '../notes/notes.repository';
 
 @Module({
   imports: [
@@ -17,6 +19,7 @@ import { IdentityClaimsRepository } from './identity-claims.repository';
       { name: Contact.name, schema: ContactSchema },
       { name: IdentityClaim.name, schema: IdentityClaimSchema },
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
+      { name: Note.name, schema: NoteSchema },
     ]),
   ],
   controllers: [ContactsController],
@@ -24,6 +27,7 @@ import { IdentityClaimsRepository } from './identity-claims.repository';
     ContactsRepository,
     IdentityClaimsRepository,
     CommandOutcomesRepository,
+    NotesRepository,
     ContactCommandsService,
     ContactCommandsConsumer,
     CommandOutcomesPurger,

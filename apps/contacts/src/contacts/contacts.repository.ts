@@ -85,11 +85,14 @@ export class ContactsRepository {
     now: Date,
   ): Promise<boolean> {
     const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
+    // A field changed to undefined is cleared.
+    const cleared = Object.keys(changes).filter((field) => changes[field as keyof ContactChanges] === undefined);
     const result = await this.contacts
       .updateOne(
         { _id: contactDocumentId(current.tenantId, current.contactId), version: current.version },
         {
           $set: { ...changes, version: current.version + 1, appliedCommandIds, updatedAt: now },
+          ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((field) => [field, 1])) }),
           $push: { pendingPublications: publication },
         },
       )

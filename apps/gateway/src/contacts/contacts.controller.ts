@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ContactView } from '@switchboard/contracts';
+import { contactIdFor, ContactView } from '@switchboard/contracts';
 import { Authenticated } from '../auth/roles.decorator';
 import { READERS, WRITERS } from '../auth/roles';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -10,7 +10,7 @@ import { BlockEnforcement } from '../commands/block-enforcement';
 import { contactFromCommand } from '../commands/command-response';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
-import { contactIdFor } from './contact-id';
+
 import {
   BlockContactRequest,
   ContactIdParams,

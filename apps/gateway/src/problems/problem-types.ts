@@ -13,6 +13,8 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'not-found': { status: 404, title: 'Not found' },
   'contact-not-found': { status: 404, title: 'The contact does not exist' },
   'identity-conflict': { status: 409, title: 'An identity belongs to another contact' },
+  'note-not-found': { status: 404, title: 'The note does not exist' },
+  'not-note-author': { status: 403, title: 'Only the author or an admin may change this note' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'dependency-unavailable': { status: 503, title: 'A service this call needs is unavailable' },
   'internal-error': { status: 500, title: 'Internal error' },

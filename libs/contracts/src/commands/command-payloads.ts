@@ -1,5 +1,5 @@
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { ContactIdentityFields } from '../contact-fields';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
 
 /** Create a contact, or update the one that already owns one of these identities. */
 export class CreateContactPayload extends ContactIdentityFields {}
@@ -21,4 +21,31 @@ export class UnblockContactPayload {
   @MinLength(1)
   @MaxLength(BLOCK_REASON_MAX_LENGTH)
   reason?: string;
+}
+
+/**
+ * Changes profile fields: given fields replace the stored ones, `null` clears one;
+ * `attributes` are merged key by key and a `null` value removes the key.
+ */
+export class UpdateContactPayload extends ContactProfileFields {}
+
+export const NOTE_BODY_MAX_LENGTH = 10_000;
+export const NOTE_ID_PATTERN = /^n_[A-Za-z0-9_-]{1,64}$/;
+
+export class AddNotePayload {
+  @Matches(NOTE_ID_PATTERN)
+  noteId: string;
+
+  /** Stored and returned exactly as given; escape it when rendering. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(NOTE_BODY_MAX_LENGTH)
+  body: string;
+}
+
+export class EditNotePayload extends AddNotePayload {}
+
+export class DeleteNotePayload {
+  @Matches(NOTE_ID_PATTERN)
+  noteId: string;
 }

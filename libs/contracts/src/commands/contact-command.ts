@@ -4,7 +4,15 @@ import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { validateTypedEnvelope } from '../validation';
-import { BlockContactPayload, CreateContactPayload, UnblockContactPayload } from './command-payloads';
+import {
+  AddNotePayload,
+  BlockContactPayload,
+  CreateContactPayload,
+  DeleteNotePayload,
+  EditNotePayload,
+  UnblockContactPayload,
+  UpdateContactPayload,
+} from './command-payloads';
 
 export const COMMAND_SCHEMA_VERSION = 1;
 
@@ -13,6 +21,10 @@ export const commandPayloadContracts = {
   'contact.create': CreateContactPayload,
   'contact.block': BlockContactPayload,
   'contact.unblock': UnblockContactPayload,
+  'contact.update': UpdateContactPayload,
+  'note.add': AddNotePayload,
+  'note.edit': EditNotePayload,
+  'note.delete': DeleteNotePayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
 export type CommandType = keyof typeof commandPayloadContracts;

@@ -4,7 +4,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { validateTypedEnvelope } from '../validation';
-import { CommandRejectedPayload, ContactStatePayload } from './event-payloads';
+import { CommandRejectedPayload, ContactStatePayload, NotePayload } from './event-payloads';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -14,6 +14,9 @@ export const eventPayloadContracts = {
   ContactUpdated: ContactStatePayload,
   ContactBlocked: ContactStatePayload,
   ContactUnblocked: ContactStatePayload,
+  NoteAdded: NotePayload,
+  NoteEdited: NotePayload,
+  NoteDeleted: NotePayload,
   CommandRejected: CommandRejectedPayload,
 } satisfies Record<string, ClassConstructor<object>>;
 

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsISO8601,
   IsBoolean,
   IsOptional,
   IsString,
@@ -19,6 +20,12 @@ export class ContactStatePayload {
   /** False when the command was an idempotent no-op (blocking a blocked contact). */
   @IsBoolean()
   changed: boolean;
+
+  /** The contact fields the command changed. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  changedFields?: string[];
 }
 
 export class RejectionFieldError {
@@ -43,4 +50,39 @@ export class CommandRejectedPayload {
   @ValidateNested({ each: true })
   @Type(() => RejectionFieldError)
   fieldErrors?: RejectionFieldError[];
+}
+
+/** A note as events carry it and the API returns it. */
+export class NoteView {
+  @IsString()
+  noteId: string;
+
+  @IsString()
+  contactId: string;
+
+  @IsString()
+  authorId: string;
+
+  @IsString()
+  body: string;
+
+  @IsISO8601()
+  createdAt: string;
+
+  @IsISO8601()
+  updatedAt: string;
+
+  @IsOptional()
+  @IsString()
+  editedBy?: string;
+}
+
+/** Note events: the note after the change (for a deletion, as it was). */
+export class NotePayload {
+  @ValidateNested()
+  @Type(() => NoteView)
+  note: NoteView;
+
+  @IsBoolean()
+  changed: boolean;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Identity } from '@switchboard/contracts';
+import type { Identity } from './contact-fields';
 
 /**
  * A contact id derived from its first identity: the same customer reached twice gets the

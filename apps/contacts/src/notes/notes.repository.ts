@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Note } from './note.schema';
+
+const DUPLICATE_KEY = 11000;
+const APPLIED_COMMANDS_KEPT = 20;
+
+/** Notes of one tenant at a time: every method takes the tenant id. */
+@Injectable()
+export class NotesRepository {
+  constructor(@InjectModel(Note.name) private readonly notes: Model<Note>) {}
+
+  find(tenantId: string, noteId: string): Promise<Note | null> {
+    return this.notes.findById(`${tenantId}:${noteId}`).lean<Note>().exec();
+  }
+
+  /** Inserts a note; false if a note with this id already exists. */
+  async insert(note: Omit<Note, '_id' | 'version' | 'deleted'>): Promise<boolean> {
+    try {
+      await this.notes.create({ ...note, _id: `${note.tenantId}:${note.noteId}`, version: 1, deleted: false });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Changes a note only if nobody changed it since `current` was read. */
+  async updateIfUnchanged(
+    current: Note,
+    changes: Partial<Pick<Note, 'body' | 'editedBy' | 'deleted' | 'deletedBy' | 'updatedAt'>>,
+    commandId: string,
+  ): Promise<boolean> {
+    const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
+    const result = await this.notes
+      .updateOne(
+        { _id: current._id, version: current.version },
+        { $set: { ...changes, version: current.version + 1, appliedCommandIds } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** The contact's notes, newest first, before `beforeNoteId`'s creation time when given. */
+  async listForContact(
+    tenantId: string,
+    contactId: string,
+    { limit, before }: { limit: number; before?: { createdAt: Date; noteId: string } },
+  ): Promise<Note[]> {
+    const notes = await this.notes
+      .find({
+        tenantId,
+        contactId,
+        deleted: false,
+        ...(before && { createdAt: { $lte: before.createdAt } }),
+      })
+      .sort({ createdAt: -1, noteId: -1 })
+      .limit(limit + 1)
+      .lean<Note[]>()
+      .exec();
+    // Notes created in the same millisecond as the cursor note are ordered by id.
+    return (before ? notes.filter((note) => note.createdAt < before.createdAt || note.noteId < before.noteId) : notes).slice(
+      0,
+      limit,
+    );
+  }
+}
