@@ -16,6 +16,8 @@ export function aStoredContact(overrides: Partial<Contact> = {}): Contact {
     version: 1,
     appliedCommandIds: [],
     pendingPublications: [],
+    recentMessages: [],
+    messageSeq: 0,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-01T00:00:00Z'),
     ...overrides,

@@ -12,6 +12,7 @@ import { ContactsController } from './contacts/contacts.controller';
 import { ContactsReader } from './contacts/contacts-reader';
 import { GatewaySettings } from './gateway-settings';
 import { InboundWebhookController } from './inbound/inbound-webhook.controller';
+import { NotesController } from './notes/notes.controller';
 import { ProducerReadiness } from './producer-readiness';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
@@ -27,7 +28,7 @@ export class GatewayModule {
         KafkaModule.forService('gateway'),
         AuthModule,
       ],
-      controllers: [ContactsController, CommandsController, InboundWebhookController],
+      controllers: [ContactsController, NotesController, CommandsController, InboundWebhookController],
       providers: [
         CommandBus,
         BlockEnforcement,

@@ -93,4 +93,8 @@ export class ContactView {
   @IsOptional()
   @IsISO8601()
   lastMessageAt?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  firstSeenAt?: string;
 }

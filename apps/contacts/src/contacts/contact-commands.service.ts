@@ -8,7 +8,13 @@ import { NotesRepository } from '../notes/notes.repository';
 import { toNoteView } from '../notes/note.schema';
 import { decideNote } from '../notes/note-decisions';
 import { decideBlock, decideCreate, decideUnblock, decideUpdate, type Decision } from './contact-decisions';
-import { blocklistRecords, contactEvent, eventRecord, noteEvent, rejectionEvent } from './contact-publications';
+import {
+  blocklistRecords,
+  contactEvent,
+  eventRecord,
+  noteEvent,
+  rejectionEvent,
+} from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 
@@ -108,7 +114,10 @@ export class ContactCommandsService {
             .filter(([, value]) => value !== undefined || decision.eventType !== 'ContactCreated')
             .map(([field]) => field)
         : [];
-      const event = eventRecord(this.topics, contactEvent(command, decision.eventType, next, changedFields, now));
+      const event = eventRecord(
+        this.topics,
+        contactEvent(command, decision.eventType, next, changedFields, now),
+      );
       const publication = { commandId, records: [...blocklistRecords(this.topics, current, next), event] };
       const written = current
         ? await this.contacts.updateIfUnchanged(current, decision.changes, commandId, publication, now)
@@ -126,11 +135,13 @@ export class ContactCommandsService {
    * Note commands change the note's own document (idempotently, by command id), then record
    * the command and its event on the contact like every other command.
    */
-  private async applyNote(command: ContactCommandOf<'note.add' | 'note.edit' | 'note.delete'>): Promise<void> {
+  private async applyNote(
+    command: ContactCommandOf<'note.add' | 'note.edit' | 'note.delete'>,
+  ): Promise<void> {
     const { tenantId, contactId, commandId } = command;
-    const eventType = ({ 'note.add': 'NoteAdded', 'note.edit': 'NoteEdited', 'note.delete': 'NoteDeleted' } as const)[
-      command.type
-    ];
+    const eventType = (
+      { 'note.add': 'NoteAdded', 'note.edit': 'NoteEdited', 'note.delete': 'NoteDeleted' } as const
+    )[command.type];
     for (;;) {
       const contact = await this.contacts.find(tenantId, contactId);
       if (!contact) {
@@ -154,7 +165,11 @@ export class ContactCommandsService {
             : await this.notes.updateIfUnchanged(current!, decision.changes, commandId);
         if (!written) {
           if (decision.kind === 'insert') {
-            return this.reject(command, 'validation-failed', `note id ${command.payload.noteId} is already used`);
+            return this.reject(
+              command,
+              'validation-failed',
+              `note id ${command.payload.noteId} is already used`,
+            );
           }
           continue;
         }
@@ -235,6 +250,8 @@ function nextState(
     version: 0,
     appliedCommandIds: [],
     pendingPublications: [],
+    recentMessages: [],
+    messageSeq: 0,
     createdAt: now,
     updatedAt: now,
   };

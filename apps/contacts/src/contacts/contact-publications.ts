@@ -23,7 +23,8 @@ export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRe
 }
 
 /** Events that carry the contact's new state. */
-export type ContactStateEventType = 'ContactCreated' | 'ContactUpdated' | 'ContactBlocked' | 'ContactUnblocked';
+export type ContactStateEventType =
+  'ContactCreated' | 'ContactUpdated' | 'ContactBlocked' | 'ContactUnblocked';
 
 export function contactEvent(
   command: ContactCommand,
@@ -43,7 +44,7 @@ export function contactEvent(
     type: eventType,
     version: EVENT_SCHEMA_VERSION,
     payload: { contact: toContactView(contact), changed, changedFields },
-  } as ContactEvent;
+  };
 }
 
 export function noteEvent(
@@ -63,7 +64,7 @@ export function noteEvent(
     type: eventType,
     version: EVENT_SCHEMA_VERSION,
     payload: { note, changed },
-  } as ContactEvent;
+  };
 }
 
 export function rejectionEvent(

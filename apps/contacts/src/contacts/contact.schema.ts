@@ -8,6 +8,18 @@ export interface PendingPublication {
   records: OutboundRecord[];
 }
 
+/** One message of the bounded recent history the chat screen shows. */
+export interface RecentMessage {
+  messageId: string;
+  channel: string;
+  from: string;
+  type: string;
+  content: Record<string, unknown>;
+  sentAt: string;
+  /** `accepted`, or `blocked` when it was dropped because the contact was blocked. */
+  status: 'accepted' | 'blocked';
+}
+
 export interface ContactBlock {
   blocked: boolean;
   blockedAt?: Date;
@@ -74,6 +86,17 @@ export class Contact {
 
   @Prop()
   lastMessageAt?: Date;
+
+  @Prop()
+  firstSeenAt?: Date;
+
+  /** The most recent inbound messages, oldest first; also what recognises a redelivered message. */
+  @Prop({ type: [Object], default: [] })
+  recentMessages: RecentMessage[];
+
+  /** Optimistic-concurrency version of the message fields, apart from `version`. */
+  @Prop({ default: 0 })
+  messageSeq: number;
 }
 
 export const ContactSchema = SchemaFactory.createForClass(Contact);
@@ -106,5 +129,6 @@ export function toContactView(contact: Contact): ContactView {
     createdAt: new Date(contact.createdAt).toISOString(),
     updatedAt: new Date(contact.updatedAt).toISOString(),
     ...(contact.lastMessageAt && { lastMessageAt: new Date(contact.lastMessageAt).toISOString() }),
+    ...(contact.firstSeenAt && { firstSeenAt: new Date(contact.firstSeenAt).toISOString() }),
   };
 }

@@ -1,8 +1,14 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { CommandStatusView, ContactPage, ContactView } from '@switchboard/contracts';
+import type { CommandStatusView, ContactPage, ContactView, NoteView } from '@switchboard/contracts';
+import type { Contact, RecentMessage } from './contact.schema';
 import { InternalTokenGuard } from '../internal-token.guard';
+import { ActivityRepository } from '../activity/activity.repository';
+import { toActivityView, type ActivityView } from '../activity/activity-entry.schema';
+import { toNoteView } from '../notes/note.schema';
+import { NotesRepository } from '../notes/notes.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
+import { decodeCursor, encodeCursor } from './page-cursor';
 import { toContactView } from './contact.schema';
 import { ContactsRepository } from './contacts.repository';
 
@@ -14,7 +20,86 @@ export class ContactsController {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly notes: NotesRepository,
+    private readonly activity: ActivityRepository,
   ) {}
+
+  /**
+   * Everything the chat screen's customer panel shows, in one call: the contact, its most
+   * recent notes and activity. The three reads run in parallel, each an indexed lookup.
+   */
+  @Get('contacts/:contactId/details')
+  async details(@Param('tenantId') tenantId: string, @Param('contactId') contactId: string) {
+    const [contact, notes, activity] = await Promise.all([
+      this.contacts.find(tenantId, contactId),
+      this.notes.listForContact(tenantId, contactId, { limit: 5 }),
+      this.activity.listForContact(tenantId, contactId, { limit: 10 }),
+    ]);
+    return {
+      ...toContactView(this.existing(contact)),
+      recentNotes: notes.map(toNoteView),
+      recentActivity: activity.map(toActivityView),
+    };
+  }
+
+  @Get('contacts/:contactId/notes')
+  async notesOf(
+    @Param('tenantId') tenantId: string,
+    @Param('contactId') contactId: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit = '20',
+  ): Promise<ContactPage<NoteView>> {
+    this.existing(await this.contacts.find(tenantId, contactId));
+    const position = decodeCursor(cursor);
+    const pageSize = pageSizeOf(limit);
+    const notes = await this.notes.listForContact(tenantId, contactId, {
+      limit: pageSize + 1,
+      before: position && { createdAt: position.at, noteId: position.id },
+    });
+    const items = notes.slice(0, pageSize).map(toNoteView);
+    const last = items[items.length - 1];
+    return notes.length > pageSize
+      ? { items, nextCursor: encodeCursor(last.createdAt, last.noteId) }
+      : { items };
+  }
+
+  @Get('contacts/:contactId/activity')
+  async activityOf(
+    @Param('tenantId') tenantId: string,
+    @Param('contactId') contactId: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit = '20',
+  ): Promise<ContactPage<ActivityView>> {
+    this.existing(await this.contacts.find(tenantId, contactId));
+    const position = decodeCursor(cursor);
+    const pageSize = pageSizeOf(limit);
+    const entries = await this.activity.listForContact(tenantId, contactId, {
+      limit: pageSize + 1,
+      before: position && { occurredAt: position.at, eventId: position.id },
+    });
+    const items = entries.slice(0, pageSize).map(toActivityView);
+    const last = items[items.length - 1];
+    return entries.length > pageSize
+      ? { items, nextCursor: encodeCursor(last.occurredAt, last.eventId) }
+      : { items };
+  }
+
+  /** The bounded recent message history, newest first. */
+  @Get('contacts/:contactId/messages')
+  async messagesOf(
+    @Param('tenantId') tenantId: string,
+    @Param('contactId') contactId: string,
+  ): Promise<{ items: RecentMessage[] }> {
+    const contact = this.existing(await this.contacts.find(tenantId, contactId));
+    return { items: [...(contact.recentMessages ?? [])].reverse() };
+  }
+
+  private existing(contact: Contact | null): Contact {
+    if (!contact) {
+      throw new NotFoundException({ code: 'contact-not-found' });
+    }
+    return contact;
+  }
 
   /** `blocked` is `true`/`false`; `after` is the last contact id of the previous page. */
   @Get('contacts')
@@ -24,7 +109,7 @@ export class ContactsController {
     @Query('after') after?: string,
     @Query('limit') limit = '50',
   ): Promise<ContactPage<ContactView>> {
-    const pageSize = Math.min(Math.max(Number.parseInt(limit, 10) || 50, 1), 200);
+    const pageSize = pageSizeOf(limit, 50);
     const contacts = await this.contacts.list(tenantId, {
       blocked: blocked === undefined ? undefined : blocked === 'true',
       afterContactId: after,
@@ -61,4 +146,8 @@ export class ContactsController {
       event: JSON.parse(outcome.event.value) as unknown,
     };
   }
+}
+
+function pageSizeOf(limit: string, fallback = 20): number {
+  return Math.min(Math.max(Number.parseInt(limit, 10) || fallback, 1), 200);
 }

@@ -11,6 +11,11 @@ import { ContactsRepository } from './contacts.repository';
 import { IdentityClaim, IdentityClaimSchema } from './identity-claim.schema';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 import { Note, NoteSchema } from '../notes/note.schema';
+import { ActivityEntry, ActivityEntrySchema } from '../activity/activity-entry.schema';
+import { ActivityProjector } from '../activity/activity.projector';
+import { ActivityRepository } from '../activity/activity.repository';
+import { MessageIngestService } from '../messages/message-ingest.service';
+import { RoutedMessagesConsumer } from '../messages/routed-messages.consumer';
 import { NotesRepository } from '../notes/notes.repository';
 
 @Module({
@@ -20,6 +25,7 @@ import { NotesRepository } from '../notes/notes.repository';
       { name: IdentityClaim.name, schema: IdentityClaimSchema },
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
       { name: Note.name, schema: NoteSchema },
+      { name: ActivityEntry.name, schema: ActivityEntrySchema },
     ]),
   ],
   controllers: [ContactsController],
@@ -28,6 +34,10 @@ import { NotesRepository } from '../notes/notes.repository';
     IdentityClaimsRepository,
     CommandOutcomesRepository,
     NotesRepository,
+    ActivityRepository,
+    ActivityProjector,
+    MessageIngestService,
+    RoutedMessagesConsumer,
     ContactCommandsService,
     ContactCommandsConsumer,
     CommandOutcomesPurger,

@@ -26,13 +26,25 @@ export function decideNote(command: NoteCommand, current: Note | null, now: Date
     };
   }
   if (!current || current.deleted || current.contactId !== command.contactId) {
-    return { kind: 'rejected', code: 'note-not-found', reason: `note ${command.payload.noteId} does not exist` };
+    return {
+      kind: 'rejected',
+      code: 'note-not-found',
+      reason: `note ${command.payload.noteId} does not exist`,
+    };
   }
   if (current.authorId !== command.actor.id && command.actor.role !== 'admin') {
-    return { kind: 'rejected', code: 'not-note-author', reason: 'only the author or an admin may change this note' };
+    return {
+      kind: 'rejected',
+      code: 'not-note-author',
+      reason: 'only the author or an admin may change this note',
+    };
   }
   if (command.type === 'note.delete') {
-    return { kind: 'update', changed: true, changes: { deleted: true, deletedBy: command.actor.id, updatedAt: now } };
+    return {
+      kind: 'update',
+      changed: true,
+      changes: { deleted: true, deletedBy: command.actor.id, updatedAt: now },
+    };
   }
   const changed = command.payload.body !== current.body;
   return {

@@ -18,7 +18,12 @@ export class NotesRepository {
   /** Inserts a note; false if a note with this id already exists. */
   async insert(note: Omit<Note, '_id' | 'version' | 'deleted'>): Promise<boolean> {
     try {
-      await this.notes.create({ ...note, _id: `${note.tenantId}:${note.noteId}`, version: 1, deleted: false });
+      await this.notes.create({
+        ...note,
+        _id: `${note.tenantId}:${note.noteId}`,
+        version: 1,
+        deleted: false,
+      });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) {
@@ -62,9 +67,10 @@ export class NotesRepository {
       .lean<Note[]>()
       .exec();
     // Notes created in the same millisecond as the cursor note are ordered by id.
-    return (before ? notes.filter((note) => note.createdAt < before.createdAt || note.noteId < before.noteId) : notes).slice(
-      0,
-      limit,
-    );
+    return (
+      before
+        ? notes.filter((note) => note.createdAt < before.createdAt || note.noteId < before.noteId)
+        : notes
+    ).slice(0, limit);
   }
 }

@@ -1,7 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { BLOCK_REASON_MAX_LENGTH, CONTACT_ID_PATTERN, ContactIdentityFields } from '@switchboard/contracts';
+import {
+  BLOCK_REASON_MAX_LENGTH,
+  CONTACT_ID_PATTERN,
+  ContactIdentityFields,
+  ContactProfileFields,
+  NOTE_BODY_MAX_LENGTH,
+  NOTE_ID_PATTERN,
+} from '@switchboard/contracts';
 
 export class CreateContactRequest extends ContactIdentityFields {
   /**
@@ -47,4 +54,34 @@ export class ListContactsQuery {
   @Min(1)
   @Max(LIST_LIMIT_MAX)
   limit?: number;
+}
+
+/** Profile fields to change; `null` clears a field; attributes merge and a `null` value removes a key. */
+export class UpdateContactRequest extends ContactProfileFields {}
+
+export class PageQuery {
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LIST_LIMIT_MAX)
+  limit?: number;
+}
+
+export class NoteRequest {
+  /** 1-10,000 characters, stored and returned as given (escape it when rendering). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(NOTE_BODY_MAX_LENGTH)
+  body: string;
+}
+
+export class NoteParams extends ContactIdParams {
+  @Matches(NOTE_ID_PATTERN, { message: `noteId must match ${NOTE_ID_PATTERN.source}` })
+  noteId: string;
 }

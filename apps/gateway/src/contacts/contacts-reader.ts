@@ -54,6 +54,21 @@ export class ContactsReader {
     return { items: page?.items ?? [], ...(nextCursor && { nextCursor }) };
   }
 
+  /** A part of one contact (details, notes, activity, messages); undefined when there is no such contact. */
+  contactPart<T>(
+    tenantId: string,
+    contactId: string,
+    part: 'details' | 'notes' | 'activity' | 'messages',
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<T | undefined> {
+    const search = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]): [string, string] => [name, String(value)]),
+    );
+    return this.get<T>(`${InternalRoutes.contactPart(tenantId, contactId, part)}?${search.toString()}`);
+  }
+
   async commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
     const status = await this.get<CommandStatusView>(InternalRoutes.commandOutcome(tenantId, commandId));
     return status ?? { commandId, status: 'pending' };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { contactIdFor, ContactView } from '@switchboard/contracts';
@@ -16,6 +16,8 @@ import {
   ContactIdParams,
   CreateContactRequest,
   ListContactsQuery,
+  PageQuery,
+  UpdateContactRequest,
 } from './contact-requests';
 import { ContactsReader } from './contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from './idempotency-key';
@@ -116,18 +118,71 @@ export class ContactsController {
     return contactFromCommand(result, response);
   }
 
+  /**
+   * The customer panel of the chat screen in one call: profile, identities, tags, block state
+   * with who/when/why, counters, first and last message times, recent notes and activity.
+   */
   @Get(':id')
   @Authenticated(...READERS)
-  @ApiOkResponse({ type: ContactView })
+  @ApiOkResponse({ type: ContactView, description: 'The contact with `recentNotes` and `recentActivity`' })
   @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
-  async get(
+  get(@CurrentPrincipal() principal: Principal, @Param() params: ContactIdParams) {
+    return this.part(principal, params.id, 'details');
+  }
+
+  /** Changes profile fields: given fields replace, `null` clears; attributes merge, a `null` value removes a key. */
+  @Patch(':id')
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: ContactView })
+  async update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
-  ): Promise<ContactView> {
-    const contact = await this.reader.contact(principal.tenantId, params.id);
-    if (!contact) {
-      throw new ApiError('contact-not-found', `contact ${params.id} does not exist`);
+    @Body() request: UpdateContactRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (Object.keys(request).length === 0) {
+      throw new ApiError('validation-failed', 'name at least one field to change');
     }
-    return contact;
+    const result = await this.commands.dispatch(
+      principal,
+      'contact.update',
+      params.id,
+      request,
+      idempotencyKey,
+    );
+    return contactFromCommand(result, response);
+  }
+
+  /** Who blocked, unblocked, tagged, noted or edited the contact, and when: newest first. */
+  @Get(':id/activity')
+  @Authenticated(...READERS)
+  activity(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Query() query: PageQuery,
+  ) {
+    return this.part(principal, params.id, 'activity', { cursor: query.cursor, limit: query.limit });
+  }
+
+  /** The contact's recent messages (a bounded history), newest first, with dropped ones marked `blocked`. */
+  @Get(':id/messages')
+  @Authenticated(...READERS)
+  messages(@CurrentPrincipal() principal: Principal, @Param() params: ContactIdParams) {
+    return this.part(principal, params.id, 'messages');
+  }
+
+  private async part(
+    principal: Principal,
+    contactId: string,
+    part: 'details' | 'activity' | 'messages',
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<unknown> {
+    const found = await this.reader.contactPart(principal.tenantId, contactId, part, query);
+    if (found === undefined) {
+      throw new ApiError('contact-not-found', `contact ${contactId} does not exist`);
+    }
+    return found;
   }
 }

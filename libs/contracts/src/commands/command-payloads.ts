@@ -1,4 +1,4 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
 
 /** Create a contact, or update the one that already owns one of these identities. */

@@ -1,0 +1,71 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { parseContactEvent, parseJson, type ContactEvent, type TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { ReadinessRegistry } from '@switchboard/observability';
+import { ContactsSettings } from '../contacts-settings';
+import type { ActivityDetails } from './activity-entry.schema';
+import { ActivityRepository } from './activity.repository';
+
+/** What the timeline shows of an event; no-ops and rejections leave no trace. */
+export function activityDetails(event: ContactEvent): ActivityDetails | undefined {
+  if (event.type === 'CommandRejected' || !event.payload.changed) {
+    return undefined;
+  }
+  if ('note' in event.payload) {
+    return { noteId: event.payload.note.noteId };
+  }
+  const { contact, changedFields } = event.payload;
+  if (event.type === 'ContactBlocked') {
+    return contact.block.reason ? { reason: contact.block.reason } : {};
+  }
+  return event.type === 'ContactUnblocked' ? {} : { changedFields: changedFields ?? [] };
+}
+
+/** Builds each contact's activity timeline from `contacts.events`, once per event. */
+@Injectable()
+export class ActivityProjector implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: RecordConsumer;
+
+  constructor(
+    kafka: Kafka,
+    producer: KafkaProducer,
+    settings: ContactsSettings,
+    readiness: ReadinessRegistry,
+    @Inject(TOPICS) topics: TopicNames,
+    private readonly activity: ActivityRepository,
+  ) {
+    this.consumer = new RecordConsumer(kafka, producer, {
+      groupId: `${settings.TOPIC_PREFIX}contacts-activity`,
+      topics: [topics.contactEvents],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
+      handleRecord: (record) => this.project(parseContactEvent(parseJson(record.value))),
+    });
+    readiness.register('activity-projector', () => this.consumer.isReady());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async project(event: ContactEvent): Promise<void> {
+    const details = activityDetails(event);
+    if (!details) {
+      return;
+    }
+    await this.activity.append({
+      tenantId: event.tenantId,
+      contactId: event.contactId,
+      eventId: event.eventId,
+      type: event.type,
+      actor: event.actor,
+      occurredAt: new Date(event.occurredAt),
+      details,
+    });
+  }
+}

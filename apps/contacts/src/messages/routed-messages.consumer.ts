@@ -1,0 +1,53 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import {
+  InboundMessage,
+  parseInboundMessage,
+  parseJson,
+  validateContract,
+  type TopicNames,
+} from '@switchboard/contracts';
+import { KafkaProducer, RecordConsumer, TOPICS, type ConsumedRecord } from '@switchboard/kafka';
+import { ReadinessRegistry } from '@switchboard/observability';
+import { ContactsSettings } from '../contacts-settings';
+import { MessageIngestService } from './message-ingest.service';
+
+/** Reads `messages.accepted` and `messages.blocked` and records each message on its contact. */
+@Injectable()
+export class RoutedMessagesConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: RecordConsumer;
+
+  constructor(
+    kafka: Kafka,
+    producer: KafkaProducer,
+    settings: ContactsSettings,
+    readiness: ReadinessRegistry,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    private readonly ingest: MessageIngestService,
+  ) {
+    this.consumer = new RecordConsumer(kafka, producer, {
+      groupId: `${settings.TOPIC_PREFIX}contacts-messages`,
+      topics: [topics.messagesAccepted, topics.messagesBlocked],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
+      handleRecord: (record) => this.handle(record),
+    });
+    readiness.register('messages-consumer', () => this.consumer.isReady());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private handle(record: ConsumedRecord): Promise<void> {
+    if (record.topic === this.topics.messagesAccepted) {
+      return this.ingest.record(parseInboundMessage(record.value), 'accepted');
+    }
+    const dropped = parseJson(record.value) as { message?: unknown };
+    return this.ingest.record(validateContract(InboundMessage, dropped?.message), 'blocked');
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { NoteView, type ContactPage } from '@switchboard/contracts';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { READERS, WRITERS } from '../auth/roles';
+import { Authenticated } from '../auth/roles.decorator';
+import { CommandBus } from '../commands/command-bus';
+import { answerCommand, pickNote } from '../commands/command-response';
+import { ContactIdParams, NoteParams, NoteRequest, PageQuery } from '../contacts/contact-requests';
+import { ContactsReader } from '../contacts/contacts-reader';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
+import { ApiError } from '../problems/api-error';
+
+@ApiTags('notes')
+@Controller('v1/contacts/:id/notes')
+export class NotesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reader: ContactsReader,
+  ) {}
+
+  /** The contact's notes, newest first. */
+  @Get()
+  @Authenticated(...READERS)
+  @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Query() query: PageQuery,
+  ): Promise<ContactPage<NoteView>> {
+    const page = await this.reader.contactPart<ContactPage<NoteView>>(
+      principal.tenantId,
+      params.id,
+      'notes',
+      {
+        cursor: query.cursor,
+        limit: query.limit,
+      },
+    );
+    if (!page) {
+      throw new ApiError('contact-not-found', `contact ${params.id} does not exist`);
+    }
+    return page;
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: NoteView })
+  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  async add(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Body() request: NoteRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    // With an idempotency key the retried call must name the same note.
+    const noteId = `n_${idempotencyKey ? Buffer.from(idempotencyKey).toString('base64url').slice(0, 60) : randomUUID()}`;
+    const result = await this.commands.dispatch(
+      principal,
+      'note.add',
+      params.id,
+      { noteId, body: request.body },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, pickNote);
+  }
+
+  /** Edits a note: its author or an admin. */
+  @Patch(':noteId')
+  @Authenticated(...WRITERS)
+  @ApiOkResponse({ type: NoteView })
+  async edit(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: NoteParams,
+    @Body() request: NoteRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.dispatch(
+      principal,
+      'note.edit',
+      params.id,
+      { noteId: params.noteId, body: request.body },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, pickNote);
+  }
+
+  /** Deletes a note (its author or an admin); the deletion stays in the contact's activity. */
+  @Delete(':noteId')
+  @Authenticated(...WRITERS)
+  @ApiOkResponse({ type: NoteView, description: 'The note as it was' })
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: NoteParams,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.dispatch(
+      principal,
+      'note.delete',
+      params.id,
+      { noteId: params.noteId },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, pickNote);
+  }
+}
