@@ -11,6 +11,12 @@ const levelNames: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 // The Java-compatible default partitioner is the one we want; kafkajs warns about it on every producer.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+const transientTopicErrors = new Set([
+  'This server does not host this topic-partition',
+  'This server is not the leader for that topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+]);
+
 /** A kafkajs client whose logs go through the service's structured logger. */
 export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
   return new Kafka({
