@@ -231,6 +231,76 @@ describe('user details: profile, notes, activity and message counters', () => {
     expect(byViewer.status).toBe(403);
   });
 
+  it('tags a contact case-insensitively, keeps the catalog spelling and shows catalog colours', async () => {
+    const contact = await createContact();
+    const first = await http('POST', url(`/${contact.contactId}/tags`), {
+      token: author,
+      body: { tags: [' VIP ', 'Churn-Risk'] },
+    });
+    const other = await createContact();
+    const second = await http('POST', url(`/${other.contactId}/tags`), {
+      token: author,
+      body: { tags: ['vip', 'vip'] },
+    });
+
+    expect(first.status).toBe(200);
+    expect(first.body.tags).toEqual(['VIP', 'Churn-Risk']);
+    expect(second.body.tags).toEqual(['VIP']);
+    const details = await http('GET', url(`/${contact.contactId}`), { token: viewer });
+    expect(details.body.tagDetails).toEqual([
+      { name: 'VIP', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) },
+      { name: 'Churn-Risk', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) },
+    ]);
+    const catalog = await http('GET', `${system.gateway.url}/v1/tags`, { token: viewer });
+    expect(catalog.body.items.map((tag: { name: string }) => tag.name)).toEqual(
+      expect.arrayContaining(['VIP', 'Churn-Risk']),
+    );
+
+    const removed = await http('POST', url(`/${contact.contactId}/tags/remove`), {
+      token: author,
+      body: { tags: ['vip'] },
+    });
+    expect(removed.body.tags).toEqual(['Churn-Risk']);
+    await expectEventually(async () => {
+      const activity = await http('GET', url(`/${contact.contactId}/activity`), { token: viewer });
+      expect(activity.body.items[0]).toMatchObject({
+        type: 'ContactUntagged',
+        details: { tags: ['Churn-Risk'] },
+      });
+    });
+  });
+
+  it('refuses invalid tag names and more tags than a contact may carry', async () => {
+    const contact = await createContact();
+    const empty = await http('POST', url(`/${contact.contactId}/tags`), {
+      token: author,
+      body: { tags: ['   '] },
+    });
+    const tooLong = await http('POST', url(`/${contact.contactId}/tags`), {
+      token: author,
+      body: { tags: ['x'.repeat(65)] },
+    });
+    const tooManyInOneCall = await http('POST', url(`/${contact.contactId}/tags`), {
+      token: author,
+      body: { tags: Array.from({ length: 51 }, (_, index) => `t${index}`) },
+    });
+    expect([empty.status, tooLong.status, tooManyInOneCall.status]).toEqual([400, 400, 400]);
+
+    for (let batch = 0; batch < 2; batch++) {
+      const added = await http('POST', url(`/${contact.contactId}/tags`), {
+        token: author,
+        body: { tags: Array.from({ length: 50 }, (_, index) => `bulk-${batch}-${index}`) },
+      });
+      expect(added.status).toBe(200);
+    }
+    const overLimit = await http('POST', url(`/${contact.contactId}/tags`), {
+      token: author,
+      body: { tags: ['one-more'] },
+    });
+    expect(overLimit.status).toBe(422);
+    expect(overLimit.body.code).toBe('too-many-tags');
+  });
+
   it('answers 404 to another tenant for the contact, its notes, activity and messages', async () => {
     const contact = await createContact();
     const intruder = mintToken({ tenant: aTenantId(), role: 'admin' });

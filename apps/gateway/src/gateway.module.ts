@@ -13,6 +13,7 @@ import { ContactsReader } from './contacts/contacts-reader';
 import { GatewaySettings } from './gateway-settings';
 import { InboundWebhookController } from './inbound/inbound-webhook.controller';
 import { NotesController } from './notes/notes.controller';
+import { TagsController } from './tags/tags.controller';
 import { ProducerReadiness } from './producer-readiness';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
@@ -28,7 +29,13 @@ export class GatewayModule {
         KafkaModule.forService('gateway'),
         AuthModule,
       ],
-      controllers: [ContactsController, NotesController, CommandsController, InboundWebhookController],
+      controllers: [
+        ContactsController,
+        NotesController,
+        TagsController,
+        CommandsController,
+        InboundWebhookController,
+      ],
       providers: [
         CommandBus,
         BlockEnforcement,

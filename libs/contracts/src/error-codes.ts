@@ -13,6 +13,7 @@ export const ErrorCodes = [
   'contact-not-found',
   'identity-conflict',
   'note-not-found',
+  'too-many-tags',
   'not-note-author',
   'rate-limited',
   'dependency-unavailable',

@@ -8,6 +8,7 @@ export const InternalRoutes = {
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}`,
   contactPart: (tenantId: string, contactId: string, part: 'details' | 'notes' | 'activity' | 'messages') =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}/${part}`,
+  tags: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/tags`,
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
 };

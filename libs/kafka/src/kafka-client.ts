@@ -30,9 +30,8 @@ export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...fields } = log;
-        // A topic that was just created is briefly unknown to metadata requests; callers retry.
-        const expected =
-          (fields as { error?: unknown }).error === 'This server does not host this topic-partition';
+        // A topic that was just created is briefly unknown or leaderless; kafkajs and callers retry.
+        const expected = transientTopicErrors.has(String((fields as { error?: unknown }).error));
         new Logger(`kafkajs:${namespace}`)[expected ? 'debug' : (levelNames[level] ?? 'log')](
           { ...fields },
           message,

@@ -5,6 +5,8 @@ export interface ActivityDetails {
   reason?: string;
   changedFields?: string[];
   noteId?: string;
+  /** The tags the contact carries after a tag change. */
+  tags?: string[];
 }
 
 /** One line of a contact's append-only timeline; `_id` is `tenantId:eventId`. */

@@ -19,6 +19,9 @@ export function activityDetails(event: ContactEvent): ActivityDetails | undefine
   if (event.type === 'ContactBlocked') {
     return contact.block.reason ? { reason: contact.block.reason } : {};
   }
+  if (event.type === 'ContactTagged' || event.type === 'ContactUntagged') {
+    return { tags: contact.tags };
+  }
   return event.type === 'ContactUnblocked' ? {} : { changedFields: changedFields ?? [] };
 }
 

@@ -7,7 +7,16 @@ import type { Contact } from './contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
 import { toNoteView } from '../notes/note.schema';
 import { decideNote } from '../notes/note-decisions';
-import { decideBlock, decideCreate, decideUnblock, decideUpdate, type Decision } from './contact-decisions';
+import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import {
+  decideBlock,
+  decideCreate,
+  decideTag,
+  decideUnblock,
+  decideUntag,
+  decideUpdate,
+  type Decision,
+} from './contact-decisions';
 import {
   blocklistRecords,
   contactEvent,
@@ -41,6 +50,7 @@ export class ContactCommandsService {
     private readonly identityClaims: IdentityClaimsRepository,
     private readonly outcomes: CommandOutcomesRepository,
     private readonly notes: NotesRepository,
+    private readonly catalog: TagCatalogRepository,
     private readonly producer: KafkaProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
@@ -62,11 +72,24 @@ export class ContactCommandsService {
         return this.apply(command, command.contactId, (current) => decideUnblock(command, current));
       case 'contact.update':
         return this.apply(command, command.contactId, (current) => decideUpdate(command, current));
+      case 'contact.tag':
+        return this.tag(command);
+      case 'contact.untag':
+        return this.apply(command, command.contactId, (current) => decideUntag(command, current));
       case 'note.add':
       case 'note.edit':
       case 'note.delete':
         return this.applyNote(command);
     }
+  }
+
+  /** Unknown tags join the tenant's catalog first; the contact then carries their catalog spelling. */
+  private async tag(command: ContactCommandOf<'contact.tag'>): Promise<void> {
+    if (!(await this.contacts.find(command.tenantId, command.contactId))) {
+      return this.reject(command, 'contact-not-found', `contact ${command.contactId} does not exist`);
+    }
+    const spellings = await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
+    return this.apply(command, command.contactId, (current) => decideTag(command, current, spellings));
   }
 
   private async create(command: ContactCommandOf<'contact.create'>): Promise<void> {

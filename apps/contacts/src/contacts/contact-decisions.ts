@@ -1,4 +1,9 @@
-import type { AttributeValue, ContactCommandOf, Identity } from '@switchboard/contracts';
+import {
+  TAGS_PER_CONTACT_MAX,
+  type AttributeValue,
+  type ContactCommandOf,
+  type Identity,
+} from '@switchboard/contracts';
 import type { ContactStateEventType } from './contact-publications';
 import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
@@ -132,4 +137,51 @@ export function decideUpdate(command: ContactCommandOf<'contact.update'>, curren
     }
   }
   return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
+}
+
+const lower = (name: string) => name.toLowerCase();
+
+/** Adds tags (by their catalog spelling) that the contact does not carry yet, case-insensitively. */
+export function decideTag(
+  command: ContactCommandOf<'contact.tag'>,
+  current: Contact | null,
+  spellings: string[],
+): Decision {
+  if (!current) {
+    return notFound(command.contactId);
+  }
+  const carried = new Set(current.tags.map(lower));
+  const added: string[] = [];
+  for (const name of spellings) {
+    if (!carried.has(lower(name))) {
+      carried.add(lower(name));
+      added.push(name);
+    }
+  }
+  if (current.tags.length + added.length > TAGS_PER_CONTACT_MAX) {
+    return {
+      kind: 'rejected',
+      code: 'too-many-tags',
+      reason: `a contact carries at most ${TAGS_PER_CONTACT_MAX} tags; it has ${current.tags.length} and this adds ${added.length}`,
+    };
+  }
+  return added.length > 0
+    ? {
+        kind: 'apply',
+        eventType: 'ContactTagged',
+        changed: true,
+        changes: { tags: [...current.tags, ...added] },
+      }
+    : { kind: 'apply', eventType: 'ContactTagged', changed: false, changes: {} };
+}
+
+export function decideUntag(command: ContactCommandOf<'contact.untag'>, current: Contact | null): Decision {
+  if (!current) {
+    return notFound(command.contactId);
+  }
+  const removed = new Set(command.payload.tags.map(lower));
+  const tags = current.tags.filter((name) => !removed.has(lower(name)));
+  return tags.length !== current.tags.length
+    ? { kind: 'apply', eventType: 'ContactUntagged', changed: true, changes: { tags } }
+    : { kind: 'apply', eventType: 'ContactUntagged', changed: false, changes: {} };
 }

@@ -24,7 +24,12 @@ export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRe
 
 /** Events that carry the contact's new state. */
 export type ContactStateEventType =
-  'ContactCreated' | 'ContactUpdated' | 'ContactBlocked' | 'ContactUnblocked';
+  | 'ContactCreated'
+  | 'ContactUpdated'
+  | 'ContactBlocked'
+  | 'ContactUnblocked'
+  | 'ContactTagged'
+  | 'ContactUntagged';
 
 export function contactEvent(
   command: ContactCommand,

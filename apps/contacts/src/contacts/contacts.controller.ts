@@ -7,6 +7,7 @@ import { ActivityRepository } from '../activity/activity.repository';
 import { toActivityView, type ActivityView } from '../activity/activity-entry.schema';
 import { toNoteView } from '../notes/note.schema';
 import { NotesRepository } from '../notes/notes.repository';
+import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { toContactView } from './contact.schema';
@@ -22,7 +23,14 @@ export class ContactsController {
     private readonly outcomes: CommandOutcomesRepository,
     private readonly notes: NotesRepository,
     private readonly activity: ActivityRepository,
+    private readonly catalog: TagCatalogRepository,
   ) {}
+
+  /** The tenant's tag catalog, by name. */
+  @Get('tags')
+  async tags(@Param('tenantId') tenantId: string) {
+    return { items: await this.catalog.list(tenantId) };
+  }
 
   /**
    * Everything the chat screen's customer panel shows, in one call: the contact, its most
@@ -35,8 +43,10 @@ export class ContactsController {
       this.notes.listForContact(tenantId, contactId, { limit: 5 }),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
     ]);
+    const found = this.existing(contact);
     return {
-      ...toContactView(this.existing(contact)),
+      ...toContactView(found),
+      tagDetails: await this.catalog.find(tenantId, found.tags),
       recentNotes: notes.map(toNoteView),
       recentActivity: activity.map(toActivityView),
     };

@@ -17,6 +17,8 @@ import { ActivityRepository } from '../activity/activity.repository';
 import { MessageIngestService } from '../messages/message-ingest.service';
 import { RoutedMessagesConsumer } from '../messages/routed-messages.consumer';
 import { NotesRepository } from '../notes/notes.repository';
+import { Tag, TagSchema } from '../tags/tag.schema';
+import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 
 @Module({
   imports: [
@@ -25,6 +27,7 @@ import { NotesRepository } from '../notes/notes.repository';
       { name: IdentityClaim.name, schema: IdentityClaimSchema },
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
       { name: Note.name, schema: NoteSchema },
+      { name: Tag.name, schema: TagSchema },
       { name: ActivityEntry.name, schema: ActivityEntrySchema },
     ]),
   ],
@@ -34,6 +37,7 @@ import { NotesRepository } from '../notes/notes.repository';
     IdentityClaimsRepository,
     CommandOutcomesRepository,
     NotesRepository,
+    TagCatalogRepository,
     ActivityRepository,
     ActivityProjector,
     MessageIngestService,

@@ -69,6 +69,10 @@ export class ContactsReader {
     return this.get<T>(`${InternalRoutes.contactPart(tenantId, contactId, part)}?${search.toString()}`);
   }
 
+  async tags(tenantId: string): Promise<{ items: unknown[] }> {
+    return (await this.get<{ items: unknown[] }>(InternalRoutes.tags(tenantId))) ?? { items: [] };
+  }
+
   async commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
     const status = await this.get<CommandStatusView>(InternalRoutes.commandOutcome(tenantId, commandId));
     return status ?? { commandId, status: 'pending' };

@@ -13,6 +13,7 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'not-found': { status: 404, title: 'Not found' },
   'contact-not-found': { status: 404, title: 'The contact does not exist' },
   'identity-conflict': { status: 409, title: 'An identity belongs to another contact' },
+  'too-many-tags': { status: 422, title: 'The contact would carry more tags than allowed' },
   'note-not-found': { status: 404, title: 'The note does not exist' },
   'not-note-author': { status: 403, title: 'Only the author or an admin may change this note' },
   'rate-limited': { status: 429, title: 'Too many requests' },

@@ -1,4 +1,14 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
 
 /** Create a contact, or update the one that already owns one of these identities. */
@@ -49,3 +59,30 @@ export class DeleteNotePayload {
   @Matches(NOTE_ID_PATTERN)
   noteId: string;
 }
+
+export const TAG_NAME_MAX_LENGTH = 64;
+/** Tags one call may add or remove. */
+export const TAGS_PER_CALL_MAX = 50;
+/** Tags one contact may carry. */
+export const TAGS_PER_CONTACT_MAX = 100;
+
+const trimEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
+    : value;
+
+/** Tag names: trimmed, 1-64 characters, no control characters; unique per tenant case-insensitively. */
+export class TagNamesPayload {
+  @Transform(trimEach)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TAGS_PER_CALL_MAX)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(TAG_NAME_MAX_LENGTH, { each: true })
+  @Matches(/^[^\p{Cc}]+$/u, { each: true, message: 'tag names may not contain control characters' })
+  tags: string[];
+}
+
+export class TagContactPayload extends TagNamesPayload {}
+export class UntagContactPayload extends TagNamesPayload {}

@@ -10,6 +10,8 @@ import {
   CreateContactPayload,
   DeleteNotePayload,
   EditNotePayload,
+  TagContactPayload,
+  UntagContactPayload,
   UnblockContactPayload,
   UpdateContactPayload,
 } from './command-payloads';
@@ -22,6 +24,8 @@ export const commandPayloadContracts = {
   'contact.block': BlockContactPayload,
   'contact.unblock': UnblockContactPayload,
   'contact.update': UpdateContactPayload,
+  'contact.tag': TagContactPayload,
+  'contact.untag': UntagContactPayload,
   'note.add': AddNotePayload,
   'note.edit': EditNotePayload,
   'note.delete': DeleteNotePayload,

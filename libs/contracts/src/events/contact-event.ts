@@ -14,6 +14,8 @@ export const eventPayloadContracts = {
   ContactUpdated: ContactStatePayload,
   ContactBlocked: ContactStatePayload,
   ContactUnblocked: ContactStatePayload,
+  ContactTagged: ContactStatePayload,
+  ContactUntagged: ContactStatePayload,
   NoteAdded: NotePayload,
   NoteEdited: NotePayload,
   NoteDeleted: NotePayload,

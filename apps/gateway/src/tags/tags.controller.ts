@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ContactView, TagNamesPayload } from '@switchboard/contracts';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { READERS, WRITERS } from '../auth/roles';
+import { Authenticated } from '../auth/roles.decorator';
+import { CommandBus } from '../commands/command-bus';
+import { contactFromCommand } from '../commands/command-response';
+import { ContactIdParams } from '../contacts/contact-requests';
+import { ContactsReader } from '../contacts/contacts-reader';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
+
+/** Tag names to add or remove: trimmed, 1-64 characters each, at most 50 per call. */
+export class TagNamesRequest extends TagNamesPayload {}
+
+@ApiTags('tags')
+@Controller('v1')
+export class TagsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reader: ContactsReader,
+  ) {}
+
+  /**
+   * Adds tags to the contact; unknown names join the tenant's catalog. Names match the
+   * catalog case-insensitively and keep the catalog's spelling. A contact carries at most 100.
+   */
+  @Post('contacts/:id/tags')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: ContactView })
+  async add(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Body() request: TagNamesRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.dispatch(principal, 'contact.tag', params.id, request, idempotencyKey);
+    return contactFromCommand(result, response);
+  }
+
+  /** Removes tags from the contact (case-insensitively); names it does not carry are ignored. */
+  @Post('contacts/:id/tags/remove')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: ContactView })
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Body() request: TagNamesRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.dispatch(
+      principal,
+      'contact.untag',
+      params.id,
+      request,
+      idempotencyKey,
+    );
+    return contactFromCommand(result, response);
+  }
+
+  /** The tenant's tag catalog with colours. */
+  @Get('tags')
+  @Authenticated(...READERS)
+  catalog(@CurrentPrincipal() principal: Principal) {
+    return this.reader.tags(principal.tenantId);
+  }
+}
