@@ -88,6 +88,18 @@ postgres_up() {
     start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
   as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='ferretdb'" | grep -q 1 \
     || as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres ferretdb
+  tune_ferretdb_database "$bin"
+}
+
+# FerretDB 1.24 sends equality filters as `(_jsonb -> $1) @> $2` prepared statements. With
+# PostgreSQL's generic plans the field is a parameter and no index matches; custom plans plus GIN
+# indexes on the looked-up fields turn whole-table scans into index lookups (see the SQL file).
+tune_ferretdb_database() {
+  local bin=$1
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -v ON_ERROR_STOP=1 -q \
+    -c "ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan" -f - \
+    <"$here/postgres/ferretdb-lookup-indexes.sql" >>"$LOGS/postgres-tuning.log" 2>&1 \
+    || die "tuning the ferretdb database failed; see $LOGS/postgres-tuning.log"
 }
 
 postgres_down() {
