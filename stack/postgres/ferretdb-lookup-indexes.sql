@@ -21,7 +21,7 @@ BEGIN
       FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId'] LOOP
         EXECUTE format(
           'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
-          left(replace(created.object_identity, '.', '_'), 40) || '_' || lower(field) || '_gin',
+          'switchboard_' || created.objid || '_' || lower(field),
           created.object_identity,
           field
         );
@@ -43,7 +43,7 @@ DECLARE
   field text;
 BEGIN
   FOR existing IN
-    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS identity, n.nspname || '_' || c.relname AS name
+    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS identity
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = '_jsonb' AND NOT a.attisdropped
     WHERE c.relkind = 'r'
@@ -51,7 +51,7 @@ BEGIN
     FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId'] LOOP
       EXECUTE format(
         'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
-        left(existing.name, 40) || '_' || lower(field) || '_gin',
+        'switchboard_' || existing.oid || '_' || lower(field),
         existing.identity,
         field
       );
