@@ -83,17 +83,15 @@ async function seed(client: MongoClient): Promise<void> {
     }
     await contacts.insertMany(documents, { ordered: false });
   }
-  await database
-    .collection('tags')
-    .insertMany(
-      TAGS.map((name) => ({
-        _id: `${TENANT}:${name}`,
-        tenantId: TENANT,
-        name: name.toUpperCase(),
-        colour: '#1f77b4',
-        createdAt: now,
-      })),
-    );
+  await database.collection<{ _id: string }>('tags').insertMany(
+    TAGS.map((name) => ({
+      _id: `${TENANT}:${name}`,
+      tenantId: TENANT,
+      name: name.toUpperCase(),
+      colour: '#1f77b4',
+      createdAt: now,
+    })),
+  );
   const notes = [];
   const activity = [];
   for (let index = 0; index < CONTACTS; index += 10) {
@@ -123,13 +121,15 @@ async function seed(client: MongoClient): Promise<void> {
       });
     }
     if (notes.length >= 5_000) {
-      await database.collection('notes').insertMany(notes.splice(0), { ordered: false });
-      await database.collection('activity').insertMany(activity.splice(0), { ordered: false });
+      await database.collection<{ _id: string }>('notes').insertMany(notes.splice(0), { ordered: false });
+      await database
+        .collection<{ _id: string }>('activity')
+        .insertMany(activity.splice(0), { ordered: false });
     }
   }
   if (notes.length > 0) {
-    await database.collection('notes').insertMany(notes, { ordered: false });
-    await database.collection('activity').insertMany(activity, { ordered: false });
+    await database.collection<{ _id: string }>('notes').insertMany(notes, { ordered: false });
+    await database.collection<{ _id: string }>('activity').insertMany(activity, { ordered: false });
   }
   console.log(
     `  seed: ${CONTACTS.toLocaleString('en-US')} contacts, ${(CONTACTS * 0.3).toLocaleString('en-US')} notes and activity entries in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,

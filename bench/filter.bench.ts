@@ -73,7 +73,7 @@ function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) 
 function startNode(script: string, environment: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script],
+    [...NODE_FLAGS, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script],
     {
       cwd: root,
       env: { ...process.env, ...environment, TS_NODE_PROJECT: 'tsconfig.json' },

@@ -70,6 +70,12 @@ describe('message filter crash (kill -9) in the middle of a run', () => {
     await filter?.stop();
     await observer?.disconnect();
     await producer?.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({
+      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
+    });
+    await admin.disconnect();
   });
 
   it('routes every message exactly once per destination kind, losing none', async () => {
