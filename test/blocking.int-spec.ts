@@ -310,8 +310,9 @@ describe('block and unblock, enforced by the message filter', () => {
       timestampSeconds: Math.floor(Date.now() / 1000) - 3600,
     });
     const unknownTenant = await postInbound(system.gateway.url, aTenantId(), secret, body);
+    const prototypeTenant = await postInbound(system.gateway.url, 'constructor', secret, body);
 
-    for (const response of [missing, wrong, replayed, unknownTenant]) {
+    for (const response of [missing, wrong, replayed, unknownTenant, prototypeTenant]) {
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('unauthenticated');
     }

@@ -95,6 +95,30 @@ describe('user details: profile, notes, activity and message counters', () => {
     expect(history.body.items).toHaveLength(4);
   });
 
+  it('loses neither a block nor a count when commands and messages hit one contact at once', async () => {
+    const contact = await createContact();
+    const from = contact.identities[0].address;
+    const key = identityKey(tenant, 'whatsapp', from);
+    const messages = Array.from({ length: 40 }, () => anInboundMessage({ tenantId: tenant, from }));
+
+    const [blocked] = await Promise.all([
+      http('POST', url(`/${contact.contactId}/block`), { token: author, body: { reason: 'race' } }),
+      producer.send({
+        topic: system.topics.messagesAccepted,
+        messages: messages.map((message) => ({ key, value: JSON.stringify(message) })),
+      }),
+      http('POST', url(`/${contact.contactId}/tags`), { token: author, body: { tags: ['racer'] } }),
+    ]);
+    expect(blocked.status).toBe(200);
+
+    await expectEventually(async () => {
+      const details = await http('GET', url(`/${contact.contactId}`), { token: viewer });
+      expect(details.body.counters).toEqual({ accepted: 40, blocked: 0 });
+      expect(details.body.block).toMatchObject({ blocked: true, reason: 'race' });
+      expect(details.body.tags).toEqual(['racer']);
+    });
+  });
+
   it('keeps notes: add, list newest first, edit by author or admin only, delete', async () => {
     const contact = await createContact();
     const hostile = '<script>alert("x")</script> & "quotes"';

@@ -76,9 +76,11 @@ export class ContactView {
   @Type(() => BlockState)
   block: BlockState;
 
+  /** On reads; events leave it out (commands do not change it). */
+  @IsOptional()
   @ValidateNested()
   @Type(() => MessageCounters)
-  counters: MessageCounters;
+  counters?: MessageCounters;
 
   @IsInt()
   @Min(1)

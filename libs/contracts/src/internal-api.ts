@@ -4,8 +4,6 @@ export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 /** Paths of the contacts service's internal query API, used by the gateway. */
 export const InternalRoutes = {
   contacts: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/contacts`,
-  contact: (tenantId: string, contactId: string) =>
-    `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}`,
   contactPart: (tenantId: string, contactId: string, part: 'details' | 'notes' | 'activity' | 'messages') =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}/${part}`,
   tags: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/tags`,

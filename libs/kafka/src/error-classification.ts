@@ -52,8 +52,13 @@ export function classifyFailure(error: unknown): FailureKind {
     if (Array.isArray(labels) && labels.includes('RetryableWriteError')) {
       return 'transient';
     }
-    // mongoose wraps driver errors that arrive while it reconnects
-    if (/ECONNREFUSED|ECONNRESET|connection .* closed|buffering timed out/i.test(error.message)) {
+    // mongoose wraps driver errors that arrive while it reconnects; FerretDB answers
+    // "InternalError: ... dial tcp ...: connection refused" while its PostgreSQL is away
+    if (
+      /ECONNREFUSED|ECONNRESET|connection .*(closed|refused)|dial tcp|failed to connect|buffering timed out|server selection/i.test(
+        error.message,
+      )
+    ) {
       return 'transient';
     }
   }

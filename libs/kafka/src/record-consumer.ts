@@ -133,6 +133,8 @@ export class RecordConsumer {
             for (const record of records) {
               await this.handleOneRecord(options, record, context);
               resolveOffset(record.offset);
+              // kafkajs heartbeats only between batches; it sends this one only when one is due
+              await heartbeat();
             }
           }
         } catch (error) {

@@ -8,6 +8,7 @@ import { NotesRepository } from '../notes/notes.repository';
 import { toNoteView } from '../notes/note.schema';
 import { decideNote } from '../notes/note-decisions';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import { KeyedLock } from '../store/keyed-lock';
 import {
   decideBlock,
   decideCreate,
@@ -51,6 +52,7 @@ export class ContactCommandsService {
     private readonly outcomes: CommandOutcomesRepository,
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
+    private readonly lock: KeyedLock,
     private readonly producer: KafkaProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
@@ -113,7 +115,18 @@ export class ContactCommandsService {
     return this.apply(command, contactId, (current) => decideCreate(command, current));
   }
 
-  private async apply(
+  /** Commands of one contact are applied one at a time in this process (see KeyedLock). */
+  private apply(
+    command: ContactCommand,
+    contactId: string,
+    decide: (current: Contact | null, now: Date) => Decision,
+  ): Promise<void> {
+    return this.lock.run(`${command.tenantId}:${contactId}`, () =>
+      this.applyLocked(command, contactId, decide),
+    );
+  }
+
+  private async applyLocked(
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
@@ -210,6 +223,16 @@ export class ContactCommandsService {
     }
   }
 
+  /** Publishes every publication a contact still holds (commands applied, not yet acknowledged). */
+  publishPending(tenantId: string, contactId: string): Promise<void> {
+    return this.lock.run(`${tenantId}:${contactId}`, async () => {
+      const contact = await this.contacts.find(tenantId, contactId);
+      for (const publication of contact?.pendingPublications ?? []) {
+        await this.finishPending(contact!, publication.commandId);
+      }
+    });
+  }
+
   /** A command applied before a crash: publish what it left pending and record its outcome. */
   private async finishPending(contact: Contact, commandId: string): Promise<void> {
     const pending = contact.pendingPublications.find((publication) => publication.commandId === commandId);
@@ -269,12 +292,9 @@ function nextState(
     attributes: {},
     tags: [],
     block: { blocked: false },
-    counters: { accepted: 0, blocked: 0 },
     version: 0,
     appliedCommandIds: [],
     pendingPublications: [],
-    recentMessages: [],
-    messageSeq: 0,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,23 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { AttributeValue, ContactView, Identity } from '@switchboard/contracts';
+import type { ContactMessages } from '../messages/contact-messages.schema';
 import type { OutboundRecord } from '@switchboard/kafka';
 
 /** Records a command must publish, kept in the contact's document until they are acknowledged. */
 export interface PendingPublication {
   commandId: string;
   records: OutboundRecord[];
-}
-
-/** One message of the bounded recent history the chat screen shows. */
-export interface RecentMessage {
-  messageId: string;
-  channel: string;
-  from: string;
-  type: string;
-  content: Record<string, unknown>;
-  sentAt: string;
-  /** `accepted`, or `blocked` when it was dropped because the contact was blocked. */
-  status: 'accepted' | 'blocked';
 }
 
 export interface ContactBlock {
@@ -63,9 +52,6 @@ export class Contact {
   @Prop({ type: Object, default: { blocked: false } })
   block: ContactBlock;
 
-  @Prop({ type: Object, default: { accepted: 0, blocked: 0 } })
-  counters: { accepted: number; blocked: number };
-
   /** Optimistic-concurrency version: every command's write is conditional on it. */
   @Prop({ required: true })
   version: number;
@@ -83,20 +69,6 @@ export class Contact {
 
   @Prop({ required: true })
   updatedAt: Date;
-
-  @Prop()
-  lastMessageAt?: Date;
-
-  @Prop()
-  firstSeenAt?: Date;
-
-  /** The most recent inbound messages, oldest first; also what recognises a redelivered message. */
-  @Prop({ type: [Object], default: [] })
-  recentMessages: RecentMessage[];
-
-  /** Optimistic-concurrency version of the message fields, apart from `version`. */
-  @Prop({ default: 0 })
-  messageSeq: number;
 }
 
 export const ContactSchema = SchemaFactory.createForClass(Contact);
@@ -107,8 +79,8 @@ export function contactDocumentId(tenantId: string, contactId: string): string {
   return `${tenantId}:${contactId}`;
 }
 
-/** The public shape of a stored contact. */
-export function toContactView(contact: Contact): ContactView {
+/** The public shape of a stored contact; message counters and times when `messages` is given. */
+export function toContactView(contact: Contact, messages?: ContactMessages | null): ContactView {
   return {
     tenantId: contact.tenantId,
     contactId: contact.contactId,
@@ -124,11 +96,15 @@ export function toContactView(contact: Contact): ContactView {
       ...(contact.block?.blockedBy && { blockedBy: contact.block.blockedBy }),
       ...(contact.block?.reason && { reason: contact.block.reason }),
     },
-    counters: { accepted: contact.counters?.accepted ?? 0, blocked: contact.counters?.blocked ?? 0 },
     version: contact.version,
     createdAt: new Date(contact.createdAt).toISOString(),
     updatedAt: new Date(contact.updatedAt).toISOString(),
-    ...(contact.lastMessageAt && { lastMessageAt: new Date(contact.lastMessageAt).toISOString() }),
-    ...(contact.firstSeenAt && { firstSeenAt: new Date(contact.firstSeenAt).toISOString() }),
+    ...(messages !== undefined && {
+      counters: { accepted: messages?.counters.accepted ?? 0, blocked: messages?.counters.blocked ?? 0 },
+    }),
+    ...(messages && {
+      lastMessageAt: new Date(messages.lastMessageAt).toISOString(),
+      firstSeenAt: new Date(messages.firstSeenAt).toISOString(),
+    }),
   };
 }

@@ -1,7 +1,9 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { CommandStatusView, ContactPage, ContactView, NoteView } from '@switchboard/contracts';
-import type { Contact, RecentMessage } from './contact.schema';
+import type { Contact } from './contact.schema';
+import type { RecentMessage } from '../messages/contact-messages.schema';
+import { ContactMessagesRepository } from '../messages/contact-messages.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { ActivityRepository } from '../activity/activity.repository';
 import { toActivityView, type ActivityView } from '../activity/activity-entry.schema';
@@ -24,6 +26,7 @@ export class ContactsController {
     private readonly notes: NotesRepository,
     private readonly activity: ActivityRepository,
     private readonly catalog: TagCatalogRepository,
+    private readonly messages: ContactMessagesRepository,
   ) {}
 
   /** The tenant's tag catalog, by name. */
@@ -38,14 +41,15 @@ export class ContactsController {
    */
   @Get('contacts/:contactId/details')
   async details(@Param('tenantId') tenantId: string, @Param('contactId') contactId: string) {
-    const [contact, notes, activity] = await Promise.all([
+    const [contact, messages, notes, activity] = await Promise.all([
       this.contacts.find(tenantId, contactId),
+      this.messages.find(tenantId, contactId),
       this.notes.listForContact(tenantId, contactId, { limit: 5 }),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
     ]);
     const found = this.existing(contact);
     return {
-      ...toContactView(found),
+      ...toContactView(found, messages),
       tagDetails: await this.catalog.find(tenantId, found.tags),
       recentNotes: notes.map(toNoteView),
       recentActivity: activity.map(toActivityView),
@@ -100,8 +104,9 @@ export class ContactsController {
     @Param('tenantId') tenantId: string,
     @Param('contactId') contactId: string,
   ): Promise<{ items: RecentMessage[] }> {
-    const contact = this.existing(await this.contacts.find(tenantId, contactId));
-    return { items: [...(contact.recentMessages ?? [])].reverse() };
+    this.existing(await this.contacts.find(tenantId, contactId));
+    const messages = await this.messages.find(tenantId, contactId);
+    return { items: [...(messages?.recentMessages ?? [])].reverse() };
   }
 
   private existing(contact: Contact | null): Contact {
@@ -125,20 +130,13 @@ export class ContactsController {
       afterContactId: after,
       limit: pageSize + 1,
     });
-    const items = contacts.slice(0, pageSize).map(toContactView);
+    const page = contacts.slice(0, pageSize);
+    const messages = await this.messages.findMany(
+      tenantId,
+      page.map((contact) => contact.contactId),
+    );
+    const items = page.map((contact) => toContactView(contact, messages.get(contact.contactId) ?? null));
     return contacts.length > pageSize ? { items, nextCursor: items[items.length - 1].contactId } : { items };
-  }
-
-  @Get('contacts/:contactId')
-  async contact(
-    @Param('tenantId') tenantId: string,
-    @Param('contactId') contactId: string,
-  ): Promise<ContactView> {
-    const contact = await this.contacts.find(tenantId, contactId);
-    if (!contact) {
-      throw new NotFoundException({ code: 'contact-not-found' });
-    }
-    return toContactView(contact);
   }
 
   @Get('commands/:commandId')

@@ -16,6 +16,9 @@ import { ActivityProjector } from '../activity/activity.projector';
 import { ActivityRepository } from '../activity/activity.repository';
 import { MessageIngestService } from '../messages/message-ingest.service';
 import { RoutedMessagesConsumer } from '../messages/routed-messages.consumer';
+import { ContactMessages, ContactMessagesSchema } from '../messages/contact-messages.schema';
+import { ContactMessagesRepository } from '../messages/contact-messages.repository';
+import { KeyedLock } from '../store/keyed-lock';
 import { NotesRepository } from '../notes/notes.repository';
 import { Tag, TagSchema } from '../tags/tag.schema';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
@@ -28,6 +31,7 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
       { name: Note.name, schema: NoteSchema },
       { name: Tag.name, schema: TagSchema },
+      { name: ContactMessages.name, schema: ContactMessagesSchema },
       { name: ActivityEntry.name, schema: ActivityEntrySchema },
     ]),
   ],
@@ -41,6 +45,8 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
     ActivityRepository,
     ActivityProjector,
     MessageIngestService,
+    ContactMessagesRepository,
+    KeyedLock,
     RoutedMessagesConsumer,
     ContactCommandsService,
     ContactCommandsConsumer,

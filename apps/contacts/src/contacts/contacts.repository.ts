@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { Contact, contactDocumentId, type PendingPublication, type RecentMessage } from './contact.schema';
-
-/** How many recent messages a contact keeps for the chat screen. */
-export const RECENT_MESSAGES_KEPT = 50;
+import { Contact, contactDocumentId, type PendingPublication } from './contact.schema';
 
 const DUPLICATE_KEY = 11000;
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
@@ -99,37 +96,6 @@ export class ContactsRepository {
           $set: { ...changes, version: current.version + 1, appliedCommandIds, updatedAt: now },
           ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((field) => [field, 1])) }),
           $push: { pendingPublications: publication },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
-  }
-
-  /**
-   * Counts one inbound message and adds it to the recent history, only if no other message
-   * was recorded since `current` was read. False means: read again.
-   */
-  async recordMessageIfUnchanged(current: Contact, message: RecentMessage): Promise<boolean> {
-    const sentAt = new Date(message.sentAt);
-    const lastMessageAt =
-      current.lastMessageAt && current.lastMessageAt > sentAt ? current.lastMessageAt : sentAt;
-    const firstSeenAt = current.firstSeenAt && current.firstSeenAt < sentAt ? current.firstSeenAt : sentAt;
-    const result = await this.contacts
-      .updateOne(
-        {
-          _id: contactDocumentId(current.tenantId, current.contactId),
-          ...(current.messageSeq === undefined
-            ? { messageSeq: { $exists: false } }
-            : { messageSeq: current.messageSeq }),
-        },
-        {
-          $set: {
-            messageSeq: (current.messageSeq ?? 0) + 1,
-            recentMessages: [...(current.recentMessages ?? []).slice(-(RECENT_MESSAGES_KEPT - 1)), message],
-            lastMessageAt,
-            firstSeenAt,
-          },
-          $inc: { [message.status === 'accepted' ? 'counters.accepted' : 'counters.blocked']: 1 },
         },
       )
       .exec();

@@ -3,9 +3,10 @@ import { v5 as uuidv5 } from 'uuid';
 import { COMMAND_SCHEMA_VERSION, contactIdFor, type InboundMessage } from '@switchboard/contracts';
 import { counter } from '@switchboard/observability';
 import { ContactCommandsService } from '../contacts/contact-commands.service';
-import type { RecentMessage } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { IdentityClaimsRepository } from '../contacts/identity-claims.repository';
+import type { RecentMessage } from './contact-messages.schema';
+import { ContactMessagesRepository } from './contact-messages.repository';
 
 /** Namespace of the command ids that create contacts from their first message (UUIDv5). */
 const FIRST_MESSAGE_NAMESPACE = '0d6f1b8e-51a3-4bb2-9c55-2b8f0f6b7c21';
@@ -27,33 +28,21 @@ export class MessageIngestService {
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
     private readonly commands: ContactCommandsService,
+    private readonly messages: ContactMessagesRepository,
   ) {}
 
   async record(message: InboundMessage, status: RecentMessage['status']): Promise<void> {
     const contactId = await this.ownerOrCreate(message);
-    for (;;) {
-      const contact = await this.contacts.find(message.tenantId, contactId);
-      if (!contact) {
-        throw new Error(`contact ${contactId} of ${message.channel}:${message.from} is not stored yet`);
-      }
-      if ((contact.recentMessages ?? []).some((recent) => recent.messageId === message.messageId)) {
-        messagesRecorded.inc({ status, outcome: 'duplicate' });
-        return;
-      }
-      const recent: RecentMessage = {
-        messageId: message.messageId,
-        channel: message.channel,
-        from: message.from,
-        type: message.type,
-        content: message.content,
-        sentAt: message.sentAt,
-        status,
-      };
-      if (await this.contacts.recordMessageIfUnchanged(contact, recent)) {
-        messagesRecorded.inc({ status, outcome: 'recorded' });
-        return;
-      }
-    }
+    const recorded = await this.messages.record(message.tenantId, contactId, {
+      messageId: message.messageId,
+      channel: message.channel,
+      from: message.from,
+      type: message.type,
+      content: message.content,
+      sentAt: message.sentAt,
+      status,
+    });
+    messagesRecorded.inc({ status, outcome: recorded ? 'recorded' : 'duplicate' });
   }
 
   /** The owner of the sender's identity; a first message creates the contact, as a command would. */
@@ -61,9 +50,19 @@ export class MessageIngestService {
     const identity = { channel: message.channel, address: message.from };
     const [owner] = (await this.identityClaims.owners(message.tenantId, [identity])).values();
     if (owner) {
-      return owner;
+      const contact = await this.contacts.find(message.tenantId, owner);
+      if (contact && contact.pendingPublications.length === 0) {
+        return owner;
+      }
+      if (contact) {
+        // Created from an earlier message whose events are still unpublished (a crash or a
+        // broker error in between): publish them now, the command that wrote them is not coming back.
+        await this.commands.publishPending(message.tenantId, owner);
+        return owner;
+      }
     }
-    const contactId = contactIdFor(message.tenantId, identity);
+    // No contact yet, or a claim left by a create that stopped half-way: create it (idempotently).
+    const contactId = owner ?? contactIdFor(message.tenantId, identity);
     await this.commands.handle({
       commandId: uuidv5(`${message.tenantId}\n${message.messageId}`, FIRST_MESSAGE_NAMESPACE),
       tenantId: message.tenantId,

@@ -42,6 +42,10 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
   private readonly admin: Admin;
   private readonly instances = new Map<string, InstanceProgress>();
   private readonly waiters = new Set<() => void>();
+  /** End offsets of the progress topic at start, and how far we have read it. */
+  private progressEnds?: Map<number, bigint>;
+  private readonly progressRead = new Map<number, bigint>();
+  private caughtUp = false;
 
   constructor(
     kafka: Kafka,
@@ -59,18 +63,39 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
       handleBatch: (records) => {
         for (const record of records) {
           this.apply(record.key?.toString() ?? '', record.value);
+          this.progressRead.set(record.partition, BigInt(record.offset) + 1n);
         }
+        this.checkCaughtUp();
         for (const wake of this.waiters) {
           wake();
         }
       },
     });
-    readiness.register('filter-progress', () => this.consumer.isReady());
+    // Not ready before every filter's last report is known: an empty view would confirm anything.
+    readiness.register('filter-progress', () => this.consumer.isReady() && this.caughtUp);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.admin.connect();
+    const ends = await this.admin.fetchTopicOffsets(this.topics.filterProgress);
+    this.progressEnds = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+    for (const { partition, low } of ends) {
+      this.progressRead.set(partition, BigInt(low));
+    }
+    this.checkCaughtUp();
     await this.consumer.start();
+  }
+
+  private checkCaughtUp(): void {
+    if (this.caughtUp || !this.progressEnds) {
+      return;
+    }
+    for (const [partition, end] of this.progressEnds) {
+      if ((this.progressRead.get(partition) ?? 0n) < end) {
+        return;
+      }
+    }
+    this.caughtUp = true;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -84,7 +109,14 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
    */
   async waitUntilEnforced(timeoutMs: number): Promise<boolean> {
     const stopTimer = confirmationLatency.startTimer();
-    const ends = await this.admin.fetchTopicOffsets(this.topics.contactBlocklist);
+    let ends: { partition: number; high: string }[];
+    try {
+      ends = await this.admin.fetchTopicOffsets(this.topics.contactBlocklist);
+    } catch (error) {
+      // not confirmed is an honest answer (202), a failed lookup is no reason for a 500
+      this.logger.warn({ err: error }, 'could not read the blocklist end offsets');
+      return false;
+    }
     const target = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
     const enforced = await new Promise<boolean>((resolve) => {
       const check = () => {
@@ -137,8 +169,9 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
             BigInt(offset),
           ]),
         ),
-        // Reports replayed from the compacted topic at start-up are old: judge liveness by their own time.
-        receivedAt: Math.min(Date.now(), Date.parse(progress.reportedAt)),
+        // Reports replayed at start-up are old: judge them by their own time; live ones by ours,
+        // so a filter whose clock lags is not taken for gone.
+        receivedAt: this.caughtUp ? Date.now() : Math.min(Date.now(), Date.parse(progress.reportedAt)),
       });
     } catch (error) {
       this.logger.warn(

@@ -27,7 +27,8 @@ const unreadableEvents = counter({
 export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ContactEventsListener.name);
   private readonly consumer: RecordConsumer;
-  private readonly waiters = new Map<string, (event: ContactEvent) => void>();
+  /** Requests waiting per command id (a client may retry while its first call still waits). */
+  private readonly waiters = new Map<string, Set<(event: ContactEvent) => void>>();
   private positioned = false;
 
   constructor(
@@ -61,25 +62,27 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
     commandId: string,
     timeoutMs: number,
   ): { outcome: Promise<ContactEvent | undefined>; cancel: () => void } {
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = new Promise<ContactEvent | undefined>((resolve) => {
-      timer = setTimeout(() => {
+    let settle!: (event: ContactEvent | undefined) => void;
+    const outcome = new Promise<ContactEvent | undefined>((resolve) => (settle = resolve));
+    const waiters = this.waiters.get(commandId) ?? new Set<(event: ContactEvent) => void>();
+    this.waiters.set(commandId, waiters);
+    const remove = () => {
+      clearTimeout(timer);
+      waiters.delete(deliver);
+      if (waiters.size === 0 && this.waiters.get(commandId) === waiters) {
         this.waiters.delete(commandId);
-        resolve(undefined);
-      }, timeoutMs);
-      this.waiters.set(commandId, (event) => {
-        clearTimeout(timer);
-        this.waiters.delete(commandId);
-        resolve(event);
-      });
-    });
-    return {
-      outcome,
-      cancel: () => {
-        clearTimeout(timer);
-        this.waiters.delete(commandId);
-      },
+      }
     };
+    const deliver = (event: ContactEvent) => {
+      remove();
+      settle(event);
+    };
+    const timer = setTimeout(() => {
+      remove();
+      settle(undefined);
+    }, timeoutMs);
+    waiters.add(deliver);
+    return { outcome, cancel: remove };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,7 +99,9 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
     }
     try {
       const event = parseContactEvent(parseJson(value));
-      this.waiters.get(event.commandId)?.(event);
+      for (const deliver of [...(this.waiters.get(event.commandId) ?? [])]) {
+        deliver(event);
+      }
     } catch (error) {
       unreadableEvents.inc();
       this.logger.warn({ reason: (error as Error).message }, 'skipping an unreadable contacts.events record');

@@ -30,11 +30,6 @@ export class ContactsReader {
     });
   }
 
-  /** The contact, or undefined when this tenant has no such contact. */
-  contact(tenantId: string, contactId: string): Promise<ContactView | undefined> {
-    return this.get<ContactView>(InternalRoutes.contact(tenantId, contactId));
-  }
-
   /** A page of the tenant's contacts; the cursor is the contacts service's `after` id, encoded. */
   async list(
     tenantId: string,

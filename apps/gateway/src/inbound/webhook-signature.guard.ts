@@ -11,16 +11,21 @@ export class WebhookSignatureGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithRawBody>();
-    const secret = this.settings.WEBHOOK_SECRETS[String(request.params.tenantId)];
-    const check = secret
-      ? verifyWebhookSignature(
-          request.headers[SIGNATURE_HEADER] as string | undefined,
-          secret,
-          request.rawBody ?? Buffer.alloc(0),
-          Math.floor(Date.now() / 1000),
-          this.settings.WEBHOOK_TOLERANCE_SECONDS,
-        )
-      : 'mismatch'; // an unknown tenant looks like a wrong signature: nothing leaks
+    const tenantId = String(request.params.tenantId);
+    // own properties only: `constructor` or `__proto__` in the path is no tenant
+    const secret = Object.hasOwn(this.settings.WEBHOOK_SECRETS, tenantId)
+      ? this.settings.WEBHOOK_SECRETS[tenantId]
+      : undefined;
+    const check =
+      typeof secret === 'string'
+        ? verifyWebhookSignature(
+            request.headers[SIGNATURE_HEADER] as string | undefined,
+            secret,
+            request.rawBody ?? Buffer.alloc(0),
+            Math.floor(Date.now() / 1000),
+            this.settings.WEBHOOK_TOLERANCE_SECONDS,
+          )
+        : 'mismatch'; // an unknown tenant looks like a wrong signature: nothing leaks
     if (check !== 'valid') {
       throw new ApiError('unauthenticated', `webhook signature ${check}`);
     }

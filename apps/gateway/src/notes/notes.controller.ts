@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { NoteView, type ContactPage } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { READERS, WRITERS } from '../auth/roles';
@@ -12,6 +13,9 @@ import { ContactIdParams, NoteParams, NoteRequest, PageQuery } from '../contacts
 import { ContactsReader } from '../contacts/contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
 import { ApiError } from '../problems/api-error';
+
+/** Namespace of note ids derived from idempotency keys (UUIDv5). */
+const NOTE_ID_NAMESPACE = '8a4f0f52-9d0e-4c56-b1b4-3f1f2b6a7e90';
 
 @ApiTags('notes')
 @Controller('v1/contacts/:id/notes')
@@ -58,8 +62,15 @@ export class NotesController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    // With an idempotency key the retried call must name the same note.
-    const noteId = `n_${idempotencyKey ? Buffer.from(idempotencyKey).toString('base64url').slice(0, 60) : randomUUID()}`;
+    // With an idempotency key the retried call must name the same note (and only that call).
+    const noteId = `n_${
+      idempotencyKey
+        ? uuidv5(
+            `${principal.tenantId}\n${principal.actorId}\n${params.id}\n${idempotencyKey}`,
+            NOTE_ID_NAMESPACE,
+          )
+        : randomUUID()
+    }`;
     const result = await this.commands.dispatch(
       principal,
       'note.add',

@@ -1,0 +1,26 @@
+/**
+ * Runs async sections one at a time per key, in arrival order. FerretDB 1.24 applies an update
+ * as read, change in memory, write back by `_id`, without re-checking the filter: two
+ * concurrent conditional updates of one document can both "succeed" and the later write wins.
+ * Every read-decide-write of a document in this process goes through this lock.
+ */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, section: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const current = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => current);
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await section();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) {
+        this.tails.delete(key);
+      }
+    }
+  }
+}
