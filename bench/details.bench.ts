@@ -8,7 +8,7 @@
  *   npm run bench:details [-- --contacts 1000000 --requests 2000]
  */
 import { parseArgs } from 'node:util';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Collection } from 'mongodb';
 import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
@@ -69,16 +69,11 @@ async function seed(client: MongoClient): Promise<void> {
           index % 100 === 0
             ? { blocked: true, blockedAt: now, blockedBy: 'agent-1', reason: 'spam' }
             : { blocked: false },
-        counters: { accepted: index % 40, blocked: 0 },
         version: 2,
         appliedCommandIds: [],
         pendingPublications: [],
-        recentMessages: [],
-        messageSeq: 0,
         createdAt: now,
         updatedAt: now,
-        lastMessageAt: now,
-        firstSeenAt: now,
       });
     }
     await contacts.insertMany(documents, { ordered: false });
@@ -133,6 +128,43 @@ async function seed(client: MongoClient): Promise<void> {
   }
   console.log(
     `  seed: ${CONTACTS.toLocaleString('en-US')} contacts, ${(CONTACTS * 0.3).toLocaleString('en-US')} notes and activity entries in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
+}
+
+/** Message counters and a 5-message history per contact, as the contacts service keeps them. */
+async function seedMessages(collection: Collection<{ _id: string }>): Promise<void> {
+  if ((await collection.estimatedDocumentCount()) >= CONTACTS) {
+    return;
+  }
+  await collection.deleteMany({});
+  const startedAt = Date.now();
+  const now = new Date();
+  for (let start = 0; start < CONTACTS; start += 5_000) {
+    const documents = [];
+    for (let index = start; index < Math.min(CONTACTS, start + 5_000); index++) {
+      const from = `+1${String(5_000_000_000 + index)}`;
+      documents.push({
+        _id: `${TENANT}:${contactId(index)}`,
+        tenantId: TENANT,
+        contactId: contactId(index),
+        counters: { accepted: 5, blocked: 0 },
+        recentMessages: Array.from({ length: 5 }, (_, message) => ({
+          messageId: `m_${index}_${message}`,
+          channel: 'whatsapp',
+          from,
+          type: 'text',
+          content: { text: 'Hello, where is my order?' },
+          sentAt: now.toISOString(),
+          status: 'accepted',
+        })),
+        lastMessageAt: now,
+        firstSeenAt: now,
+      });
+    }
+    await collection.insertMany(documents, { ordered: false });
+  }
+  console.log(
+    `  seed: message counters and history of ${CONTACTS.toLocaleString('en-US')} contacts in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
 }
 
@@ -204,6 +236,7 @@ async function main(): Promise<void> {
     const id = pick(index);
     const [contact] = await Promise.all([
       database.collection('contacts').findOne({ _id: `${TENANT}:${id}` as never }),
+      database.collection('contact_messages').findOne({ _id: `${TENANT}:${id}` as never }),
       database
         .collection('notes')
         .find({ tenantId: TENANT, contactId: id, deleted: false })
