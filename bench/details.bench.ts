@@ -45,6 +45,7 @@ async function seed(client: MongoClient): Promise<void> {
     console.log(
       `  seed: reusing ${present.toLocaleString('en-US')} contacts in database ${options.database}`,
     );
+    await seedMessages(database.collection<{ _id: string }>('contact_messages'));
     return;
   }
   await database.dropDatabase();
@@ -129,6 +130,7 @@ async function seed(client: MongoClient): Promise<void> {
   console.log(
     `  seed: ${CONTACTS.toLocaleString('en-US')} contacts, ${(CONTACTS * 0.3).toLocaleString('en-US')} notes and activity entries in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
+  await seedMessages(database.collection<{ _id: string }>('contact_messages'));
 }
 
 /** Message counters and a 5-message history per contact, as the contacts service keeps them. */
