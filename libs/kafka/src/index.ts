@@ -6,3 +6,4 @@ export * from './kafka-producer';
 export * from './kafka.module';
 export * from './record-consumer';
 export * from './topic-admin';
+export * from './topic-read-progress';

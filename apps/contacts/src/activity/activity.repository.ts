@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ActivityEntry } from './activity-entry.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from '../store/duplicate-key';
 
 /** The activity timeline of one tenant's contacts: append-only. */
 @Injectable()
@@ -15,7 +14,7 @@ export class ActivityRepository {
     try {
       await this.entries.create({ ...entry, _id: `${entry.tenantId}:${entry.eventId}` });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
     }

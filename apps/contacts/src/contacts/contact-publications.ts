@@ -31,6 +31,27 @@ export type ContactStateEventType =
   | 'ContactTagged'
   | 'ContactUntagged';
 
+/** The envelope every event of a command shares: a fresh event id, the command's actor, now. */
+function eventOf<T extends ContactEvent['type']>(
+  command: Pick<ContactCommand, 'commandId' | 'tenantId' | 'contactId' | 'actor'>,
+  contactId: string,
+  type: T,
+  payload: Extract<ContactEvent, { type: T }>['payload'],
+  now: Date,
+): ContactEvent {
+  return {
+    eventId: randomUUID(),
+    commandId: command.commandId,
+    tenantId: command.tenantId,
+    contactId,
+    actor: command.actor,
+    occurredAt: now.toISOString(),
+    type,
+    version: EVENT_SCHEMA_VERSION,
+    payload,
+  } as ContactEvent;
+}
+
 export function contactEvent(
   command: ContactCommand,
   eventType: ContactStateEventType,
@@ -39,17 +60,14 @@ export function contactEvent(
   now: Date,
 ): ContactEvent {
   const changed = changedFields.length > 0 || eventType === 'ContactCreated';
-  return {
-    eventId: randomUUID(),
-    commandId: command.commandId,
-    tenantId: contact.tenantId,
-    contactId: contact.contactId,
-    actor: command.actor,
-    occurredAt: now.toISOString(),
-    type: eventType,
-    version: EVENT_SCHEMA_VERSION,
-    payload: { contact: toContactView(contact), changed, changedFields },
-  };
+  // The contact may differ from the command's (a create that found the identity's owner).
+  return eventOf(
+    command,
+    contact.contactId,
+    eventType,
+    { contact: toContactView(contact), changed, changedFields },
+    now,
+  );
 }
 
 export function noteEvent(
@@ -59,17 +77,7 @@ export function noteEvent(
   changed: boolean,
   now: Date,
 ): ContactEvent {
-  return {
-    eventId: randomUUID(),
-    commandId: command.commandId,
-    tenantId: command.tenantId,
-    contactId: command.contactId,
-    actor: command.actor,
-    occurredAt: now.toISOString(),
-    type: eventType,
-    version: EVENT_SCHEMA_VERSION,
-    payload: { note, changed },
-  };
+  return eventOf(command, command.contactId, eventType, { note, changed }, now);
 }
 
 export function rejectionEvent(
@@ -78,17 +86,7 @@ export function rejectionEvent(
   reason: string,
   now: Date,
 ): ContactEvent {
-  return {
-    eventId: randomUUID(),
-    commandId: command.commandId,
-    tenantId: command.tenantId,
-    contactId: command.contactId,
-    actor: command.actor,
-    occurredAt: now.toISOString(),
-    type: 'CommandRejected',
-    version: EVENT_SCHEMA_VERSION,
-    payload: { code, reason },
-  };
+  return eventOf(command, command.contactId, 'CommandRejected', { code, reason }, now);
 }
 
 /**

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Contact, contactDocumentId, type PendingPublication } from './contact.schema';
+import { isDuplicateKeyError } from '../store/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
 const APPLIED_COMMANDS_KEPT = 200;
 
@@ -66,7 +66,7 @@ export class ContactsRepository {
       });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+      if (isDuplicateKeyError(error)) {
         return false;
       }
       throw error;

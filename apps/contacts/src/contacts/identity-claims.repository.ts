@@ -3,8 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { identityKey, type Identity } from '@switchboard/contracts';
 import { IdentityClaim } from './identity-claim.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from '../store/duplicate-key';
 
 /** Which contact owns each identity, per tenant. */
 @Injectable()
@@ -34,7 +33,7 @@ export class IdentityClaimsRepository {
       await this.claims.create({ _id: key, tenantId, contactId });
       return contactId;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
       const claim = await this.claims.findById(key).lean<IdentityClaim>().exec();

@@ -3,8 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { KeyedLock } from '../store/keyed-lock';
 import { ContactMessages, type RecentMessage } from './contact-messages.schema';
+import { isDuplicateKeyError } from '../store/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 /** How many recent messages a contact keeps for the chat screen (and for recognising redeliveries). */
 export const RECENT_MESSAGES_KEPT = 50;
 
@@ -67,7 +67,7 @@ export class ContactMessagesRepository {
           });
           return true;
         } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+          if (!isDuplicateKeyError(error)) {
             throw error;
           }
           // created meanwhile by another instance: count on top of it

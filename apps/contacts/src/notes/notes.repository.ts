@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Note } from './note.schema';
+import { isDuplicateKeyError } from '../store/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 const APPLIED_COMMANDS_KEPT = 20;
 
 /** Notes of one tenant at a time: every method takes the tenant id. */
@@ -26,7 +26,7 @@ export class NotesRepository {
       });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+      if (isDuplicateKeyError(error)) {
         return false;
       }
       throw error;

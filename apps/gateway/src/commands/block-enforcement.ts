@@ -15,7 +15,7 @@ import {
   validateContract,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { KafkaProducer, RecordConsumer, TOPICS, TopicReadProgress } from '@switchboard/kafka';
 import { histogram, ReadinessRegistry } from '@switchboard/observability';
 import { GatewaySettings } from '../gateway-settings';
 
@@ -42,10 +42,8 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
   private readonly admin: Admin;
   private readonly instances = new Map<string, InstanceProgress>();
   private readonly waiters = new Set<() => void>();
-  /** End offsets of the progress topic at start, and how far we have read it. */
-  private progressEnds?: Map<number, bigint>;
-  private readonly progressRead = new Map<number, bigint>();
-  private caughtUp = false;
+  /** How far the progress topic has been read, against its end at start. */
+  private readonly progressRead = new TopicReadProgress();
 
   constructor(
     kafka: Kafka,
@@ -63,39 +61,21 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
       handleBatch: (records) => {
         for (const record of records) {
           this.apply(record.key?.toString() ?? '', record.value);
-          this.progressRead.set(record.partition, BigInt(record.offset) + 1n);
+          this.progressRead.advance(record.partition, record.offset);
         }
-        this.checkCaughtUp();
         for (const wake of this.waiters) {
           wake();
         }
       },
     });
     // Not ready before every filter's last report is known: an empty view would confirm anything.
-    readiness.register('filter-progress', () => this.consumer.isReady() && this.caughtUp);
+    readiness.register('filter-progress', () => this.consumer.isReady() && this.progressRead.caughtUp);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.admin.connect();
-    const ends = await this.admin.fetchTopicOffsets(this.topics.filterProgress);
-    this.progressEnds = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
-    for (const { partition, low } of ends) {
-      this.progressRead.set(partition, BigInt(low));
-    }
-    this.checkCaughtUp();
+    await this.progressRead.start(this.admin, this.topics.filterProgress);
     await this.consumer.start();
-  }
-
-  private checkCaughtUp(): void {
-    if (this.caughtUp || !this.progressEnds) {
-      return;
-    }
-    for (const [partition, end] of this.progressEnds) {
-      if ((this.progressRead.get(partition) ?? 0n) < end) {
-        return;
-      }
-    }
-    this.caughtUp = true;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -171,7 +151,9 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
         ),
         // Reports replayed at start-up are old: judge them by their own time; live ones by ours,
         // so a filter whose clock lags is not taken for gone.
-        receivedAt: this.caughtUp ? Date.now() : Math.min(Date.now(), Date.parse(progress.reportedAt)),
+        receivedAt: this.progressRead.caughtUp
+          ? Date.now()
+          : Math.min(Date.now(), Date.parse(progress.reportedAt)),
       });
     } catch (error) {
       this.logger.warn(

@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Kafka } from 'kafkajs';
 import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS, type ConsumedRecord } from '@switchboard/kafka';
+import {
+  KafkaProducer,
+  RecordConsumer,
+  TOPICS,
+  TopicReadProgress,
+  type ConsumedRecord,
+} from '@switchboard/kafka';
 import { counter, gauge, ReadinessRegistry } from '@switchboard/observability';
 import { MessageFilterSettings } from '../message-filter-settings';
 import { BlocklistState } from './blocklist.state';
@@ -32,9 +38,8 @@ const unreadableEntries = counter({
 export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(BlocklistFollower.name);
   private readonly consumer: RecordConsumer;
-  /** Next offset to apply, per partition. */
-  private readonly applied = new Map<number, bigint>();
-  private endOffsetsAtStart?: Map<number, bigint>;
+  /** How far the blocklist has been applied, against its end at start. */
+  private readonly applied = new TopicReadProgress();
   private markLoaded!: () => void;
   private startedAt = 0;
   readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
@@ -66,9 +71,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
 
   /** Next offset to apply per partition, as reported to the gateway. */
   appliedOffsets(): Record<string, string> {
-    return Object.fromEntries(
-      [...this.applied].map(([partition, offset]) => [String(partition), offset.toString()]),
-    );
+    return this.applied.offsets();
   }
 
   /** Calls `listener` after every applied batch of blocklist records. */
@@ -81,12 +84,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(this.topics.contactBlocklist);
-      this.endOffsetsAtStart = new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
-      for (const { partition, low } of offsets) {
-        // Everything before the low watermark is gone from the topic: nothing to apply there.
-        this.applied.set(partition, BigInt(low));
-      }
+      await this.applied.start(admin, this.topics.contactBlocklist);
     } finally {
       await admin.disconnect();
     }
@@ -112,7 +110,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
           'skipping an unreadable blocklist record',
         );
       }
-      this.applied.set(record.partition, BigInt(record.offset) + 1n);
+      this.applied.advance(record.partition, record.offset);
     }
     blockedIdentities.set(this.state.size);
     this.checkLoaded();
@@ -122,13 +120,8 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private checkLoaded(): void {
-    if (this.loadedFlag || !this.endOffsetsAtStart) {
+    if (this.loadedFlag || !this.applied.caughtUp) {
       return;
-    }
-    for (const [partition, end] of this.endOffsetsAtStart) {
-      if ((this.applied.get(partition) ?? 0n) < end) {
-        return;
-      }
     }
     this.loadedFlag = true;
     this.logger.log(
