@@ -9,6 +9,14 @@ export class ContactsSettings extends StoreSettings {
   @Min(1)
   COMMAND_PARTITIONS_CONCURRENTLY: number = 4;
 
+  /**
+   * Partitions of `messages.accepted`/`messages.blocked` counted at once. Lower than for
+   * commands: counting yields the store to commands, which an agent is waiting on.
+   */
+  @IsInt()
+  @Min(1)
+  MESSAGE_PARTITIONS_CONCURRENTLY: number = 1;
+
   /** How long command outcomes are kept for `GET /v1/commands/{id}` and idempotent retries. */
   @IsInt()
   @Min(1)

@@ -29,7 +29,7 @@ export class RoutedMessagesConsumer implements OnApplicationBootstrap, OnModuleD
       groupId: `${settings.TOPIC_PREFIX}contacts-messages`,
       topics: [topics.messagesAccepted, topics.messagesBlocked],
       fromBeginning: true,
-      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
+      partitionsConsumedConcurrently: settings.MESSAGE_PARTITIONS_CONCURRENTLY,
       handleRecord: (record) => this.handle(record),
     });
     readiness.register('messages-consumer', () => this.consumer.isReady());
