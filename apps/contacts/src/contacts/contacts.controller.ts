@@ -41,16 +41,18 @@ export class ContactsController {
    */
   @Get('contacts/:contactId/details')
   async details(@Param('tenantId') tenantId: string, @Param('contactId') contactId: string) {
-    const [contact, messages, notes, activity] = await Promise.all([
-      this.contacts.find(tenantId, contactId),
+    const contactRead = this.contacts.find(tenantId, contactId);
+    const [contact, tagDetails, messages, notes, activity] = await Promise.all([
+      contactRead,
+      // The tag colours as soon as the contact's tags are known, alongside the other reads.
+      contactRead.then((found) => (found ? this.catalog.find(tenantId, found.tags) : [])),
       this.messages.find(tenantId, contactId),
       this.notes.listForContact(tenantId, contactId, { limit: 5 }),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
     ]);
-    const found = this.existing(contact);
     return {
-      ...toContactView(found, messages),
-      tagDetails: await this.catalog.find(tenantId, found.tags),
+      ...toContactView(this.existing(contact), messages),
+      tagDetails,
       recentNotes: notes.map(toNoteView),
       recentActivity: activity.map(toActivityView),
     };
