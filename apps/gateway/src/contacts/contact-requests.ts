@@ -37,28 +37,6 @@ export class BlockContactRequest {
 
 export const LIST_LIMIT_MAX = 200;
 
-export class ListContactsQuery {
-  /** Only blocked (`true`) or only not blocked (`false`) contacts. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  blocked?: 'true' | 'false';
-
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LIST_LIMIT_MAX)
-  limit?: number;
-}
-
-/** Profile fields to change; `null` clears a field; attributes merge and a `null` value removes a key. */
-export class UpdateContactRequest extends ContactProfileFields {}
-
 export class PageQuery {
   /** Opaque cursor from the previous page's `nextCursor`. */
   @IsOptional()
@@ -72,6 +50,16 @@ export class PageQuery {
   @Max(LIST_LIMIT_MAX)
   limit?: number;
 }
+
+export class ListContactsQuery extends PageQuery {
+  /** Only blocked (`true`) or only not blocked (`false`) contacts. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  blocked?: 'true' | 'false';
+}
+
+/** Profile fields to change; `null` clears a field; attributes merge and a `null` value removes a key. */
+export class UpdateContactRequest extends ContactProfileFields {}
 
 export class NoteRequest {
   /** 1-10,000 characters, stored and returned as given (escape it when rendering). */
