@@ -134,3 +134,21 @@ export function kafkaTool(mainClass: string, args: string[]): string {
 export function formatRate(value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} msgs/s`;
 }
+
+/** Deletes a run's topics (a benchmark's inputs and outputs are large) and, if named, its database. */
+export async function removeRun(kafka: Kafka, topicPrefix: string, database?: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix));
+    await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+  if (database) {
+    const { MongoClient } = await import('mongodb');
+    const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/');
+    await client.db(database).dropDatabase();
+    await client.close();
+  }
+}

@@ -18,7 +18,7 @@ import {
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
 import { aPort, spawnService } from '../test/support/service-process';
-import { aBenchProducer, brokers, ensureLocalStack, percentile } from './bench-support';
+import { aBenchProducer, brokers, ensureLocalStack, percentile, removeRun } from './bench-support';
 
 const { values: options } = parseArgs({
   options: {
@@ -199,6 +199,7 @@ async function main(): Promise<void> {
   await producer.disconnect();
   await Promise.all([gateway.stop(), filter.stop()]);
   await contactsService.stop();
+  await removeRun(kafka, prefix, environment.MONGODB_DB);
 }
 
 main().then(

@@ -13,7 +13,7 @@ import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
 import { aPort, spawnService } from '../test/support/service-process';
-import { brokers, ensureLocalStack, percentile } from './bench-support';
+import { brokers, ensureLocalStack, percentile, removeRun } from './bench-support';
 
 const { values: options } = parseArgs({
   options: {
@@ -203,7 +203,8 @@ async function main(): Promise<void> {
   await seed(client);
 
   const prefix = `benchdetails-${Date.now().toString(36)}.`;
-  await ensureTopics(createKafkaClient('bench-details', brokers()), topicSpecs(topicNames(prefix), 3));
+  const kafka = createKafkaClient('bench-details', brokers());
+  await ensureTopics(kafka, topicSpecs(topicNames(prefix), 3));
   const environment = { TOPIC_PREFIX: prefix, MONGODB_DB: options.database, LOG_LEVEL: 'warn' };
   const contactsService = spawnService('contacts', aPort(), environment, `${prefix}contacts`);
   await contactsService.untilReady(600_000);
@@ -273,6 +274,8 @@ async function main(): Promise<void> {
   await gateway.stop();
   await contactsService.stop();
   await client.close();
+  // The seed database stays for the next run; the run's topics go.
+  await removeRun(kafka, prefix);
 }
 
 main().then(

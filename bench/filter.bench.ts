@@ -28,6 +28,7 @@ import {
   memoryOf,
   percentile,
   produceAll,
+  removeRun,
   root,
   totalEndOffset,
 } from './bench-support';
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
     `  routed                ${accepted.toLocaleString('en-US')} accepted, ${dropped.toLocaleString('en-US')} dropped as blocked`,
   );
   await producer.disconnect();
+  await removeRun(kafka, prefix);
 }
 
 main().then(
