@@ -241,6 +241,17 @@ describe('user details: profile, notes, activity and message counters', () => {
     });
     expect(patched.body.name).toBeUndefined();
     expect(patched.body.attributes).not.toHaveProperty('seats');
+    const onlyEmail = await http('PATCH', url(`/${created.body.contactId}`), {
+      token: author,
+      body: { email: 'ada@lovelace.dev' },
+    });
+    expect(onlyEmail.body).toMatchObject({
+      email: 'ada@lovelace.dev',
+      phone: '+442071838750',
+      attributes: { plan: 'pro' },
+    });
+    const nothing = await http('PATCH', url(`/${created.body.contactId}`), { token: author, body: {} });
+    expect(nothing.status).toBe(400);
 
     const invalid = await http('PATCH', url(`/${created.body.contactId}`), {
       token: author,

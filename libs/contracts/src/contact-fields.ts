@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -35,7 +36,8 @@ function IsAddressForChannel() {
           if (typeof channel === 'string' && PHONE_CHANNELS.has(channel)) {
             return E164_PATTERN.test(value);
           }
-          return !/[|\p{Cc}]/u.test(value);
+          // eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
+          return !/[|\u0000-\u001f\u007f-\u009f]/.test(value);
         },
         defaultMessage(args: ValidationArguments) {
           const channel = (args.object as { channel?: unknown }).channel;
@@ -83,31 +85,48 @@ export type AttributeValue = string | number | boolean | null;
 
 export class Identity {
   /** Messaging channel, for example `whatsapp`, `sms`, `telegram`, `email`. */
+  @ApiProperty({ pattern: CHANNEL_PATTERN.source })
   @Matches(CHANNEL_PATTERN, { message: `channel must match ${CHANNEL_PATTERN.source}` })
   channel: string;
 
   /** Address on the channel: an E.164 number on phone channels. */
+  @ApiProperty({ minLength: 1, maxLength: ADDRESS_MAX_LENGTH, pattern: '^[^|]+$' })
   @IsAddressForChannel()
   address: string;
 }
 
 /** Profile fields that HTTP bodies and commands share. */
 export class ContactProfileFields {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, nullable: true })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
+  @ApiPropertyOptional({ format: 'email', maxLength: 254, nullable: true })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
 
+  @ApiPropertyOptional({ pattern: E164_PATTERN.source, nullable: true })
   @IsOptional()
   @Matches(E164_PATTERN, { message: 'phone must be an E.164 phone number (like +14155550123)' })
   phone?: string;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    maxProperties: MAX_ATTRIBUTES,
+    additionalProperties: {
+      oneOf: [
+        { type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH },
+        { type: 'number' },
+        { type: 'boolean' },
+      ],
+    },
+    description: `keys match ${ATTRIBUTE_KEY_PATTERN.source}; values are strings, finite numbers, booleans or null`,
+  })
   @IsOptional()
   @IsAttributes()
   attributes?: Record<string, AttributeValue>;

@@ -1,10 +1,10 @@
 import { parseContactCommand, type ContactCommandOf } from '@switchboard/contracts';
 import { aContactCommand } from '@switchboard/testing';
 import { aStoredContact } from '../../../../test/support/contacts-factory';
-import { decideBlock, decideCreate, decideUnblock } from './contact-decisions';
+import { decideBlock, decideCreate, decideUnblock, decideUpdate } from './contact-decisions';
 
 const now = new Date('2026-11-25T12:00:00Z');
-const command = <K extends 'contact.create' | 'contact.block' | 'contact.unblock'>(
+const command = <K extends 'contact.create' | 'contact.block' | 'contact.unblock' | 'contact.update'>(
   type: K,
   payload: object,
 ) =>
@@ -82,6 +82,25 @@ describe('contact decisions', () => {
         identities: [...existing.identities, { channel: 'telegram', address: 'ada_l' }],
         attributes: { plan: 'pro', seats: 1 },
       },
+    });
+  });
+
+  it('changes only the profile fields a PATCH names, and clears those set to null', () => {
+    const existing = aStoredContact({ name: 'Ada', email: 'ada@example.com', phone: '+14155550123' });
+
+    expect(decideUpdate(command('contact.update', { email: 'ada@lovelace.dev' }), existing)).toEqual({
+      kind: 'apply',
+      eventType: 'ContactUpdated',
+      changed: true,
+      changes: { email: 'ada@lovelace.dev' },
+    });
+    expect(decideUpdate(command('contact.update', { phone: null }), existing)).toMatchObject({
+      changes: { phone: undefined },
+      changed: true,
+    });
+    expect(decideUpdate(command('contact.update', { name: 'Ada' }), existing)).toMatchObject({
+      changed: false,
+      changes: {},
     });
   });
 });

@@ -115,10 +115,12 @@ export function decideUpdate(command: ContactCommandOf<'contact.update'>, curren
   }
   const changes: ContactChanges = {};
   for (const field of ['name', 'email', 'phone'] as const) {
-    if (!(field in command.payload)) {
+    // Absent from the request is `undefined` (class fields exist on every instance); `null` clears.
+    const requested: string | null | undefined = command.payload[field];
+    if (requested === undefined) {
       continue;
     }
-    const value = command.payload[field] ?? undefined;
+    const value = requested ?? undefined;
     if (value !== current[field]) {
       changes[field] = value;
     }

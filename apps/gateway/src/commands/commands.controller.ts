@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ProblemResponses } from '../problems/problem-responses';
 import { IsUUID } from 'class-validator';
 import type { CommandStatusView } from '@switchboard/contracts';
 import { Authenticated } from '../auth/roles.decorator';
@@ -9,11 +10,13 @@ import { ContactsReader } from '../contacts/contacts-reader';
 import { BlockEnforcement } from './block-enforcement';
 
 class CommandIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 }
 
 @ApiTags('commands')
+@ProblemResponses()
 @Controller('v1/commands')
 export class CommandsController {
   constructor(

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
@@ -22,6 +22,7 @@ export class CreateContactRequest extends ContactIdentityFields {
 }
 
 export class ContactIdParams {
+  @ApiProperty({ pattern: CONTACT_ID_PATTERN.source })
   @Matches(CONTACT_ID_PATTERN, { message: `id must match ${CONTACT_ID_PATTERN.source}` })
   id: string;
 }
@@ -43,6 +44,7 @@ export class PageQuery {
   @Matches(/^[A-Za-z0-9_-]{1,400}$/)
   cursor?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: LIST_LIMIT_MAX })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -70,6 +72,7 @@ export class NoteRequest {
 }
 
 export class NoteParams extends ContactIdParams {
+  @ApiProperty({ pattern: NOTE_ID_PATTERN.source })
   @Matches(NOTE_ID_PATTERN, { message: `noteId must match ${NOTE_ID_PATTERN.source}` })
   noteId: string;
 }

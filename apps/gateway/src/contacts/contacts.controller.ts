@@ -10,6 +10,7 @@ import { BlockEnforcement } from '../commands/block-enforcement';
 import { contactFromCommand } from '../commands/command-response';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
+import { ProblemResponses } from '../problems/problem-responses';
 
 import {
   BlockContactRequest,
@@ -23,6 +24,7 @@ import { ContactsReader } from './contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from './idempotency-key';
 
 @ApiTags('contacts')
+@ProblemResponses()
 @Controller('v1/contacts')
 export class ContactsController {
   constructor(
@@ -142,7 +144,7 @@ export class ContactsController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (Object.keys(request).length === 0) {
+    if (Object.values(request).every((value) => value === undefined)) {
       throw new ApiError('validation-failed', 'name at least one field to change');
     }
     const result = await this.commands.dispatch(

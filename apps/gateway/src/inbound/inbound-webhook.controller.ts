@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiTags, ApiUnauthorizedResponse, OmitType } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiHeader,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  OmitType,
+} from '@nestjs/swagger';
+import { ProblemResponses } from '../problems/problem-responses';
 import { identityKey, InboundMessage, TENANT_ID_PATTERN, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { Matches } from 'class-validator';
@@ -11,11 +19,13 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
 export class InboundWebhookMessage extends OmitType(InboundMessage, ['tenantId'] as const) {}
 
 class TenantParams {
+  @ApiProperty({ pattern: TENANT_ID_PATTERN.source })
   @Matches(TENANT_ID_PATTERN)
   tenantId: string;
 }
 
 @ApiTags('inbound')
+@ProblemResponses()
 @Controller('v1/inbound')
 export class InboundWebhookController {
   constructor(

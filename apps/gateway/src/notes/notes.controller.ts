@@ -13,11 +13,13 @@ import { ContactIdParams, NoteParams, NoteRequest, PageQuery } from '../contacts
 import { ContactsReader } from '../contacts/contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
 import { ApiError } from '../problems/api-error';
+import { ProblemResponses } from '../problems/problem-responses';
 
 /** Namespace of note ids derived from idempotency keys (UUIDv5). */
 const NOTE_ID_NAMESPACE = '8a4f0f52-9d0e-4c56-b1b4-3f1f2b6a7e90';
 
 @ApiTags('notes')
+@ProblemResponses()
 @Controller('v1/contacts/:id/notes')
 export class NotesController {
   constructor(

@@ -9,12 +9,14 @@ import { CommandBus } from '../commands/command-bus';
 import { contactFromCommand } from '../commands/command-response';
 import { ContactIdParams } from '../contacts/contact-requests';
 import { ContactsReader } from '../contacts/contacts-reader';
+import { ProblemResponses } from '../problems/problem-responses';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
 
 /** Tag names to add or remove: trimmed, 1-64 characters each, at most 50 per call. */
 export class TagNamesRequest extends TagNamesPayload {}
 
 @ApiTags('tags')
+@ProblemResponses()
 @Controller('v1')
 export class TagsController {
   constructor(

@@ -80,7 +80,11 @@ export class TagNamesPayload {
   @IsString({ each: true })
   @MinLength(1, { each: true })
   @MaxLength(TAG_NAME_MAX_LENGTH, { each: true })
-  @Matches(/^[^\p{Cc}]+$/u, { each: true, message: 'tag names may not contain control characters' })
+  // eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
+  @Matches(/^[^\u0000-\u001f\u007f-\u009f]+$/, {
+    each: true,
+    message: 'tag names may not contain control characters',
+  })
   tags: string[];
 }
 

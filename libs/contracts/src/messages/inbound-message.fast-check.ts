@@ -16,7 +16,7 @@ const inboundMessageFastSchema = {
     messageId: { type: 'string', pattern: MESSAGE_ID_PATTERN.source },
     tenantId: { type: 'string', pattern: TENANT_ID_PATTERN.source },
     channel: { type: 'string', pattern: CHANNEL_PATTERN.source },
-    from: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^|\\p{Cc}]+$' },
+    from: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^|\\u0000-\\u001f\\u007f-\\u009f]+$' },
     to: { type: 'string', maxLength: 256 },
     type: { type: 'string', enum: [...MessageTypes] },
     content: { type: 'object' },
