@@ -100,8 +100,8 @@ export class RecordConsumer {
     return this.running && this.joined;
   }
 
-  /** The underlying consumer, for instrumentation events. */
-  get events(): Consumer {
+  /** The underlying kafkajs consumer, for its instrumentation events. */
+  get client(): Consumer {
     return this.consumer;
   }
 

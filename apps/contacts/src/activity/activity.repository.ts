@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import { ActivityEntry } from './activity-entry.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 
@@ -20,21 +21,17 @@ export class ActivityRepository {
     }
   }
 
-  /** Newest first; `before` is the `occurredAt` and `eventId` of the last entry of the previous page. */
-  async listForContact(
+  /** The contact's timeline, newest first, after `before` when given. */
+  listForContact(
     tenantId: string,
     contactId: string,
-    { limit, before }: { limit: number; before?: { occurredAt: Date; eventId: string } },
+    { limit, before }: { limit: number; before?: PageCursor },
   ): Promise<ActivityEntry[]> {
-    const entries = await this.entries
-      .find({ tenantId, contactId, ...(before && { occurredAt: { $lte: before.occurredAt } }) })
+    return this.entries
+      .find({ tenantId, contactId, ...olderThan(before, 'occurredAt', 'eventId') })
       .sort({ occurredAt: -1, eventId: -1 })
-      .limit(limit + 50)
+      .limit(limit)
       .lean<ActivityEntry[]>()
       .exec();
-    const after = before
-      ? entries.filter((entry) => entry.occurredAt < before.occurredAt || entry.eventId < before.eventId)
-      : entries;
-    return after.slice(0, limit);
   }
 }

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ContactCommand, ContactCommandOf, TopicNames } from '@switchboard/contracts';
+import {
+  contactKey,
+  type ContactCommand,
+  type ContactCommandOf,
+  type TopicNames,
+} from '@switchboard/contracts';
 import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
@@ -121,7 +126,7 @@ export class ContactCommandsService {
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
-    return this.lock.run(`${command.tenantId}:${contactId}`, () =>
+    return this.lock.run(contactKey(command.tenantId, contactId), () =>
       this.applyLocked(command, contactId, decide),
     );
   }
@@ -225,7 +230,7 @@ export class ContactCommandsService {
 
   /** Publishes every publication a contact still holds (commands applied, not yet acknowledged). */
   publishPending(tenantId: string, contactId: string): Promise<void> {
-    return this.lock.run(`${tenantId}:${contactId}`, async () => {
+    return this.lock.run(contactKey(tenantId, contactId), async () => {
       const contact = await this.contacts.find(tenantId, contactId);
       for (const publication of contact?.pendingPublications ?? []) {
         await this.finishPending(contact!, publication.commandId);
@@ -285,7 +290,7 @@ function nextState(
   now: Date,
 ): Contact {
   const base: Contact = current ?? {
-    _id: `${tenantId}:${contactId}`,
+    _id: contactKey(tenantId, contactId),
     tenantId,
     contactId,
     identities: [],

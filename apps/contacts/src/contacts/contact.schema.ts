@@ -17,7 +17,7 @@ export interface ContactBlock {
 }
 
 /**
- * One contact of one tenant. `_id` is `tenantId:contactId`, so every lookup is an exact
+ * One contact of one tenant. `_id` is its Kafka key, `contactKey(tenantId, contactId)`, so every lookup is an exact
  * `_id` match that every MongoDB-compatible store serves fast.
  */
 @Schema({ collection: 'contacts', versionKey: false, minimize: false })
@@ -52,7 +52,7 @@ export class Contact {
   @Prop({ type: Object, default: { blocked: false } })
   block: ContactBlock;
 
-  /** Optimistic-concurrency version: every command's write is conditional on it. */
+  /** Counts applied changes; writes are also conditional on it (a guard on MongoDB, see KeyedLock). */
   @Prop({ required: true })
   version: number;
 
@@ -74,10 +74,6 @@ export class Contact {
 export const ContactSchema = SchemaFactory.createForClass(Contact);
 ContactSchema.index({ tenantId: 1, contactId: 1 });
 ContactSchema.index({ tenantId: 1, 'block.blocked': 1 });
-
-export function contactDocumentId(tenantId: string, contactId: string): string {
-  return `${tenantId}:${contactId}`;
-}
 
 /** The public shape of a stored contact; message counters and times when `messages` is given. */
 export function toContactView(contact: Contact, messages?: ContactMessages | null): ContactView {

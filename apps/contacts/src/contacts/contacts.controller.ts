@@ -70,7 +70,7 @@ export class ContactsController {
     const pageSize = pageSizeOf(limit);
     const notes = await this.notes.listForContact(tenantId, contactId, {
       limit: pageSize + 1,
-      before: position && { createdAt: position.at, noteId: position.id },
+      before: position,
     });
     const items = notes.slice(0, pageSize).map(toNoteView);
     const last = items[items.length - 1];
@@ -91,7 +91,7 @@ export class ContactsController {
     const pageSize = pageSizeOf(limit);
     const entries = await this.activity.listForContact(tenantId, contactId, {
       limit: pageSize + 1,
-      before: position && { occurredAt: position.at, eventId: position.id },
+      before: position,
     });
     const items = entries.slice(0, pageSize).map(toActivityView);
     const last = items[items.length - 1];

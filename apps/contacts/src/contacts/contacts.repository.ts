@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { Contact, contactDocumentId, type PendingPublication } from './contact.schema';
+import { contactKey } from '@switchboard/contracts';
+import { Contact, type PendingPublication } from './contact.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
@@ -20,7 +21,7 @@ export class ContactsRepository {
   constructor(@InjectModel(Contact.name) private readonly contacts: Model<Contact>) {}
 
   find(tenantId: string, contactId: string): Promise<Contact | null> {
-    return this.contacts.findById(contactDocumentId(tenantId, contactId)).lean<Contact>().exec();
+    return this.contacts.findById(contactKey(tenantId, contactId)).lean<Contact>().exec();
   }
 
   /**
@@ -54,7 +55,7 @@ export class ContactsRepository {
   ): Promise<boolean> {
     try {
       await this.contacts.create({
-        _id: contactDocumentId(tenantId, contactId),
+        _id: contactKey(tenantId, contactId),
         tenantId,
         contactId,
         ...fields,
@@ -91,7 +92,7 @@ export class ContactsRepository {
     );
     const result = await this.contacts
       .updateOne(
-        { _id: contactDocumentId(current.tenantId, current.contactId), version: current.version },
+        { _id: contactKey(current.tenantId, current.contactId), version: current.version },
         {
           $set: { ...changes, version: current.version + 1, appliedCommandIds, updatedAt: now },
           ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((field) => [field, 1])) }),
@@ -105,10 +106,7 @@ export class ContactsRepository {
   /** Forgets a publication once Kafka has acknowledged it. */
   async removePublication(tenantId: string, contactId: string, commandId: string): Promise<void> {
     await this.contacts
-      .updateOne(
-        { _id: contactDocumentId(tenantId, contactId) },
-        { $pull: { pendingPublications: { commandId } } },
-      )
+      .updateOne({ _id: contactKey(tenantId, contactId) }, { $pull: { pendingPublications: { commandId } } })
       .exec();
   }
 }

@@ -21,3 +21,16 @@ export function decodeCursor(cursor: string | undefined): PageCursor | undefined
     return undefined;
   }
 }
+
+/**
+ * The filter for the items after `cursor` in newest-first order by `timeField`, ties broken by
+ * `idField` descending: exact keyset pagination, in the query itself.
+ */
+export function olderThan(cursor: PageCursor | undefined, timeField: string, idField: string): object {
+  if (!cursor) {
+    return {};
+  }
+  return {
+    $or: [{ [timeField]: { $lt: cursor.at } }, { [timeField]: cursor.at, [idField]: { $lt: cursor.id } }],
+  };
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { contactKey } from '@switchboard/contracts';
 import { KeyedLock } from '../store/keyed-lock';
 import { ContactMessages, type RecentMessage } from './contact-messages.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
@@ -17,7 +18,7 @@ export class ContactMessagesRepository {
   ) {}
 
   find(tenantId: string, contactId: string): Promise<ContactMessages | null> {
-    return this.messages.findById(`${tenantId}:${contactId}`).lean<ContactMessages>().exec();
+    return this.messages.findById(contactKey(tenantId, contactId)).lean<ContactMessages>().exec();
   }
 
   /** By contact id, for a page of contacts (exact `_id` lookups). */
@@ -30,7 +31,7 @@ export class ContactMessagesRepository {
 
   /** Counts a message and adds it to the history; false when it was already recorded. */
   record(tenantId: string, contactId: string, message: RecentMessage): Promise<boolean> {
-    const _id = `${tenantId}:${contactId}`;
+    const _id = contactKey(tenantId, contactId);
     const sentAt = new Date(message.sentAt);
     const counter = message.status === 'accepted' ? 'accepted' : 'blocked';
     return this.lock.run(_id, async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import { Note } from './note.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 
@@ -49,28 +50,17 @@ export class NotesRepository {
     return result.modifiedCount === 1;
   }
 
-  /** The contact's notes, newest first, before `beforeNoteId`'s creation time when given. */
-  async listForContact(
+  /** The contact's notes, newest first, after `before` when given. */
+  listForContact(
     tenantId: string,
     contactId: string,
-    { limit, before }: { limit: number; before?: { createdAt: Date; noteId: string } },
+    { limit, before }: { limit: number; before?: PageCursor },
   ): Promise<Note[]> {
-    const notes = await this.notes
-      .find({
-        tenantId,
-        contactId,
-        deleted: false,
-        ...(before && { createdAt: { $lte: before.createdAt } }),
-      })
+    return this.notes
+      .find({ tenantId, contactId, deleted: false, ...olderThan(before, 'createdAt', 'noteId') })
       .sort({ createdAt: -1, noteId: -1 })
-      .limit(limit + 1)
+      .limit(limit)
       .lean<Note[]>()
       .exec();
-    // Notes created in the same millisecond as the cursor note are ordered by id.
-    return (
-      before
-        ? notes.filter((note) => note.createdAt < before.createdAt || note.noteId < before.noteId)
-        : notes
-    ).slice(0, limit);
   }
 }

@@ -49,11 +49,11 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
         }
       },
     });
-    const { GROUP_JOIN, FETCH } = this.consumer.events.events;
-    this.consumer.events.on(GROUP_JOIN, () => (this.positioned = false));
+    const { GROUP_JOIN, FETCH } = this.consumer.client.events;
+    this.consumer.client.on(GROUP_JOIN, () => (this.positioned = false));
     // After the first fetch following a join, the consumer has fixed its start offsets:
     // anything published from then on reaches us.
-    this.consumer.events.on(FETCH, () => (this.positioned = true));
+    this.consumer.client.on(FETCH, () => (this.positioned = true));
     readiness.register('outcome-listener', () => this.consumer.isReady() && this.positioned);
   }
 
@@ -98,8 +98,13 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
       return;
     }
     try {
-      const event = parseContactEvent(parseJson(value));
-      for (const deliver of [...(this.waiters.get(event.commandId) ?? [])]) {
+      const plain = parseJson(value) as { commandId?: unknown } | null;
+      const waiting = typeof plain?.commandId === 'string' ? this.waiters.get(plain.commandId) : undefined;
+      if (!waiting) {
+        return; // another instance's, or nobody's: no need to validate it here
+      }
+      const event = parseContactEvent(plain);
+      for (const deliver of [...waiting]) {
         deliver(event);
       }
     } catch (error) {
