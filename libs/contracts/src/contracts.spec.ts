@@ -1,5 +1,5 @@
 import { aContactCommand } from '@switchboard/testing';
-import { parseContactCommand } from './commands/contact-command';
+import { parseCommand } from './commands/contact-command';
 import { ContractViolationError, parseJson } from './validation';
 
 function violation(run: () => unknown): ContractViolationError {
@@ -16,7 +16,7 @@ function violation(run: () => unknown): ContractViolationError {
 
 describe('contact command contract', () => {
   it('parses a valid command into its typed payload', () => {
-    const command = parseContactCommand(
+    const command = parseCommand(
       aContactCommand({ type: 'contact.block', payload: { reason: 'spam' } }),
     );
     expect(command).toMatchObject({ type: 'contact.block', payload: { reason: 'spam' } });
@@ -24,7 +24,7 @@ describe('contact command contract', () => {
 
   it('names payload fields with their path', () => {
     const error = violation(() =>
-      parseContactCommand(
+      parseCommand(
         aContactCommand({ payload: { identities: [{ channel: 'whatsapp', address: '0800' }] } }),
       ),
     );
@@ -38,7 +38,7 @@ describe('contact command contract', () => {
     ['a command id that is not a UUID', { commandId: '42' }],
     ['an unknown envelope field', { priority: 'high' }],
   ])('refuses %s', (_case, overrides) => {
-    expect(() => parseContactCommand(aContactCommand(overrides as never))).toThrow(ContractViolationError);
+    expect(() => parseCommand(aContactCommand(overrides as never))).toThrow(ContractViolationError);
   });
 
   it.each([
@@ -49,7 +49,7 @@ describe('contact command contract', () => {
     ['strings over 1024 characters', { long: 'x'.repeat(1025) }],
   ])('refuses attributes with %s', (_case, attributes) => {
     expect(() =>
-      parseContactCommand(
+      parseCommand(
         aContactCommand({ payload: { identities: [{ channel: 'email', address: 'a@b.c' }], attributes } }),
       ),
     ).toThrow(ContractViolationError);

@@ -7,6 +7,20 @@ export const InternalRoutes = {
   contactPart: (tenantId: string, contactId: string, part: 'details' | 'notes' | 'activity' | 'messages') =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}/${part}`,
   tags: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/tags`,
+  tag: (tenantId: string, tagId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/tags/${encodeURIComponent(tagId)}`,
+  segments: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/segments`,
+  segment: (tenantId: string, segmentId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/segments/${encodeURIComponent(segmentId)}`,
+  /** POST a `SegmentDefinition`: its `SegmentPreview`. */
+  segmentPreview: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/segment-preview`,
+  savedSegmentPreview: (tenantId: string, segmentId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/segments/${encodeURIComponent(segmentId)}/preview`,
+  job: (tenantId: string, jobId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/jobs/${encodeURIComponent(jobId)}`,
+  campaigns: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns`,
+  campaign: (tenantId: string, campaignId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns/${encodeURIComponent(campaignId)}`,
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
 };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { parseContactCommand, parseJson, type TopicNames } from '@switchboard/contracts';
+import { parseCommand, parseJson, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { ContactsSettings } from '../contacts-settings';
@@ -24,7 +24,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
       topics: [topics.contactCommands],
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.commands.handle(parseContactCommand(parseJson(record.value))),
+      handleRecord: (record) => this.commands.handle(parseCommand(parseJson(record.value))),
     });
     readiness.register('commands-consumer', () => this.consumer.isReady());
   }

@@ -1,4 +1,4 @@
-import { parseContactCommand, type ContactCommandOf } from '@switchboard/contracts';
+import { parseCommand, type ContactCommandOf } from '@switchboard/contracts';
 import { aContactCommand } from '@switchboard/testing';
 import { aStoredContact } from '../../../../test/support/contacts-factory';
 import { decideBlock, decideCreate, decideUnblock, decideUpdate } from './contact-decisions';
@@ -8,7 +8,7 @@ const command = <K extends 'contact.create' | 'contact.block' | 'contact.unblock
   type: K,
   payload: object,
 ) =>
-  parseContactCommand(
+  parseCommand(
     aContactCommand({ type, payload, actor: { id: 'agent-9', kind: 'agent', role: 'agent' } }),
   ) as ContactCommandOf<K>;
 

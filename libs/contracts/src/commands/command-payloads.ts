@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -10,6 +9,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
+import { IsTagNames } from '../tags/tag-name';
 
 /** Create a contact, or update the one that already owns one of these identities. */
 export class CreateContactPayload extends ContactIdentityFields {}
@@ -60,31 +60,14 @@ export class DeleteNotePayload {
   noteId: string;
 }
 
-export const TAG_NAME_MAX_LENGTH = 64;
 /** Tags one call may add or remove. */
 export const TAGS_PER_CALL_MAX = 50;
 /** Tags one contact may carry. */
 export const TAGS_PER_CONTACT_MAX = 100;
 
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value)
-    ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
-    : value;
-
 /** Tag names: trimmed, 1-64 characters, no control characters; unique per tenant case-insensitively. */
 export class TagNamesPayload {
-  @Transform(trimEach)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(TAGS_PER_CALL_MAX)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(TAG_NAME_MAX_LENGTH, { each: true })
-  // eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
-  @Matches(/^[^\u0000-\u001f\u007f-\u009f]+$/, {
-    each: true,
-    message: 'tag names may not contain control characters',
-  })
+  @IsTagNames(1, TAGS_PER_CALL_MAX)
   tags: string[];
 }
 

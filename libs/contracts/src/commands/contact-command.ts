@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
@@ -15,11 +15,20 @@ import {
   UnblockContactPayload,
   UpdateContactPayload,
 } from './command-payloads';
+import {
+  BulkTagPayload,
+  CreateCampaignPayload,
+  CreateTagPayload,
+  DeleteSegmentPayload,
+  DeleteTagPayload,
+  SaveSegmentPayload,
+  UpdateTagPayload,
+} from './tenant-command-payloads';
 
 export const COMMAND_SCHEMA_VERSION = 1;
 
-/** Payload class of every command type: the one list producers and consumers share. */
-export const commandPayloadContracts = {
+/** Commands about one contact: they name it by `contactId` and are keyed `tenantId:contactId`. */
+export const contactCommandPayloadContracts = {
   'contact.create': CreateContactPayload,
   'contact.block': BlockContactPayload,
   'contact.unblock': UnblockContactPayload,
@@ -31,10 +40,39 @@ export const commandPayloadContracts = {
   'note.delete': DeleteNotePayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
-export type CommandType = keyof typeof commandPayloadContracts;
+/**
+ * Commands about the tenant's catalog, segments, campaigns and bulk jobs: they name their
+ * `subject` and are keyed `tenantId:subject` (see `commandSubject`).
+ */
+export const tenantCommandPayloadContracts = {
+  'tag.create': CreateTagPayload,
+  'tag.update': UpdateTagPayload,
+  'tag.delete': DeleteTagPayload,
+  'bulk.tag': BulkTagPayload,
+  'segment.save': SaveSegmentPayload,
+  'segment.delete': DeleteSegmentPayload,
+  'campaign.create': CreateCampaignPayload,
+} satisfies Record<string, ClassConstructor<object>>;
+
+/** Payload class of every command type: the one list producers and consumers share. */
+export const commandPayloadContracts = { ...contactCommandPayloadContracts, ...tenantCommandPayloadContracts };
+
+export type ContactCommandType = keyof typeof contactCommandPayloadContracts;
+export type TenantCommandType = keyof typeof tenantCommandPayloadContracts;
+export type CommandType = ContactCommandType | TenantCommandType;
 export const CommandTypes = Object.keys(commandPayloadContracts) as CommandType[];
 
-/** Envelope of a record on `contacts.commands`; its key is `tenantId:contactId`. */
+export function isTenantCommandType(type: unknown): type is TenantCommandType {
+  return typeof type === 'string' && Object.hasOwn(tenantCommandPayloadContracts, type);
+}
+
+/**
+ * What a tenant command is about, which is also its key's second half: all catalog commands of
+ * a tenant share one subject (so names are decided in order), as do all segment commands.
+ */
+export const SUBJECT_PATTERN = /^(tags|segments|job:j_[A-Za-z0-9_-]{1,64}|campaign:c_[A-Za-z0-9_-]{1,64})$/;
+
+/** Envelope of a record on `contacts.commands`; its key is `tenantId:contactId` or `tenantId:subject`. */
 export class ContactCommandEnvelope {
   @IsUUID()
   commandId: string;
@@ -42,8 +80,15 @@ export class ContactCommandEnvelope {
   @Matches(TENANT_ID_PATTERN)
   tenantId: string;
 
+  /** The contact a contact command is about. */
+  @ValidateIf((envelope: ContactCommandEnvelope) => !isTenantCommandType(envelope.type))
   @Matches(CONTACT_ID_PATTERN)
-  contactId: string;
+  contactId?: string;
+
+  /** What a tenant command is about. */
+  @ValidateIf((envelope: ContactCommandEnvelope) => isTenantCommandType(envelope.type))
+  @Matches(SUBJECT_PATTERN)
+  subject?: string;
 
   @ValidateNested()
   @Type(() => Actor)
@@ -62,16 +107,39 @@ export class ContactCommandEnvelope {
   payload: object;
 }
 
-export type ContactCommand = {
-  [K in CommandType]: Omit<ContactCommandEnvelope, 'type' | 'payload'> & {
-    type: K;
-    payload: InstanceType<(typeof commandPayloadContracts)[K]>;
-  };
-}[CommandType];
+type EnvelopeFields = Omit<ContactCommandEnvelope, 'type' | 'payload' | 'contactId' | 'subject'>;
 
-export type ContactCommandOf<K extends CommandType> = Extract<ContactCommand, { type: K }>;
+export type ContactCommand = {
+  [K in ContactCommandType]: EnvelopeFields & {
+    contactId: string;
+    type: K;
+    payload: InstanceType<(typeof contactCommandPayloadContracts)[K]>;
+  };
+}[ContactCommandType];
+
+export type TenantCommand = {
+  [K in TenantCommandType]: EnvelopeFields & {
+    subject: string;
+    type: K;
+    payload: InstanceType<(typeof tenantCommandPayloadContracts)[K]>;
+  };
+}[TenantCommandType];
+
+export type Command = ContactCommand | TenantCommand;
+export type ContactCommandOf<K extends ContactCommandType> = Extract<ContactCommand, { type: K }>;
+export type TenantCommandOf<K extends TenantCommandType> = Extract<TenantCommand, { type: K }>;
+export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
+
+export function isTenantCommand(command: Command): command is TenantCommand {
+  return isTenantCommandType(command.type);
+}
 
 /** Validates a decoded record against the envelope and then its type's payload contract. */
-export function parseContactCommand(plain: unknown): ContactCommand {
-  return validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as ContactCommand;
+export function parseCommand(plain: unknown): Command {
+  return validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as Command;
+}
+
+/** The Kafka key of a command and of its events. */
+export function commandKey(command: Pick<Command, 'tenantId'> & { contactId?: string; subject?: string }): string {
+  return `${command.tenantId}:${command.contactId ?? command.subject}`;
 }

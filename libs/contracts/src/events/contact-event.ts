@@ -1,10 +1,19 @@
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { SUBJECT_PATTERN } from '../commands/contact-command';
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { validateTypedEnvelope } from '../validation';
-import { CommandRejectedPayload, ContactStatePayload, NotePayload } from './event-payloads';
+import {
+  CampaignPayload,
+  CommandRejectedPayload,
+  ContactStatePayload,
+  JobPayload,
+  NotePayload,
+  SegmentPayload,
+  TagPayload,
+} from './event-payloads';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -19,13 +28,24 @@ export const eventPayloadContracts = {
   NoteAdded: NotePayload,
   NoteEdited: NotePayload,
   NoteDeleted: NotePayload,
+  TagCreated: TagPayload,
+  TagUpdated: TagPayload,
+  TagDeleted: TagPayload,
+  BulkJobStarted: JobPayload,
+  SegmentSaved: SegmentPayload,
+  SegmentDeleted: SegmentPayload,
+  CampaignCreated: CampaignPayload,
   CommandRejected: CommandRejectedPayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
 export type EventType = keyof typeof eventPayloadContracts;
 export const EventTypes = Object.keys(eventPayloadContracts) as EventType[];
 
-/** Envelope of a record on `contacts.events`; its key is `tenantId:contactId`. */
+/**
+ * Envelope of a record on `contacts.events`, keyed like the command that caused it:
+ * `tenantId:contactId` for contact events, `tenantId:subject` for catalog, segment, campaign
+ * and bulk-job events (and for the rejection of such a command).
+ */
 export class ContactEventEnvelope {
   @IsUUID()
   eventId: string;
@@ -36,8 +56,13 @@ export class ContactEventEnvelope {
   @Matches(TENANT_ID_PATTERN)
   tenantId: string;
 
+  @ValidateIf((envelope: ContactEventEnvelope) => envelope.subject === undefined)
   @Matches(CONTACT_ID_PATTERN)
-  contactId: string;
+  contactId?: string;
+
+  @ValidateIf((envelope: ContactEventEnvelope) => envelope.subject !== undefined)
+  @Matches(SUBJECT_PATTERN)
+  subject?: string;
 
   @ValidateNested()
   @Type(() => Actor)
@@ -57,7 +82,9 @@ export class ContactEventEnvelope {
 }
 
 export type ContactEvent = {
-  [K in EventType]: Omit<ContactEventEnvelope, 'type' | 'payload'> & {
+  [K in EventType]: Omit<ContactEventEnvelope, 'type' | 'payload' | 'contactId'> & {
+    /** Set on contact events and on rejections of contact commands. */
+    contactId?: string;
     type: K;
     payload: InstanceType<(typeof eventPayloadContracts)[K]>;
   };

@@ -9,7 +9,11 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { CampaignView } from '../campaigns/campaign-fields';
 import { ContactView } from '../contact-view';
+import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
+import { SegmentView } from '../segments/segment-fields';
+import { TagView } from '../tags/tag-view';
 
 /** Events that report a contact's new state. */
 export class ContactStatePayload {
@@ -85,4 +89,34 @@ export class NotePayload {
 
   @IsBoolean()
   changed: boolean;
+}
+
+/** Catalog events: the tag after the change (for a deletion, as it was). */
+export class TagPayload {
+  @ValidateNested()
+  @Type(() => TagView)
+  tag: TagView;
+
+  /** The background job that carries a rename or deletion to every tagged contact. */
+  @IsOptional()
+  @Matches(JOB_ID_PATTERN)
+  jobId?: string;
+}
+
+export class JobPayload {
+  @ValidateNested()
+  @Type(() => JobView)
+  job: JobView;
+}
+
+export class SegmentPayload {
+  @ValidateNested()
+  @Type(() => SegmentView)
+  segment: SegmentView;
+}
+
+export class CampaignPayload {
+  @ValidateNested()
+  @Type(() => CampaignView)
+  campaign: CampaignView;
 }

@@ -1,0 +1,184 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
+import { CAMPAIGN_ID_PATTERN, CAMPAIGN_NAME_MAX_LENGTH, CampaignMessage } from '../campaigns/campaign-fields';
+import { CONTACT_ID_PATTERN } from '../identifiers';
+import { JOB_ID_PATTERN } from '../jobs/job-view';
+import { SEGMENT_ID_PATTERN, SEGMENT_NAME_MAX_LENGTH, SegmentDefinition } from '../segments/segment-fields';
+import { IsTagName, IsTagNames } from '../tags/tag-name';
+import { TAG_COLOUR_PATTERN, TAG_DESCRIPTION_MAX_LENGTH, TAG_ID_PATTERN } from '../tags/tag-view';
+import { TAGS_PER_CALL_MAX } from './command-payloads';
+
+/** Contact ids one bulk request may list; larger audiences are named by a segment. */
+export const BULK_CONTACT_IDS_MAX = 10_000;
+
+/**
+ * Exactly one of `fields` is given. Put it on each of them, with `validateTarget` as their
+ * `ValidateIf`, so that giving none of them is reported too.
+ */
+function IsExactlyOneOf(fields: readonly string[]) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isExactlyOneOf',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate(_value: unknown, args: ValidationArguments) {
+          const object = args.object as Record<string, unknown>;
+          return fields.filter((field) => object[field] !== undefined).length === 1;
+        },
+        defaultMessage() {
+          return `give exactly one of ${fields.join(', ')}`;
+        },
+      },
+    });
+}
+
+export class CreateTagPayload {
+  @Matches(TAG_ID_PATTERN)
+  tagId: string;
+
+  @IsTagName()
+  name: string;
+
+  /** `#rrggbb`; a palette colour when left out. */
+  @IsOptional()
+  @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
+  colour?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(TAG_DESCRIPTION_MAX_LENGTH)
+  description?: string;
+}
+
+/** Renames, recolours or describes a tag; a rename reaches every contact that carries it. */
+export class UpdateTagPayload {
+  @Matches(TAG_ID_PATTERN)
+  tagId: string;
+
+  @IsTagName({ optional: true })
+  name?: string;
+
+  @IsOptional()
+  @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
+  colour?: string;
+
+  /** `null` clears it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(TAG_DESCRIPTION_MAX_LENGTH)
+  description?: string | null;
+}
+
+/** Deletes a tag from the catalog and, in the background, from every contact. */
+export class DeleteTagPayload {
+  @Matches(TAG_ID_PATTERN)
+  tagId: string;
+}
+
+/** A target field is validated when given, and the first one also when none is. */
+function validateTarget(fields: readonly string[], field: string) {
+  return (payload: object) => {
+    const given = payload as Record<string, unknown>;
+    return given[field] !== undefined || (field === fields[0] && fields.every((name) => given[name] === undefined));
+  };
+}
+
+const BULK_TARGETS = ['contactIds', 'segmentId', 'segment'] as const;
+
+/** Adds or removes tags on many contacts: listed by id, or every contact of a segment. */
+export class BulkTagPayload {
+  @Matches(JOB_ID_PATTERN)
+  jobId: string;
+
+  @IsIn(['add', 'remove'])
+  action: 'add' | 'remove';
+
+  @IsTagNames(1, TAGS_PER_CALL_MAX)
+  tags: string[];
+
+  @IsExactlyOneOf(BULK_TARGETS)
+  @ValidateIf(validateTarget(BULK_TARGETS, 'contactIds'))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_CONTACT_IDS_MAX)
+  @Matches(CONTACT_ID_PATTERN, { each: true })
+  contactIds?: string[];
+
+  @IsExactlyOneOf(BULK_TARGETS)
+  @ValidateIf(validateTarget(BULK_TARGETS, 'segmentId'))
+  @Matches(SEGMENT_ID_PATTERN)
+  segmentId?: string;
+
+  @IsExactlyOneOf(BULK_TARGETS)
+  @ValidateIf(validateTarget(BULK_TARGETS, 'segment'))
+  @ValidateNested()
+  @Type(() => SegmentDefinition)
+  segment?: SegmentDefinition;
+}
+
+export class SaveSegmentPayload {
+  @Matches(SEGMENT_ID_PATTERN)
+  segmentId: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(SEGMENT_NAME_MAX_LENGTH)
+  name: string;
+
+  @ValidateNested()
+  @Type(() => SegmentDefinition)
+  definition: SegmentDefinition;
+}
+
+export class DeleteSegmentPayload {
+  @Matches(SEGMENT_ID_PATTERN)
+  segmentId: string;
+}
+
+const CAMPAIGN_TARGETS = ['segmentId', 'segment'] as const;
+
+/** A message to every contact of a segment; blocked contacts are left out unless `includeBlocked`. */
+export class CreateCampaignPayload {
+  @Matches(CAMPAIGN_ID_PATTERN)
+  campaignId: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(CAMPAIGN_NAME_MAX_LENGTH)
+  name: string;
+
+  @ValidateNested()
+  @Type(() => CampaignMessage)
+  message: CampaignMessage;
+
+  @IsExactlyOneOf(CAMPAIGN_TARGETS)
+  @ValidateIf(validateTarget(CAMPAIGN_TARGETS, 'segmentId'))
+  @Matches(SEGMENT_ID_PATTERN)
+  segmentId?: string;
+
+  @IsExactlyOneOf(CAMPAIGN_TARGETS)
+  @ValidateIf(validateTarget(CAMPAIGN_TARGETS, 'segment'))
+  @ValidateNested()
+  @Type(() => SegmentDefinition)
+  segment?: SegmentDefinition;
+
+  @IsOptional()
+  @IsBoolean()
+  includeBlocked?: boolean;
+}

@@ -1,0 +1,121 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidateNested,
+} from 'class-validator';
+import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH } from '../contact-fields';
+import { ContactView } from '../contact-view';
+import { IsTagNames } from '../tags/tag-name';
+
+/** Tags one segment expression may name in each of `all`, `any` and `none`. */
+export const SEGMENT_TAGS_MAX = 20;
+/** Attribute equality filters one segment may have. */
+export const SEGMENT_ATTRIBUTES_MAX = 10;
+export const SEGMENT_ID_PATTERN = /^s_[A-Za-z0-9_-]{1,64}$/;
+
+export type SegmentAttributeValue = string | number | boolean;
+
+function IsAttributeFilters() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAttributeFilters',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return false;
+          }
+          const entries = Object.entries(value);
+          return (
+            entries.length <= SEGMENT_ATTRIBUTES_MAX &&
+            entries.every(
+              ([key, attribute]) =>
+                ATTRIBUTE_KEY_PATTERN.test(key) &&
+                (typeof attribute === 'boolean' ||
+                  (typeof attribute === 'number' && Number.isFinite(attribute)) ||
+                  (typeof attribute === 'string' && attribute.length <= ATTRIBUTE_STRING_MAX_LENGTH)),
+            )
+          );
+        },
+        defaultMessage() {
+          return `attributes must be an object of at most ${SEGMENT_ATTRIBUTES_MAX} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, each equal to a string, finite number or boolean`;
+        },
+      },
+    });
+}
+
+/**
+ * Which contacts a segment holds: those carrying every tag of `all`, at least one of `any`
+ * (when given) and none of `none` (names match the catalog case-insensitively), optionally
+ * only blocked or only unblocked ones, and only those whose attributes equal the given values.
+ * An empty definition holds every contact of the tenant.
+ */
+export class SegmentDefinition {
+  @IsTagNames(1, SEGMENT_TAGS_MAX, { optional: true })
+  all?: string[];
+
+  @IsTagNames(1, SEGMENT_TAGS_MAX, { optional: true })
+  any?: string[];
+
+  @IsTagNames(1, SEGMENT_TAGS_MAX, { optional: true })
+  none?: string[];
+
+  @IsOptional()
+  @IsBoolean()
+  blocked?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    maxProperties: SEGMENT_ATTRIBUTES_MAX,
+    additionalProperties: {
+      oneOf: [{ type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH }, { type: 'number' }, { type: 'boolean' }],
+    },
+    description: `attribute equality filters; keys match ${ATTRIBUTE_KEY_PATTERN.source}`,
+  })
+  @IsOptional()
+  @IsAttributeFilters()
+  attributes?: Record<string, SegmentAttributeValue>;
+}
+
+export const SEGMENT_NAME_MAX_LENGTH = 100;
+
+/** A saved segment. */
+export class SegmentView {
+  @Matches(SEGMENT_ID_PATTERN)
+  segmentId: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(SEGMENT_NAME_MAX_LENGTH)
+  name: string;
+
+  @ValidateNested()
+  @Type(() => SegmentDefinition)
+  definition: SegmentDefinition;
+
+  @IsString()
+  createdBy: string;
+
+  @IsISO8601()
+  createdAt: string;
+}
+
+/** How many contacts a segment holds now, and a few of them. */
+export class SegmentPreview {
+  @IsInt()
+  count: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => ContactView)
+  sample: ContactView[];
+}

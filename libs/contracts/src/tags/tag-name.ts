@@ -1,0 +1,66 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+export const TAG_NAME_MAX_LENGTH = 64;
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
+const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]+$/;
+
+const NAME_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: TAG_NAME_MAX_LENGTH,
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
+  description: 'trimmed; unique per tenant regardless of case',
+} as const;
+
+interface Presence {
+  optional?: boolean;
+}
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item)) : value;
+
+/** One tag name: trimmed, 1-64 characters, no control characters. */
+export function IsTagName({ optional = false }: Presence = {}) {
+  return applyDecorators(
+    ...(optional ? [ApiPropertyOptional(NAME_SCHEMA), IsOptional()] : [ApiProperty(NAME_SCHEMA)]),
+    Transform(trim),
+    IsString(),
+    MinLength(1),
+    MaxLength(TAG_NAME_MAX_LENGTH),
+    Matches(PRINTABLE, { message: 'tag names may not contain control characters' }),
+  );
+}
+
+/** A list of tag names, each as `IsTagName` says, `min`-`max` of them. */
+export function IsTagNames(min: number, max: number, { optional = false }: Presence = {}) {
+  const schema = { type: 'array', items: NAME_SCHEMA, minItems: min, maxItems: max } as const;
+  return applyDecorators(
+    ...(optional ? [ApiPropertyOptional(schema), IsOptional()] : [ApiProperty(schema)]),
+    Transform(trimEach),
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(max),
+    IsString({ each: true }),
+    MinLength(1, { each: true }),
+    MaxLength(TAG_NAME_MAX_LENGTH, { each: true }),
+    Matches(PRINTABLE, { each: true, message: 'tag names may not contain control characters' }),
+  );
+}
+
+/** Catalog key of a tag name: names are unique per tenant regardless of case. */
+export function tagNameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
