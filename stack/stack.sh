@@ -71,7 +71,11 @@ as_postgres() {
 }
 
 postgres_up() {
-  if port_open "$PG_PORT"; then return; fi
+  if port_open "$PG_PORT"; then
+    # A running stack still gets this checkout's index trigger (it is idempotent).
+    tune_ferretdb_database "$(pg_bin)"
+    return
+  fi
   ensure_postgres_installed
   local bin data=$STACK_DATA/postgres
   bin=$(pg_bin)

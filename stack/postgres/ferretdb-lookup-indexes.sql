@@ -18,7 +18,7 @@ BEGIN
       SELECT 1 FROM pg_attribute
       WHERE attrelid = created.objid AND attname = '_jsonb' AND NOT attisdropped
     ) THEN
-      FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId'] LOOP
+      FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey'] LOOP
         EXECUTE format(
           'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
           'switchboard_' || created.objid || '_' || lower(field),
@@ -48,7 +48,7 @@ BEGIN
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = '_jsonb' AND NOT a.attisdropped
     WHERE c.relkind = 'r'
   LOOP
-    FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId'] LOOP
+    FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey'] LOOP
       EXECUTE format(
         'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
         'switchboard_' || existing.oid || '_' || lower(field),

@@ -11,6 +11,7 @@ export function aStoredContact(overrides: Partial<Contact> = {}): Contact {
     identities: [{ channel: 'whatsapp', address: '+14155550123' }],
     attributes: {},
     tags: [],
+    tagIds: [],
     block: { blocked: false },
     version: 1,
     appliedCommandIds: [],

@@ -21,4 +21,24 @@ export class ContactsSettings extends StoreSettings {
   @IsInt()
   @Min(1)
   COMMAND_OUTCOME_RETENTION_HOURS: number = 72;
+
+  /** Background jobs (catalog renames, bulk tagging, campaign dispatch) run at once per instance. */
+  @IsInt()
+  @Min(1)
+  JOBS_CONCURRENTLY: number = 4;
+
+  /** Contacts one job changes at once (each change is one contact's read-decide-write). */
+  @IsInt()
+  @Min(1)
+  JOB_STEPS_CONCURRENTLY: number = 16;
+
+  /** A job is held this long past its last saved progress; then any instance may resume it. */
+  @IsInt()
+  @Min(1_000)
+  JOB_LEASE_MS: number = 30_000;
+
+  /** Campaign recipients published, recorded and counted per round. */
+  @IsInt()
+  @Min(1)
+  CAMPAIGN_DISPATCH_CHUNK: number = 1_000;
 }

@@ -7,6 +7,7 @@ export const TopicRoles = [
   'messagesAccepted',
   'messagesBlocked',
   'filterProgress',
+  'campaignDispatch',
 ] as const;
 
 export type TopicRole = (typeof TopicRoles)[number];
@@ -19,6 +20,7 @@ const baseNames: Record<TopicRole, string> = {
   messagesAccepted: 'messages.accepted',
   messagesBlocked: 'messages.blocked',
   filterProgress: 'message-filter.progress',
+  campaignDispatch: 'campaigns.dispatch',
 };
 
 export type TopicNames = Record<TopicRole, string>;
@@ -76,6 +78,8 @@ export function topicSpecs(names: TopicNames, partitions: number): TopicSpec[] {
     { name: names.messagesAccepted, partitions, config: retention(3) },
     // Audit of dropped messages: bounded retention, as the spec asks.
     { name: names.messagesBlocked, partitions, config: retention(7) },
+    // One record per campaign recipient, keyed per contact, for the services that send them.
+    { name: names.campaignDispatch, partitions, config: retention(7) },
     // Internal: how far each filter instance has applied the blocklist (last report per instance).
     {
       name: names.filterProgress,

@@ -72,3 +72,18 @@ export function aBlocklistEntry(overrides: Partial<BlocklistEntry> = {}): Blockl
     ...overrides,
   };
 }
+
+/** A raw tenant command (catalog, segments, campaigns, bulk jobs) as another service would publish it. */
+export function aTenantCommand(type: string, subject: string, payload: object, overrides: Record<string, unknown> = {}): object {
+  return {
+    commandId: randomUUID(),
+    tenantId: 'acme',
+    subject,
+    actor: { id: 'admin-ops', kind: 'agent', role: 'admin' },
+    issuedAt: new Date().toISOString(),
+    type,
+    version: COMMAND_SCHEMA_VERSION,
+    payload,
+    ...overrides,
+  };
+}

@@ -7,9 +7,9 @@ import { ContactsSettings } from '../contacts-settings';
 import type { ActivityDetails } from './activity-entry.schema';
 import { ActivityRepository } from './activity.repository';
 
-/** What the timeline shows of an event; no-ops and rejections leave no trace. */
+/** What the timeline shows of an event; no-ops, rejections and tenant-level events leave no trace. */
 export function activityDetails(event: ContactEvent): ActivityDetails | undefined {
-  if (event.type === 'CommandRejected' || !event.payload.changed) {
+  if (event.contactId === undefined || !('changed' in event.payload) || !event.payload.changed) {
     return undefined;
   }
   if ('note' in event.payload) {
@@ -58,7 +58,7 @@ export class ActivityProjector implements OnApplicationBootstrap, OnModuleDestro
 
   private async project(event: ContactEvent): Promise<void> {
     const details = activityDetails(event);
-    if (!details) {
+    if (!details || event.contactId === undefined) {
       return;
     }
     await this.activity.append({

@@ -1,12 +1,21 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { parseCommand, parseJson, type TopicNames } from '@switchboard/contracts';
+import { isTenantCommand, parseCommand, parseJson, type Command, type TenantCommand, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
+import { CampaignCommands } from '../campaigns/campaign-commands';
+import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
 import { ContactsSettings } from '../contacts-settings';
+import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
+import { SegmentCommands } from '../segments/segment-commands';
+import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { ContactCommandsService } from './contact-commands.service';
 
-/** Reads `contacts.commands`: parses and validates each record, then hands it to the service. */
+/**
+ * Reads `contacts.commands`: parses and validates each record, then hands it to what handles
+ * its type: contact commands to the contact service, tenant commands (catalog, segments,
+ * campaigns, bulk jobs) to theirs, after answering any that was handled before.
+ */
 @Injectable()
 export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: RecordConsumer;
@@ -17,14 +26,19 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     settings: ContactsSettings,
     readiness: ReadinessRegistry,
     @Inject(TOPICS) topics: TopicNames,
-    private readonly commands: ContactCommandsService,
+    private readonly contacts: ContactCommandsService,
+    private readonly catalog: TagCatalogCommands,
+    private readonly bulkTagging: BulkTaggingCommands,
+    private readonly segments: SegmentCommands,
+    private readonly campaigns: CampaignCommands,
+    private readonly tenantOutcomes: TenantCommandOutcomes,
   ) {
     this.consumer = new RecordConsumer(kafka, producer, {
       groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
       topics: [topics.contactCommands],
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.commands.handle(parseCommand(parseJson(record.value))),
+      handleRecord: (record) => this.route(parseCommand(parseJson(record.value))),
     });
     readiness.register('commands-consumer', () => this.consumer.isReady());
   }
@@ -35,5 +49,34 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
 
   async onModuleDestroy(): Promise<void> {
     await this.consumer.stop();
+  }
+
+  private async route(command: Command): Promise<void> {
+    if (!isTenantCommand(command)) {
+      return this.contacts.handle(command);
+    }
+    if (await this.tenantOutcomes.republish(command)) {
+      return;
+    }
+    return this.handleTenantCommand(command);
+  }
+
+  private handleTenantCommand(command: TenantCommand): Promise<void> {
+    switch (command.type) {
+      case 'tag.create':
+        return this.catalog.create(command);
+      case 'tag.update':
+        return this.catalog.update(command);
+      case 'tag.delete':
+        return this.catalog.delete(command);
+      case 'bulk.tag':
+        return this.bulkTagging.start(command);
+      case 'segment.save':
+        return this.segments.save(command);
+      case 'segment.delete':
+        return this.segments.delete(command);
+      case 'campaign.create':
+        return this.campaigns.create(command);
+    }
   }
 }

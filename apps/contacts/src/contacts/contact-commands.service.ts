@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  COMMAND_SCHEMA_VERSION,
   contactKey,
+  type Actor,
   type ContactCommand,
   type ContactCommandOf,
   type TopicNames,
@@ -15,14 +17,15 @@ import { decideNote } from '../notes/note-decisions';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { KeyedLock } from '../store/keyed-lock';
 import {
+  decideAddTags,
   decideBlock,
   decideCreate,
-  decideTag,
   decideUnblock,
   decideUntag,
   decideUpdate,
   type Decision,
 } from './contact-decisions';
+import { tagUsageDeltas } from './tag-usage';
 import {
   blocklistRecords,
   contactEvent,
@@ -32,6 +35,18 @@ import {
 } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
+
+/** How a change to one contact ended. */
+export type ChangeOutcome =
+  | { kind: 'changed' | 'unchanged' | 'redelivered' }
+  | { kind: 'rejected'; code: string; reason: string };
+
+/** A change a background job makes to one contact, applied once per `stepId`. */
+export interface JobStep {
+  stepId: string;
+  tenantId: string;
+  actor: Actor;
+}
 
 const commandsHandled = counter({
   name: 'switchboard_commands_handled_total',
@@ -95,8 +110,8 @@ export class ContactCommandsService {
     if (!(await this.contacts.find(command.tenantId, command.contactId))) {
       return this.reject(command, 'contact-not-found', `contact ${command.contactId} does not exist`);
     }
-    const spellings = await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
-    return this.apply(command, command.contactId, (current) => decideTag(command, current, spellings));
+    const tags = await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
+    return this.apply(command, command.contactId, (current) => decideAddTags(current, command.contactId, tags));
   }
 
   private async create(command: ContactCommandOf<'contact.create'>): Promise<void> {
@@ -121,13 +136,42 @@ export class ContactCommandsService {
   }
 
   /** Commands of one contact are applied one at a time in this process (see KeyedLock). */
-  private apply(
+  private async apply(
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
-    return this.lock.run(contactKey(command.tenantId, contactId), () =>
-      this.applyLocked(command, contactId, decide),
+    const outcome = await this.lock.run(contactKey(command.tenantId, contactId), () =>
+      this.applyLocked(command, contactId, decide, { recordNoOps: true }),
+    );
+    if (outcome.kind === 'rejected') {
+      return this.reject(command, outcome.code, outcome.reason);
+    }
+    commandsHandled.inc({ type: command.type, outcome: outcome.kind === 'changed' ? 'applied' : outcome.kind });
+  }
+
+  /**
+   * Applies one background-job change to a contact, like a command: at most once per step id,
+   * with its event published at least once. A job step that changes nothing writes nothing,
+   * and a refused one (a contact at the tag limit) is reported to the job, not published.
+   */
+  applyJobStep(
+    step: JobStep,
+    contactId: string,
+    decide: (current: Contact | null, now: Date) => Decision,
+  ): Promise<ChangeOutcome> {
+    const cause: ContactCommand = {
+      commandId: step.stepId,
+      tenantId: step.tenantId,
+      contactId,
+      actor: step.actor,
+      issuedAt: new Date().toISOString(),
+      type: 'contact.update',
+      version: COMMAND_SCHEMA_VERSION,
+      payload: {},
+    };
+    return this.lock.run(contactKey(step.tenantId, contactId), () =>
+      this.applyLocked(cause, contactId, decide, { recordNoOps: false }),
     );
   }
 
@@ -135,23 +179,28 @@ export class ContactCommandsService {
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
-  ): Promise<void> {
+    { recordNoOps }: { recordNoOps: boolean },
+  ): Promise<ChangeOutcome> {
     const { tenantId, commandId } = command;
     for (;;) {
       const current = await this.contacts.find(tenantId, contactId);
       if (current?.appliedCommandIds.includes(commandId)) {
         await this.finishPending(current, commandId);
-        commandsHandled.inc({ type: command.type, outcome: 'redelivered' });
-        return;
+        return { kind: 'redelivered' };
       }
       const now = new Date();
       const decision = decide(current, now);
       if (decision.kind === 'rejected') {
-        return this.reject(command, decision.code, decision.reason);
+        return decision;
+      }
+      if (!decision.changed && !recordNoOps) {
+        return { kind: 'unchanged' };
       }
       const next = nextState(current, tenantId, contactId, decision, now);
       const changedFields = decision.changed
         ? Object.entries(decision.changes)
+            // `tagIds` is how the store keeps `tags`, not a field of the contact's public view.
+            .filter(([field]) => field !== 'tagIds')
             .filter(([, value]) => value !== undefined || decision.eventType !== 'ContactCreated')
             .map(([field]) => field)
         : [];
@@ -166,9 +215,9 @@ export class ContactCommandsService {
       if (!written) {
         continue; // someone wrote the contact since we read it: decide again on the new state
       }
+      await this.catalog.adjustUsage(tenantId, tagUsageDeltas(current, next));
       await this.publish(tenantId, contactId, commandId, publication.records, decision.eventType, event);
-      commandsHandled.inc({ type: command.type, outcome: decision.changed ? 'applied' : 'unchanged' });
-      return;
+      return { kind: decision.changed ? 'changed' : 'unchanged' };
     }
   }
 
@@ -296,6 +345,7 @@ function nextState(
     identities: [],
     attributes: {},
     tags: [],
+    tagIds: [],
     block: { blocked: false },
     version: 0,
     appliedCommandIds: [],

@@ -60,7 +60,7 @@ describe('contact decisions', () => {
     expect(decision).toMatchObject({
       kind: 'apply',
       eventType: 'ContactCreated',
-      changes: { identities, name: 'Ada', tags: [], attributes: {}, block: { blocked: false } },
+      changes: { identities, name: 'Ada', tags: [], tagIds: [], attributes: {}, block: { blocked: false } },
     });
   });
 

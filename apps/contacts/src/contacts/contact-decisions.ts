@@ -7,6 +7,7 @@ import {
 import type { ContactStateEventType } from './contact-publications';
 import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
+import type { CarriedTag } from '../tags/tag-catalog.repository';
 
 /** What a command does to a contact, decided without any I/O. */
 export type Decision =
@@ -36,6 +37,7 @@ export function decideCreate(command: ContactCommandOf<'contact.create'>, curren
         phone,
         attributes: attributes ?? {},
         tags: [],
+        tagIds: [],
         block: { blocked: false },
       },
     };
@@ -143,47 +145,78 @@ export function decideUpdate(command: ContactCommandOf<'contact.update'>, curren
 
 const lower = (name: string) => name.toLowerCase();
 
-/** Adds tags (by their catalog spelling) that the contact does not carry yet, case-insensitively. */
-export function decideTag(
-  command: ContactCommandOf<'contact.tag'>,
+/** The tags a contact carries, as id and catalog spelling pairs (`tags` and `tagIds` are parallel). */
+function carriedTags(contact: Contact): CarriedTag[] {
+  const tagIds = contact.tagIds ?? [];
+  return contact.tags.map((name, index) => ({ tagId: tagIds[index] ?? '', name }));
+}
+
+function tagChanges(tags: CarriedTag[]): ContactChanges {
+  return { tags: tags.map((tag) => tag.name), tagIds: tags.map((tag) => tag.tagId) };
+}
+
+/**
+ * Adds the catalog tags the contact does not carry yet, up to `TAGS_PER_CONTACT_MAX`.
+ * Used by `contact.tag` and by bulk tagging.
+ */
+export function decideAddTags(
   current: Contact | null,
-  spellings: string[],
+  contactId: string,
+  tags: CarriedTag[],
 ): Decision {
   if (!current) {
-    return notFound(command.contactId);
+    return notFound(contactId);
   }
-  const carried = new Set(current.tags.map(lower));
-  const added: string[] = [];
-  for (const name of spellings) {
-    if (!carried.has(lower(name))) {
-      carried.add(lower(name));
-      added.push(name);
-    }
-  }
-  if (current.tags.length + added.length > TAGS_PER_CONTACT_MAX) {
+  const carried = carriedTags(current);
+  const carriedIds = new Set(carried.map((tag) => tag.tagId));
+  const added = tags.filter((tag) => !carriedIds.has(tag.tagId) && carriedIds.add(tag.tagId));
+  if (carried.length + added.length > TAGS_PER_CONTACT_MAX) {
     return {
       kind: 'rejected',
       code: 'too-many-tags',
-      reason: `a contact carries at most ${TAGS_PER_CONTACT_MAX} tags; it has ${current.tags.length} and this adds ${added.length}`,
+      reason: `a contact carries at most ${TAGS_PER_CONTACT_MAX} tags; it has ${carried.length} and this adds ${added.length}`,
     };
   }
   return added.length > 0
-    ? {
-        kind: 'apply',
-        eventType: 'ContactTagged',
-        changed: true,
-        changes: { tags: [...current.tags, ...added] },
-      }
+    ? { kind: 'apply', eventType: 'ContactTagged', changed: true, changes: tagChanges([...carried, ...added]) }
     : { kind: 'apply', eventType: 'ContactTagged', changed: false, changes: {} };
 }
 
+/** Removes tags matched by name (case-insensitively); names the contact does not carry are ignored. */
 export function decideUntag(command: ContactCommandOf<'contact.untag'>, current: Contact | null): Decision {
   if (!current) {
     return notFound(command.contactId);
   }
   const removed = new Set(command.payload.tags.map(lower));
-  const tags = current.tags.filter((name) => !removed.has(lower(name)));
-  return tags.length !== current.tags.length
-    ? { kind: 'apply', eventType: 'ContactUntagged', changed: true, changes: { tags } }
+  return removeTags(current, (tag) => removed.has(lower(tag.name)));
+}
+
+/** Removes these catalog tags: bulk untagging and a catalog deletion. */
+export function decideRemoveTagIds(current: Contact | null, contactId: string, tagIds: string[]): Decision {
+  if (!current) {
+    return notFound(contactId);
+  }
+  const removed = new Set(tagIds);
+  return removeTags(current, (tag) => removed.has(tag.tagId));
+}
+
+function removeTags(current: Contact, isRemoved: (tag: CarriedTag) => boolean): Decision {
+  const carried = carriedTags(current);
+  const kept = carried.filter((tag) => !isRemoved(tag));
+  return kept.length !== carried.length
+    ? { kind: 'apply', eventType: 'ContactUntagged', changed: true, changes: tagChanges(kept) }
     : { kind: 'apply', eventType: 'ContactUntagged', changed: false, changes: {} };
+}
+
+/** Gives a carried tag the catalog's new spelling (a catalog rename reaching the contact). */
+export function decideRenameTag(current: Contact | null, contactId: string, renamed: CarriedTag): Decision {
+  if (!current) {
+    return notFound(contactId);
+  }
+  const carried = carriedTags(current);
+  const next = carried.map((tag) => (tag.tagId === renamed.tagId ? renamed : tag));
+  const changed = next.some((tag, index) => tag.name !== carried[index].name);
+  return changed
+    ? { kind: 'apply', eventType: 'ContactUpdated', changed: true, changes: tagChanges(next) }
+    : { kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
-  contactKey,
+  commandKey,
   EVENT_SCHEMA_VERSION,
   identityKey,
   type BlocklistEntry,
+  type Command,
   type ContactCommand,
   type ContactEvent,
   type NoteView,
@@ -16,7 +17,7 @@ import { toContactView, type Contact } from './contact.schema';
 export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRecord {
   return {
     topic: topics.contactEvents,
-    key: contactKey(event.tenantId, event.contactId),
+    key: commandKey(event),
     value: JSON.stringify(event),
     headers: { 'event-type': event.type, 'command-id': event.commandId },
   };
@@ -31,10 +32,16 @@ export type ContactStateEventType =
   | 'ContactTagged'
   | 'ContactUntagged';
 
-/** The envelope every event of a command shares: a fresh event id, the command's actor, now. */
-function eventOf<T extends ContactEvent['type']>(
-  command: Pick<ContactCommand, 'commandId' | 'tenantId' | 'contactId' | 'actor'>,
-  contactId: string,
+/** What an event needs of the command that caused it. */
+export type EventCause = Pick<ContactCommand, 'commandId' | 'tenantId' | 'actor'>;
+
+/**
+ * The envelope every event of a command shares: a fresh event id, the command's actor, now.
+ * `about` is the contact id of a contact event, or the subject of a tenant command's event.
+ */
+export function eventOf<T extends ContactEvent['type']>(
+  command: EventCause,
+  about: { contactId: string } | { subject: string },
   type: T,
   payload: Extract<ContactEvent, { type: T }>['payload'],
   now: Date,
@@ -43,7 +50,7 @@ function eventOf<T extends ContactEvent['type']>(
     eventId: randomUUID(),
     commandId: command.commandId,
     tenantId: command.tenantId,
-    contactId,
+    ...about,
     actor: command.actor,
     occurredAt: now.toISOString(),
     type,
@@ -53,7 +60,7 @@ function eventOf<T extends ContactEvent['type']>(
 }
 
 export function contactEvent(
-  command: ContactCommand,
+  command: EventCause,
   eventType: ContactStateEventType,
   contact: Contact,
   changedFields: string[],
@@ -63,7 +70,7 @@ export function contactEvent(
   // The contact may differ from the command's (a create that found the identity's owner).
   return eventOf(
     command,
-    contact.contactId,
+    { contactId: contact.contactId },
     eventType,
     { contact: toContactView(contact), changed, changedFields },
     now,
@@ -77,16 +84,17 @@ export function noteEvent(
   changed: boolean,
   now: Date,
 ): ContactEvent {
-  return eventOf(command, command.contactId, eventType, { note, changed }, now);
+  return eventOf(command, { contactId: command.contactId }, eventType, { note, changed }, now);
 }
 
 export function rejectionEvent(
-  command: Pick<ContactCommand, 'commandId' | 'tenantId' | 'contactId' | 'actor'>,
+  command: Pick<Command, 'commandId' | 'tenantId' | 'actor'> & { contactId?: string; subject?: string },
   code: string,
   reason: string,
   now: Date,
 ): ContactEvent {
-  return eventOf(command, command.contactId, 'CommandRejected', { code, reason }, now);
+  const about = command.contactId !== undefined ? { contactId: command.contactId } : { subject: command.subject! };
+  return eventOf(command, about, 'CommandRejected', { code, reason }, now);
 }
 
 /**

@@ -46,8 +46,13 @@ export class Contact {
   @Prop({ type: Object, default: {} })
   attributes: Record<string, AttributeValue>;
 
+  /** Catalog spellings of the tags the contact carries, in the order they were added. */
   @Prop({ type: [String], default: [] })
   tags: string[];
+
+  /** The same tags' catalog ids, position for position: segments and catalog jobs query these. */
+  @Prop({ type: [String], default: [] })
+  tagIds: string[];
 
   @Prop({ type: Object, default: { blocked: false } })
   block: ContactBlock;
@@ -74,6 +79,8 @@ export class Contact {
 export const ContactSchema = SchemaFactory.createForClass(Contact);
 ContactSchema.index({ tenantId: 1, contactId: 1 });
 ContactSchema.index({ tenantId: 1, 'block.blocked': 1 });
+// Segments, catalog jobs and campaigns select contacts by tag (a multikey index on MongoDB).
+ContactSchema.index({ tenantId: 1, tagIds: 1 });
 
 /** The public shape of a stored contact; message counters and times when `messages` is given. */
 export function toContactView(contact: Contact, messages?: ContactMessages | null): ContactView {

@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { CommandStatusView, ContactPage, ContactView, NoteView } from '@switchboard/contracts';
 import type { Contact } from './contact.schema';
@@ -14,6 +14,10 @@ import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { toContactView } from './contact.schema';
 import { ContactsRepository } from './contacts.repository';
+import { segmentDefinitionOf } from '../segments/segment-definition-input';
+import { segmentFilter, type ResolvedSegment } from '../segments/segment-query';
+import { SegmentResolver } from '../segments/segment-resolver';
+import { SegmentsRepository } from '../segments/segments.repository';
 
 /** Internal read API for the gateway; the gateway has already authorised the tenant. */
 @ApiExcludeController()
@@ -27,13 +31,9 @@ export class ContactsController {
     private readonly activity: ActivityRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly messages: ContactMessagesRepository,
+    private readonly segments: SegmentsRepository,
+    private readonly resolver: SegmentResolver,
   ) {}
-
-  /** The tenant's tag catalog, by name. */
-  @Get('tags')
-  async tags(@Param('tenantId') tenantId: string) {
-    return { items: await this.catalog.list(tenantId) };
-  }
 
   /**
    * Everything the chat screen's customer panel shows, in one call: the contact, its most
@@ -45,7 +45,7 @@ export class ContactsController {
     const [contact, tagDetails, messages, notes, activity] = await Promise.all([
       contactRead,
       // The tag colours as soon as the contact's tags are known, alongside the other reads.
-      contactRead.then((found) => (found ? this.catalog.find(tenantId, found.tags) : [])),
+      contactRead.then((found) => (found ? this.catalog.findByIds(tenantId, found.tagIds ?? []) : [])),
       this.messages.find(tenantId, contactId),
       this.notes.listForContact(tenantId, contactId, { limit: 5 }),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
@@ -111,6 +111,30 @@ export class ContactsController {
     return { items: [...(messages?.recentMessages ?? [])].reverse() };
   }
 
+  private async segmentOf(
+    tenantId: string,
+    segmentId: string | undefined,
+    segmentJson: string | undefined,
+  ): Promise<ResolvedSegment | undefined> {
+    if (segmentId !== undefined) {
+      const saved = await this.segments.find(tenantId, segmentId);
+      if (!saved) {
+        throw new NotFoundException({ code: 'segment-not-found' });
+      }
+      return this.resolver.resolve(tenantId, saved.definition);
+    }
+    if (segmentJson === undefined) {
+      return undefined;
+    }
+    let plain: unknown;
+    try {
+      plain = JSON.parse(segmentJson);
+    } catch {
+      throw new BadRequestException({ code: 'validation-failed', reason: 'segment is not JSON' });
+    }
+    return this.resolver.resolve(tenantId, segmentDefinitionOf(plain));
+  }
+
   private existing(contact: Contact | null): Contact {
     if (!contact) {
       throw new NotFoundException({ code: 'contact-not-found' });
@@ -118,16 +142,26 @@ export class ContactsController {
     return contact;
   }
 
-  /** `blocked` is `true`/`false`; `after` is the last contact id of the previous page. */
+  /**
+   * `blocked` is `true`/`false`; `segmentId` names a saved segment, `segment` is a definition
+   * as JSON; `after` is the last contact id of the previous page.
+   */
   @Get('contacts')
   async list(
     @Param('tenantId') tenantId: string,
     @Query('blocked') blocked?: string,
+    @Query('segmentId') segmentId?: string,
+    @Query('segment') segmentJson?: string,
     @Query('after') after?: string,
     @Query('limit') limit = '50',
   ): Promise<ContactPage<ContactView>> {
     const pageSize = pageSizeOf(limit, 50);
+    const segment = await this.segmentOf(tenantId, segmentId, segmentJson);
+    if (segment?.matchesNothing) {
+      return { items: [] };
+    }
     const contacts = await this.contacts.list(tenantId, {
+      ...(segment && { segment: segmentFilter(tenantId, segment) }),
       blocked: blocked === undefined ? undefined : blocked === 'true',
       afterContactId: after,
       limit: pageSize + 1,

@@ -22,6 +22,26 @@ import { KeyedLock } from '../store/keyed-lock';
 import { NotesRepository } from '../notes/notes.repository';
 import { Tag, TagSchema } from '../tags/tag.schema';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import { TagCatalogCommands } from '../tags/tag-catalog-commands';
+import { TagsController } from '../tags/tags.controller';
+import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { Job, JobSchema } from '../jobs/job.schema';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { JobRunner } from '../jobs/job-runner';
+import { JOB_WORKS, type JobWork } from '../jobs/job-work';
+import { ContactJobWork } from '../jobs/contact-job-work';
+import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
+import { JobsController } from '../jobs/jobs.controller';
+import { Segment, SegmentSchema } from '../segments/segment.schema';
+import { SegmentsRepository } from '../segments/segments.repository';
+import { SegmentResolver } from '../segments/segment-resolver';
+import { SegmentCommands } from '../segments/segment-commands';
+import { SegmentsController } from '../segments/segments.controller';
+import { Campaign, CampaignRecipient, CampaignRecipientSchema, CampaignSchema } from '../campaigns/campaign.schema';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignCommands } from '../campaigns/campaign-commands';
+import { CampaignDispatchWork } from '../campaigns/campaign-dispatch-work';
+import { CampaignsController } from '../campaigns/campaigns.controller';
 
 @Module({
   imports: [
@@ -33,9 +53,13 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
       { name: Tag.name, schema: TagSchema },
       { name: ContactMessages.name, schema: ContactMessagesSchema },
       { name: ActivityEntry.name, schema: ActivityEntrySchema },
+      { name: Job.name, schema: JobSchema },
+      { name: Segment.name, schema: SegmentSchema },
+      { name: Campaign.name, schema: CampaignSchema },
+      { name: CampaignRecipient.name, schema: CampaignRecipientSchema },
     ]),
   ],
-  controllers: [ContactsController],
+  controllers: [ContactsController, TagsController, SegmentsController, JobsController, CampaignsController],
   providers: [
     ContactsRepository,
     IdentityClaimsRepository,
@@ -51,6 +75,23 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
     ContactCommandsService,
     ContactCommandsConsumer,
     CommandOutcomesPurger,
+    TenantCommandOutcomes,
+    TagCatalogCommands,
+    SegmentsRepository,
+    SegmentResolver,
+    SegmentCommands,
+    JobsRepository,
+    BulkTaggingCommands,
+    ContactJobWork,
+    CampaignsRepository,
+    CampaignCommands,
+    CampaignDispatchWork,
+    {
+      provide: JOB_WORKS,
+      inject: [ContactJobWork, CampaignDispatchWork],
+      useFactory: (...works: JobWork[]) => works,
+    },
+    JobRunner,
   ],
 })
 export class ContactsModule {}

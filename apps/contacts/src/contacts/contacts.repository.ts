@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { FilterQuery, Model } from 'mongoose';
 import { contactKey } from '@switchboard/contracts';
 import { Contact, type PendingPublication } from './contact.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
 const APPLIED_COMMANDS_KEPT = 200;
+/** Contacts a streaming cursor fetches per round trip. */
+const STREAM_BATCH_SIZE = 1_000;
 
 export type ContactChanges = Partial<
-  Pick<Contact, 'identities' | 'name' | 'email' | 'phone' | 'attributes' | 'tags' | 'block'>
+  Pick<Contact, 'identities' | 'name' | 'email' | 'phone' | 'attributes' | 'tags' | 'tagIds' | 'block'>
 >;
 
 /**
@@ -30,10 +32,11 @@ export class ContactsRepository {
    */
   list(
     tenantId: string,
-    filter: { blocked?: boolean; afterContactId?: string; limit: number },
+    filter: { blocked?: boolean; segment?: FilterQuery<Contact>; afterContactId?: string; limit: number },
   ): Promise<Contact[]> {
     return this.contacts
       .find({
+        ...filter.segment,
         tenantId,
         ...(filter.blocked !== undefined && { 'block.blocked': filter.blocked }),
         ...(filter.afterContactId !== undefined && { contactId: { $gt: filter.afterContactId } }),
@@ -42,6 +45,43 @@ export class ContactsRepository {
       .limit(filter.limit)
       .lean<Contact[]>()
       .exec();
+  }
+
+  /** How many of the tenant's contacts match `filter`. */
+  count(tenantId: string, filter: FilterQuery<Contact>): Promise<number> {
+    return this.contacts.countDocuments({ ...filter, tenantId }).exec();
+  }
+
+  /** Up to `limit` of the tenant's contacts that match `filter`, in no particular order. */
+  sample(tenantId: string, filter: FilterQuery<Contact>, limit: number): Promise<Contact[]> {
+    return this.contacts
+      .find({ ...filter, tenantId })
+      .limit(limit)
+      .lean<Contact[]>()
+      .exec();
+  }
+
+  /**
+   * The tenant's contacts that match `filter`, streamed from a store cursor in batches with
+   * only the fields asked for: a million of them never sit in memory at once.
+   */
+  async *stream<K extends keyof Contact>(
+    tenantId: string,
+    filter: FilterQuery<Contact>,
+    fields: K[],
+  ): AsyncGenerator<Pick<Contact, K | 'contactId'>> {
+    const projection = Object.fromEntries(['contactId', ...fields].map((field) => [field, 1]));
+    const cursor = this.contacts
+      .find({ ...filter, tenantId }, projection)
+      .lean<Pick<Contact, K | 'contactId'>>()
+      .cursor({ batchSize: STREAM_BATCH_SIZE });
+    try {
+      for await (const contact of cursor) {
+        yield contact as Pick<Contact, K | 'contactId'>;
+      }
+    } finally {
+      await cursor.close();
+    }
   }
 
   /** Inserts a new contact with its first command applied; false if it already exists. */

@@ -1,50 +1,164 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { randomBytes } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { defaultColour, Tag, tagDocumentId, type TagView } from './tag.schema';
+import { tagNameKey, type TagView } from '@switchboard/contracts';
+import { isDuplicateKeyError } from '../store/duplicate-key';
+import { KeyedLock } from '../store/keyed-lock';
+import { defaultColour, releasedNameKey, Tag, tagDocumentId, toTagView } from './tag.schema';
+
+/** A tag as a contact carries it: the stable id and the catalog's spelling. */
+export interface CarriedTag {
+  tagId: string;
+  name: string;
+}
+
+export function newTagId(): string {
+  return `t_${randomBytes(9).toString('base64url')}`;
+}
 
 /** The tag catalog of one tenant at a time. */
 @Injectable()
 export class TagCatalogRepository {
-  constructor(@InjectModel(Tag.name) private readonly tags: Model<Tag>) {}
+  constructor(
+    @InjectModel(Tag.name) private readonly tags: Model<Tag>,
+    private readonly lock: KeyedLock,
+  ) {}
 
   /**
-   * Makes sure every name is in the catalog (adding unknown ones with a default colour) and
-   * returns each name's catalog spelling, in the order given.
+   * Makes sure every name is in the catalog, adding unknown ones with a palette colour, and
+   * returns each name's tag in the order given. Concurrent first uses of a name agree on one
+   * tag: the unique name key lets one insert win, the others read the winner.
    */
-  async ensure(tenantId: string, names: string[], now: Date): Promise<string[]> {
-    const spellings = await Promise.all(
+  async ensure(tenantId: string, names: string[], now: Date): Promise<CarriedTag[]> {
+    return Promise.all(
       names.map(async (name) => {
-        const _id = tagDocumentId(tenantId, name);
-        // Upsert by `_id`: concurrent first uses of a name agree on one entry, the first spelling wins.
-        await this.tags
-          .updateOne(
-            { _id },
-            { $setOnInsert: { tenantId, name, colour: defaultColour(name), createdAt: now } },
-            { upsert: true },
-          )
-          .exec();
-        const tag = await this.tags.findById(_id).lean<Tag>().exec();
-        return tag?.name ?? name;
+        for (;;) {
+          const existing = await this.findByName(tenantId, name);
+          if (existing) {
+            return { tagId: existing.tagId, name: existing.name };
+          }
+          const tagId = newTagId();
+          const created = await this.insert({
+            _id: tagDocumentId(tenantId, tagId),
+            tenantId,
+            tagId,
+            name,
+            nameKey: tagNameKey(name),
+            colour: defaultColour(name),
+            usage: 0,
+            createdAt: now,
+          });
+          if (created) {
+            return { tagId, name };
+          }
+        }
       }),
     );
-    return spellings;
   }
 
-  /** Catalog entries for these names (case-insensitive); unknown names are left out. */
-  async find(tenantId: string, names: string[]): Promise<TagView[]> {
-    const tags = await Promise.all(
-      names.map((name) => this.tags.findById(tagDocumentId(tenantId, name)).lean<Tag>().exec()),
-    );
-    return tags.filter((tag): tag is Tag => tag !== null).map(toTagView);
+  /** Inserts a catalog entry; false when its id or its name is taken. */
+  async insert(tag: Tag): Promise<boolean> {
+    try {
+      await this.tags.create(tag);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** A tag by id, deleted ones included. */
+  get(tenantId: string, tagId: string): Promise<Tag | null> {
+    return this.tags.findById(tagDocumentId(tenantId, tagId)).lean<Tag>().exec();
+  }
+
+  /** The live tag with this name, regardless of case. */
+  findByName(tenantId: string, name: string): Promise<Tag | null> {
+    return this.tags.findOne({ tenantId, nameKey: tagNameKey(name) }).lean<Tag>().exec();
+  }
+
+  /** Live catalog entries of these ids, in the order given; unknown and deleted ids are left out. */
+  async findByIds(tenantId: string, tagIds: string[]): Promise<TagView[]> {
+    const tags = await Promise.all(tagIds.map((tagId) => this.get(tenantId, tagId)));
+    return tags.filter((tag): tag is Tag => tag !== null && !tag.deletedAt).map(toTagView);
+  }
+
+  /** The live tags of these names (by name key); unknown names are left out. */
+  async findByNames(tenantId: string, names: string[]): Promise<Map<string, Tag>> {
+    const keys = [...new Set(names.map(tagNameKey))];
+    const tags = await Promise.all(keys.map((key) => this.tags.findOne({ tenantId, nameKey: key }).lean<Tag>().exec()));
+    return new Map(tags.filter((tag): tag is Tag => tag !== null).map((tag) => [tag.nameKey, tag]));
   }
 
   async list(tenantId: string): Promise<TagView[]> {
-    const tags = await this.tags.find({ tenantId }).sort({ name: 1 }).limit(5_000).lean<Tag[]>().exec();
+    const tags = await this.tags
+      .find({ tenantId, deletedAt: { $exists: false } })
+      .sort({ nameKey: 1 })
+      .limit(5_000)
+      .lean<Tag[]>()
+      .exec();
     return tags.map(toTagView);
   }
-}
 
-function toTagView(tag: Tag): TagView {
-  return { name: tag.name, colour: tag.colour, ...(tag.description && { description: tag.description }) };
+  /**
+   * Changes name, colour or description (`null` clears the description). False when the new
+   * name belongs to another tag.
+   */
+  async update(
+    tag: Tag,
+    changes: { name?: string; colour?: string; description?: string | null },
+  ): Promise<boolean> {
+    const set = {
+      ...(changes.name !== undefined && { name: changes.name, nameKey: tagNameKey(changes.name) }),
+      ...(changes.colour !== undefined && { colour: changes.colour }),
+      ...(typeof changes.description === 'string' && { description: changes.description }),
+    };
+    const unset = changes.description === null ? { description: 1 } : undefined;
+    if (Object.keys(set).length === 0 && !unset) {
+      return true;
+    }
+    try {
+      await this.tags
+        .updateOne(
+          { _id: tag._id },
+          { ...(Object.keys(set).length > 0 && { $set: set }), ...(unset && { $unset: unset }) },
+        )
+        .exec();
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Takes the tag out of the catalog and frees its name; the document stays for redeliveries. */
+  async markDeleted(tag: Tag, commandId: string, now: Date): Promise<void> {
+    await this.tags
+      .updateOne(
+        { _id: tag._id },
+        { $set: { deletedAt: now, deletedByCommand: commandId, nameKey: releasedNameKey(tag.tagId) } },
+      )
+      .exec();
+  }
+
+  /**
+   * Adds each delta to its tag's usage count. `$inc` is read-modify-write on FerretDB, so the
+   * increments of one tag are serialised in this process (see KeyedLock).
+   */
+  async adjustUsage(tenantId: string, deltas: Map<string, number>): Promise<void> {
+    await Promise.all(
+      [...deltas].map(([tagId, delta]) => {
+        if (delta === 0) {
+          return undefined;
+        }
+        const _id = tagDocumentId(tenantId, tagId);
+        return this.lock.run(`usage:${_id}`, () => this.tags.updateOne({ _id }, { $inc: { usage: delta } }).exec());
+      }),
+    );
+  }
 }

@@ -1,8 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { TagView } from '@switchboard/contracts';
 
 /**
- * A tag of a tenant's catalog. `_id` is `tenantId:<lower-case name>`, which makes names unique
- * per tenant case-insensitively; `name` keeps the first spelling for display.
+ * A tag of a tenant's catalog. `_id` is `tenantId:tagId`; `tagId` never changes, so a rename
+ * only touches the name. `nameKey` (the lower-case name) is unique per tenant: names are unique
+ * regardless of case, and `name` keeps the spelling it was given. A deleted tag keeps its
+ * document (redelivered commands find it) with its name released.
  */
 @Schema({ collection: 'tags', versionKey: false })
 export class Tag {
@@ -13,7 +16,13 @@ export class Tag {
   tenantId: string;
 
   @Prop({ required: true })
+  tagId: string;
+
+  @Prop({ required: true })
   name: string;
+
+  @Prop({ required: true })
+  nameKey: string;
 
   /** `#rrggbb` */
   @Prop({ required: true })
@@ -22,21 +31,41 @@ export class Tag {
   @Prop()
   description?: string;
 
+  /** Contacts carrying the tag, kept up to date by every applied change. */
+  @Prop({ required: true, default: 0 })
+  usage: number;
+
   @Prop({ required: true })
   createdAt: Date;
+
+  @Prop()
+  deletedAt?: Date;
+
+  /** The command that deleted it: its redelivery is recognised, anyone else's gets a 404. */
+  @Prop()
+  deletedByCommand?: string;
 }
 
 export const TagSchema = SchemaFactory.createForClass(Tag);
-TagSchema.index({ tenantId: 1, name: 1 });
+TagSchema.index({ tenantId: 1, nameKey: 1 }, { unique: true });
 
-export interface TagView {
-  name: string;
-  colour: string;
-  description?: string;
+export function tagDocumentId(tenantId: string, tagId: string): string {
+  return `${tenantId}:${tagId}`;
 }
 
-export function tagDocumentId(tenantId: string, name: string): string {
-  return `${tenantId}:${name.toLowerCase()}`;
+/** `nameKey` of a deleted tag: unique, and never a real name's key (names are trimmed). */
+export function releasedNameKey(tagId: string): string {
+  return ` deleted ${tagId}`;
+}
+
+export function toTagView(tag: Tag): TagView {
+  return {
+    tagId: tag.tagId,
+    name: tag.name,
+    colour: tag.colour,
+    ...(tag.description && { description: tag.description }),
+    usage: Math.max(tag.usage ?? 0, 0),
+  };
 }
 
 /** Colours given to tags created by tagging (a readable palette, picked by name). */

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import type { JobKind } from '@switchboard/contracts';
+import type { FilterQuery } from 'mongoose';
+import type { Contact } from '../contacts/contact.schema';
+import { ContactCommandsService, type ChangeOutcome } from '../contacts/contact-commands.service';
+import {
+  decideAddTags,
+  decideRemoveTagIds,
+  decideRenameTag,
+  type Decision,
+} from '../contacts/contact-decisions';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { ContactsSettings } from '../contacts-settings';
+import { segmentFilter } from '../segments/segment-query';
+import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import type { Job } from './job.schema';
+import { JobsRepository, type JobProgress } from './jobs.repository';
+import { progressOf, type JobRun, type JobWork } from './job-work';
+
+/** Namespace of job step ids (UUIDv5 of tenant, job and contact). */
+const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
+/** Catalog jobs look again until a pass finds nobody left (a contact tagged mid-run). */
+const CATALOG_PASSES_MAX = 3;
+
+type Decide = (current: Contact | null, contactId: string) => Decision;
+
+/**
+ * Jobs that change many contacts one at a time: a catalog rename or deletion reaching every
+ * tagged contact, and bulk tagging or untagging by id list or segment.
+ *
+ * Each contact's change is a job step with a deterministic id, applied like a command (at most
+ * once, its event published at least once), so a job that resumes after a crash applies no
+ * contact twice. Id lists resume from the saved position. Segment and catalog jobs select
+ * only the contacts still to change (a renamed contact no longer has the old name), so a
+ * resumed pass starts where the last one stopped.
+ */
+@Injectable()
+export class ContactJobWork implements JobWork {
+  readonly kinds: readonly JobKind[] = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag'];
+
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly commands: ContactCommandsService,
+    private readonly catalog: TagCatalogRepository,
+    private readonly jobs: JobsRepository,
+    private readonly settings: ContactsSettings,
+  ) {}
+
+  async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
+    const { job } = run;
+    const progress = progressOf(job);
+    const decide = await this.decisionFor(job);
+    if (!decide) {
+      return { outcome: 'completed', progress }; // the tag is gone: nothing left to do
+    }
+    // Steps a crash interrupted may have written without publishing: publish that first.
+    for (const contactId of job.inFlight ?? []) {
+      await this.commands.publishPending(job.tenantId, contactId);
+    }
+    const apply = async (contactIds: string[]) => {
+      await this.jobs.markInFlight(job, contactIds);
+      const outcomes = await Promise.all(contactIds.map((contactId) => this.step(job, contactId, decide)));
+      count(progress, outcomes);
+      await run.saveProgress(progress);
+    };
+    const chunkSize = this.settings.JOB_STEPS_CONCURRENTLY;
+    const listed = job.params.contactIds;
+    if (listed) {
+      while (progress.position < listed.length) {
+        if (!run.shouldContinue()) {
+          return { outcome: 'interrupted', progress };
+        }
+        const chunk = listed.slice(progress.position, progress.position + chunkSize);
+        progress.position += chunk.length;
+        await apply(chunk);
+      }
+      return { outcome: 'completed', progress };
+    }
+    const passes = job.kind === 'tag-rename' || job.kind === 'tag-delete' ? CATALOG_PASSES_MAX : 1;
+    for (let pass = 0; pass < passes; pass++) {
+      const remaining = await this.remaining(job);
+      if (!remaining) {
+        break;
+      }
+      let seen = 0;
+      let chunk: string[] = [];
+      for await (const { contactId } of this.contacts.stream(job.tenantId, remaining, [])) {
+        chunk.push(contactId);
+        seen++;
+        if (chunk.length === chunkSize) {
+          await apply(chunk);
+          chunk = [];
+          if (!run.shouldContinue()) {
+            return { outcome: 'interrupted', progress };
+          }
+        }
+      }
+      if (chunk.length > 0) {
+        await apply(chunk);
+      }
+      if (seen === 0) {
+        break;
+      }
+    }
+    return { outcome: 'completed', progress };
+  }
+
+  private step(job: Job, contactId: string, decide: Decide): Promise<ChangeOutcome> {
+    const step = {
+      stepId: uuidv5(`${job.tenantId}\n${job.jobId}\n${contactId}`, STEP_NAMESPACE),
+      tenantId: job.tenantId,
+      actor: job.requestedBy,
+    };
+    return this.commands.applyJobStep(step, contactId, (current) => decide(current, contactId));
+  }
+
+  /** What the job does to one contact; undefined when its tag no longer exists. */
+  private async decisionFor(job: Job): Promise<Decide | undefined> {
+    const { tagId, tags = [] } = job.params;
+    switch (job.kind) {
+      case 'tag-rename': {
+        const tag = await this.catalog.get(job.tenantId, tagId!);
+        if (!tag || tag.deletedAt) {
+          return undefined;
+        }
+        return (current, contactId) => decideRenameTag(current, contactId, { tagId: tag.tagId, name: tag.name });
+      }
+      case 'tag-delete':
+        return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
+      case 'bulk-tag':
+        return (current, contactId) => decideAddTags(current, contactId, tags);
+      case 'bulk-untag':
+        return (current, contactId) =>
+          decideRemoveTagIds(
+            current,
+            contactId,
+            tags.map((tag) => tag.tagId),
+          );
+      default:
+        throw new Error(`not a contact job: ${job.kind}`);
+    }
+  }
+
+  /** The contacts a segment or catalog job still has to change; undefined when there can be none. */
+  private async remaining(job: Job): Promise<FilterQuery<Contact> | undefined> {
+    const { tagId, tags = [], segment } = job.params;
+    const tagIds = tags.map((tag) => tag.tagId);
+    switch (job.kind) {
+      case 'tag-rename': {
+        const tag = await this.catalog.get(job.tenantId, tagId!);
+        return tag ? { tagIds: tagId, tags: { $ne: tag.name } } : undefined;
+      }
+      case 'tag-delete':
+        return { tagIds: tagId };
+      case 'bulk-tag':
+        return segment && !segment.matchesNothing
+          ? { ...segmentFilter(job.tenantId, segment), $or: tagIds.map((id) => ({ tagIds: { $ne: id } })) }
+          : undefined;
+      case 'bulk-untag':
+        return segment && !segment.matchesNothing
+          ? { $and: [segmentFilter(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+
+function count(progress: JobProgress, outcomes: ChangeOutcome[]): void {
+  for (const outcome of outcomes) {
+    progress.processed++;
+    if (outcome.kind === 'changed' || outcome.kind === 'redelivered') {
+      progress.changed++;
+    } else if (outcome.kind === 'rejected') {
+      progress.skipped++;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Actor, JobKind, JobStatus, JobView } from '@switchboard/contracts';
+import type { CarriedTag } from '../tags/tag-catalog.repository';
+import type { ResolvedSegment } from '../segments/segment-query';
+
+/** What a job works on; which fields are set depends on its kind. */
+export interface JobParams {
+  /** tag-rename, tag-delete: the catalog tag. */
+  tagId?: string;
+  /** bulk-tag, bulk-untag: the tags to add or remove. */
+  tags?: CarriedTag[];
+  /** Bulk jobs over a list of contacts. */
+  contactIds?: string[];
+  /** Bulk jobs over a segment, resolved to tag ids when the job was created. */
+  segment?: ResolvedSegment;
+  /** campaign-dispatch: the campaign. */
+  campaignId?: string;
+}
+
+/**
+ * A background job over many contacts. Progress is saved as it goes; a job whose owner
+ * stopped (its lease ran out) is picked up again by any contacts instance and resumes.
+ */
+@Schema({ collection: 'jobs', versionKey: false, minimize: false })
+export class Job {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  tenantId: string;
+
+  @Prop({ required: true })
+  jobId: string;
+
+  @Prop({ type: String, required: true })
+  kind: JobKind;
+
+  @Prop({ type: String, required: true })
+  status: JobStatus;
+
+  @Prop({ type: Object, required: true })
+  requestedBy: Actor;
+
+  @Prop({ type: Object, required: true })
+  params: JobParams;
+
+  /** Id-list jobs: how many ids from the start of the list are done. */
+  @Prop({ required: true, default: 0 })
+  position: number;
+
+  @Prop({ required: true, default: 0 })
+  processed: number;
+
+  @Prop({ required: true, default: 0 })
+  changed: number;
+
+  @Prop({ required: true, default: 0 })
+  skipped: number;
+
+  @Prop()
+  total?: number;
+
+  /**
+   * Contacts whose steps were under way when progress was last saved. A run that resumes
+   * first publishes whatever they left pending (a crash between a step's write and its event).
+   */
+  @Prop({ type: [String], default: [] })
+  inFlight: string[];
+
+  /** How many times a run of the job started; more than one means it resumed. */
+  @Prop({ required: true, default: 0 })
+  runs: number;
+
+  @Prop()
+  leaseOwner?: string;
+
+  @Prop()
+  leaseUntil?: Date;
+
+  @Prop({ required: true })
+  startedAt: Date;
+
+  @Prop({ required: true })
+  updatedAt: Date;
+
+  @Prop()
+  finishedAt?: Date;
+}
+
+export const JobSchema = SchemaFactory.createForClass(Job);
+JobSchema.index({ status: 1 });
+
+export function jobDocumentId(tenantId: string, jobId: string): string {
+  return `${tenantId}:${jobId}`;
+}
+
+export function toJobView(job: Job): JobView {
+  return {
+    jobId: job.jobId,
+    kind: job.kind,
+    status: job.status,
+    processed: job.processed,
+    changed: job.changed,
+    skipped: job.skipped,
+    ...(job.total !== undefined && { total: job.total }),
+    requestedBy: job.requestedBy.id,
+    startedAt: new Date(job.startedAt).toISOString(),
+    ...(job.finishedAt && { finishedAt: new Date(job.finishedAt).toISOString() }),
+  };
+}
+
+/** The job document a command starts. */
+export function newJob(
+  tenantId: string,
+  jobId: string,
+  kind: JobKind,
+  requestedBy: Actor,
+  params: JobParams,
+  now: Date,
+): Job {
+  return {
+    _id: jobDocumentId(tenantId, jobId),
+    tenantId,
+    jobId,
+    kind,
+    status: 'running',
+    requestedBy,
+    params,
+    position: 0,
+    processed: 0,
+    changed: 0,
+    skipped: 0,
+    inFlight: [],
+    ...(params.contactIds && { total: params.contactIds.length }),
+    runs: 0,
+    startedAt: now,
+    updatedAt: now,
+  };
+}

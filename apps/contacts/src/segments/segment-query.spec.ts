@@ -1,0 +1,47 @@
+import { matchesSegment, resolveSegment, segmentFilter, type TagLookup } from './segment-query';
+
+const lookup = new Map<string, TagLookup>([
+  ['vip', { tagId: 't_vip', usage: 500 }],
+  ['gold', { tagId: 't_gold', usage: 20 }],
+  ['churned', { tagId: 't_churned', usage: 100 }],
+]);
+
+describe('segment queries', () => {
+  it('resolves names case-insensitively and puts the rarest all-tag first', () => {
+    const segment = resolveSegment({ all: ['VIP', ' gold '], none: ['Churned'] }, lookup);
+    expect(segment).toEqual({ all: ['t_gold', 't_vip'], any: [], none: ['t_churned'], matchesNothing: false });
+    expect(segmentFilter('acme', segment)).toEqual({
+      tenantId: 'acme',
+      tagIds: 't_gold',
+      $and: [{ tagIds: 't_vip' }, { tagIds: { $nin: ['t_churned'] } }],
+    });
+  });
+
+  it('matches nothing when an all-tag is unknown, or when no any-tag is known', () => {
+    expect(resolveSegment({ all: ['vip', 'nope'] }, lookup).matchesNothing).toBe(true);
+    expect(resolveSegment({ any: ['nope'] }, lookup).matchesNothing).toBe(true);
+    expect(resolveSegment({ any: ['nope', 'vip'] }, lookup)).toMatchObject({ any: ['t_vip'], matchesNothing: false });
+    expect(resolveSegment({ none: ['nope'] }, lookup)).toMatchObject({ none: [], matchesNothing: false });
+  });
+
+  it('filters by block state and attributes', () => {
+    const segment = resolveSegment({ any: ['vip', 'gold'], blocked: false, attributes: { plan: 'pro', seats: 3 } }, lookup);
+    expect(segmentFilter('acme', segment)).toEqual({
+      tenantId: 'acme',
+      'block.blocked': false,
+      'attributes.plan': 'pro',
+      'attributes.seats': 3,
+      $and: [{ tagIds: { $in: ['t_gold', 't_vip'] } }],
+    });
+  });
+
+  it('evaluates in memory what the query selects', () => {
+    const segment = resolveSegment({ all: ['vip'], any: ['gold', 'churned'], none: ['churned'] }, lookup);
+    const contact = (tagIds: string[], blocked = false) => ({ tagIds, block: { blocked }, attributes: {} });
+    expect(matchesSegment(segment, contact(['t_vip', 't_gold']))).toBe(true);
+    expect(matchesSegment(segment, contact(['t_vip']))).toBe(false);
+    expect(matchesSegment(segment, contact(['t_vip', 't_gold', 't_churned']))).toBe(false);
+    expect(matchesSegment(resolveSegment({ blocked: true }, lookup), contact([], true))).toBe(true);
+    expect(matchesSegment(resolveSegment({}, lookup), contact([]))).toBe(true);
+  });
+});

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantCommandOf } from '@switchboard/contracts';
+import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { JobRunner } from '../jobs/job-runner';
+import { newJob } from '../jobs/job.schema';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { defaultColour, tagDocumentId, toTagView } from './tag.schema';
+import { TagCatalogRepository } from './tag-catalog.repository';
+import { tagNameKey } from '@switchboard/contracts';
+
+/** The job a catalog command starts: one per command, so a redelivery finds it. */
+const jobIdOf = (commandId: string) => `j_${commandId}`;
+
+/**
+ * Creates, changes and deletes catalog tags. All catalog commands of a tenant share one key,
+ * so they are decided one after another; names stay unique through the catalog's unique name
+ * key even against contacts tagged at the same moment.
+ */
+@Injectable()
+export class TagCatalogCommands {
+  constructor(
+    private readonly catalog: TagCatalogRepository,
+    private readonly jobs: JobsRepository,
+    private readonly runner: JobRunner,
+    private readonly outcomes: TenantCommandOutcomes,
+  ) {}
+
+  async create(command: TenantCommandOf<'tag.create'>): Promise<void> {
+    const { tenantId, payload } = command;
+    const existing = await this.catalog.get(tenantId, payload.tagId);
+    if (existing) {
+      return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(existing) }); // redelivered
+    }
+    const tag = {
+      _id: tagDocumentId(tenantId, payload.tagId),
+      tenantId,
+      tagId: payload.tagId,
+      name: payload.name,
+      nameKey: tagNameKey(payload.name),
+      colour: payload.colour ?? defaultColour(payload.name),
+      ...(payload.description && { description: payload.description }),
+      usage: 0,
+      createdAt: new Date(),
+    };
+    if (!(await this.catalog.insert(tag))) {
+      return this.outcomes.reject(command, 'tag-name-taken', `the catalog already has a tag named ${payload.name}`);
+    }
+    return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(tag) });
+  }
+
+  /** A new spelling reaches every tagged contact through a `tag-rename` job. */
+  async update(command: TenantCommandOf<'tag.update'>): Promise<void> {
+    const { tenantId, payload, commandId } = command;
+    const tag = await this.catalog.get(tenantId, payload.tagId);
+    if (!tag || tag.deletedAt) {
+      return this.outcomes.reject(command, 'tag-not-found', `tag ${payload.tagId} does not exist`);
+    }
+    const { name, colour, description } = payload;
+    if (!(await this.catalog.update(tag, { name, colour, description }))) {
+      return this.outcomes.reject(command, 'tag-name-taken', `the catalog already has a tag named ${name}`);
+    }
+    const renamed = name !== undefined && name !== tag.name;
+    if (renamed) {
+      // After the catalog change: the job brings contacts in line with the catalog's name.
+      await this.jobs.insert(
+        newJob(tenantId, jobIdOf(commandId), 'tag-rename', command.actor, { tagId: tag.tagId }, new Date()),
+      );
+      this.runner.wake();
+    }
+    const updated = (await this.catalog.get(tenantId, payload.tagId))!;
+    return this.outcomes.publish(command, 'TagUpdated', {
+      tag: toTagView(updated),
+      ...(renamed && { jobId: jobIdOf(commandId) }),
+    });
+  }
+
+  /** The tag leaves the catalog at once (its name is free again); a `tag-delete` job untags every contact. */
+  async delete(command: TenantCommandOf<'tag.delete'>): Promise<void> {
+    const { tenantId, payload, commandId } = command;
+    const tag = await this.catalog.get(tenantId, payload.tagId);
+    if (!tag || (tag.deletedAt && tag.deletedByCommand !== commandId)) {
+      return this.outcomes.reject(command, 'tag-not-found', `tag ${payload.tagId} does not exist`);
+    }
+    const now = new Date();
+    await this.catalog.markDeleted(tag, commandId, now);
+    await this.jobs.insert(
+      newJob(tenantId, jobIdOf(commandId), 'tag-delete', command.actor, { tagId: tag.tagId }, now),
+    );
+    this.runner.wake();
+    return this.outcomes.publish(command, 'TagDeleted', { tag: toTagView(tag), jobId: jobIdOf(commandId) });
+  }
+}
