@@ -83,34 +83,74 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     const contactIds = Array.from({ length: CONTACTS }, (_, index) => `c_j_${index}`);
     const setup: { key: string; value: string; commandId: string }[] = [];
     const add = (contactId: string, command: { commandId: string }) =>
-      setup.push({ key: contactKey(tenant, contactId), value: JSON.stringify(command), commandId: command.commandId });
+      setup.push({
+        key: contactKey(tenant, contactId),
+        value: JSON.stringify(command),
+        commandId: command.commandId,
+      });
     contactIds.forEach((contactId, index) => {
-      add(contactId, aContactCommand({ tenantId: tenant, contactId, payload: { identities: [aWhatsappIdentity()] } }) as never);
-      add(contactId, aContactCommand({ tenantId: tenant, contactId, type: 'contact.tag', payload: { tags: ['Loyal'] } }) as never);
+      add(
+        contactId,
+        aContactCommand({
+          tenantId: tenant,
+          contactId,
+          payload: { identities: [aWhatsappIdentity()] },
+        }) as never,
+      );
+      add(
+        contactId,
+        aContactCommand({
+          tenantId: tenant,
+          contactId,
+          type: 'contact.tag',
+          payload: { tags: ['Loyal'] },
+        }) as never,
+      );
       if (index % BLOCKED_EVERY === 0) {
-        add(contactId, aContactCommand({ tenantId: tenant, contactId, type: 'contact.block', payload: {} }) as never);
+        add(
+          contactId,
+          aContactCommand({ tenantId: tenant, contactId, type: 'contact.block', payload: {} }) as never,
+        );
       }
     });
-    await producer.send({ topic: topics.contactCommands, messages: setup.map(({ key, value }) => ({ key, value })) });
+    await producer.send({
+      topic: topics.contactCommands,
+      messages: setup.map(({ key, value }) => ({ key, value })),
+    });
 
     service = spawnService('contacts', aPort(), environment, `${prefix}contacts-1`);
     await expectEventually(() => expect(setup.filter(({ commandId }) => !outcomeOf(commandId))).toEqual([]), {
       timeoutMs: 180_000,
       intervalMs: 250,
     });
-    const contactsBefore = await db().collection<StoredContact>('contacts').find({ tenantId: tenant }).toArray();
+    const contactsBefore = await db()
+      .collection<StoredContact>('contacts')
+      .find({ tenantId: tenant })
+      .toArray();
     const versionBefore = new Map(contactsBefore.map((contact) => [contact.contactId, contact.version]));
-    const loyal = await db().collection<{ tagId: string; usage: number }>('tags').findOne({ tenantId: tenant, nameKey: 'loyal' });
+    const loyal = await db()
+      .collection<{ tagId: string; usage: number }>('tags')
+      .findOne({ tenantId: tenant, nameKey: 'loyal' });
     expect(loyal?.usage).toBe(CONTACTS);
 
-    const rename = aTenantCommand('tag.update', 'tags', { tagId: loyal!.tagId, name: 'Gold Loyal' }, { tenantId: tenant }) as {
+    const rename = aTenantCommand(
+      'tag.update',
+      'tags',
+      { tagId: loyal!.tagId, name: 'Gold Loyal' },
+      { tenantId: tenant },
+    ) as {
       commandId: string;
     };
     const campaign = aTenantCommand(
       'campaign.create',
       'campaign:c_crash',
-            // Either name: the campaign may resolve its segment before or after the rename.
-      { campaignId: 'c_crash', name: 'Crash sale', message: { text: 'Hello' }, segment: { any: ['loyal', 'gold loyal'] } },
+      // Either name: the campaign may resolve its segment before or after the rename.
+      {
+        campaignId: 'c_crash',
+        name: 'Crash sale',
+        message: { text: 'Hello' },
+        segment: { any: ['loyal', 'gold loyal'] },
+      },
       { tenantId: tenant },
     ) as { commandId: string };
     await send(`${tenant}:tags`, rename);
@@ -145,9 +185,14 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
       { timeoutMs: 180_000, intervalMs: 250 },
     );
 
-    const contactsAfter = await db().collection<StoredContact>('contacts').find({ tenantId: tenant }).toArray();
+    const contactsAfter = await db()
+      .collection<StoredContact>('contacts')
+      .find({ tenantId: tenant })
+      .toArray();
     const notRenamed = contactsAfter.filter((contact) => contact.tags.join() !== 'Gold Loyal');
-    const appliedTwice = contactsAfter.filter((contact) => contact.version !== versionBefore.get(contact.contactId)! + 1);
+    const appliedTwice = contactsAfter.filter(
+      (contact) => contact.version !== versionBefore.get(contact.contactId)! + 1,
+    );
     // Every renamed contact's event is published (at least once), each from one step.
     const renameStepsPerContact = await expectEventually(() => {
       const steps = new Map<string, Set<string>>();
@@ -162,11 +207,16 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     });
 
     const blocked = new Set(contactIds.filter((_, index) => index % BLOCKED_EVERY === 0));
-    const stored = await db().collection<{ counts: Record<string, number>; status: string }>('campaigns').findOne({ campaignId: 'c_crash' });
+    const stored = await db()
+      .collection<{ counts: Record<string, number>; status: string }>('campaigns')
+      .findOne({ campaignId: 'c_crash' });
     const dispatched = new Set(
-      probe.json<{ contactId: string; campaignId: string }>(topics.campaignDispatch, (record) => record.campaignId === 'c_crash').map(
-        (record) => record.contactId,
-      ),
+      probe
+        .json<{ contactId: string; campaignId: string }>(
+          topics.campaignDispatch,
+          (record) => record.campaignId === 'c_crash',
+        )
+        .map((record) => record.contactId),
     );
     console.log(
       `catalog jobs crash: rename ${CONTACTS} contacts, ${renamedAtCrash} done at the crash, not renamed ${notRenamed.length}, ` +
@@ -183,7 +233,9 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     });
     expect([...dispatched].filter((contactId) => blocked.has(contactId))).toEqual([]);
     expect(dispatched.size).toBe(CONTACTS - blocked.size);
-    const usage = await db().collection<{ usage: number; name: string }>('tags').findOne({ tenantId: tenant, tagId: loyal!.tagId });
+    const usage = await db()
+      .collection<{ usage: number; name: string }>('tags')
+      .findOne({ tenantId: tenant, tagId: loyal!.tagId });
     expect(usage).toMatchObject({ name: 'Gold Loyal', usage: CONTACTS });
   });
 });

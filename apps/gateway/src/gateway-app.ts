@@ -16,6 +16,8 @@ export async function createGatewayApp(
     abortOnError: false,
   });
   const settings = app.get(GatewaySettings);
+  // The bulk parser goes first: a body it has read is not read again by the general one.
+  app.use('/v1/bulk', jsonBodyParser(settings.BULK_BODY_LIMIT_BYTES));
   app.use(jsonBodyParser(settings.BODY_LIMIT_BYTES));
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
@@ -23,7 +25,8 @@ export async function createGatewayApp(
     new DocumentBuilder()
       .setTitle('Switchboard API')
       .setDescription(
-        'Customer controls of a chat inbox: block and unblock, tags, user details. ' +
+        'Customer controls of a chat inbox: block and unblock, tags, user details, segments, ' +
+          'bulk tagging and campaigns. ' +
           'Every mutating call is a command on Kafka; errors are application/problem+json (RFC 9457).',
       )
       .setVersion('1')

@@ -30,6 +30,11 @@ export class GatewaySettings extends ServiceSettings {
   @Min(1_024)
   BODY_LIMIT_BYTES: number = 65_536;
 
+  /** Largest accepted body under `/v1/bulk`: a bulk call may list up to 10,000 contact ids. */
+  @IsInt()
+  @Min(1_024)
+  BULK_BODY_LIMIT_BYTES: number = 1_048_576;
+
   /**
    * Per-tenant secrets of inbound channel webhooks: `tenant=secret,tenant=secret`.
    * A tenant without one cannot post to the webhook.

@@ -8,11 +8,16 @@ import { BlockEnforcement } from './commands/block-enforcement';
 import { CommandBus } from './commands/command-bus';
 import { CommandsController } from './commands/commands.controller';
 import { ContactEventsListener } from './commands/contact-events.listener';
+import { CampaignsController } from './campaigns/campaigns.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { ContactsReader } from './contacts/contacts-reader';
 import { GatewaySettings } from './gateway-settings';
 import { InboundWebhookController } from './inbound/inbound-webhook.controller';
+import { JobsController } from './jobs/jobs.controller';
 import { NotesController } from './notes/notes.controller';
+import { SegmentsController } from './segments/segments.controller';
+import { BulkTagsController } from './tags/bulk-tags.controller';
+import { TagCatalogController } from './tags/tag-catalog.controller';
 import { TagsController } from './tags/tags.controller';
 import { ProducerReadiness } from './producer-readiness';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
@@ -33,6 +38,11 @@ export class GatewayModule {
         ContactsController,
         NotesController,
         TagsController,
+        TagCatalogController,
+        BulkTagsController,
+        JobsController,
+        SegmentsController,
+        CampaignsController,
         CommandsController,
         InboundWebhookController,
       ],

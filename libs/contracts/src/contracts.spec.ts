@@ -16,17 +16,13 @@ function violation(run: () => unknown): ContractViolationError {
 
 describe('contact command contract', () => {
   it('parses a valid command into its typed payload', () => {
-    const command = parseCommand(
-      aContactCommand({ type: 'contact.block', payload: { reason: 'spam' } }),
-    );
+    const command = parseCommand(aContactCommand({ type: 'contact.block', payload: { reason: 'spam' } }));
     expect(command).toMatchObject({ type: 'contact.block', payload: { reason: 'spam' } });
   });
 
   it('names payload fields with their path', () => {
     const error = violation(() =>
-      parseCommand(
-        aContactCommand({ payload: { identities: [{ channel: 'whatsapp', address: '0800' }] } }),
-      ),
+      parseCommand(aContactCommand({ payload: { identities: [{ channel: 'whatsapp', address: '0800' }] } })),
     );
     expect(error.fieldErrors.map((fieldError) => fieldError.field)).toEqual(['payload.identities.0.address']);
   });

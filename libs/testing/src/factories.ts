@@ -74,7 +74,12 @@ export function aBlocklistEntry(overrides: Partial<BlocklistEntry> = {}): Blockl
 }
 
 /** A raw tenant command (catalog, segments, campaigns, bulk jobs) as another service would publish it. */
-export function aTenantCommand(type: string, subject: string, payload: object, overrides: Record<string, unknown> = {}): object {
+export function aTenantCommand(
+  type: string,
+  subject: string,
+  payload: object,
+  overrides: Record<string, unknown> = {},
+): object {
   return {
     commandId: randomUUID(),
     tenantId: 'acme',

@@ -4,6 +4,7 @@ import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
 import { JobRunner } from '../jobs/job-runner';
 import { newJob } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
+import { storedDefinition } from '../segments/segment-query';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { SegmentsRepository } from '../segments/segments.repository';
 import { campaignDocumentId, toCampaignView } from './campaign.schema';
@@ -37,7 +38,11 @@ export class CampaignCommands {
     if (payload.segmentId) {
       const saved = await this.segments.find(tenantId, payload.segmentId);
       if (!saved) {
-        return this.outcomes.reject(command, 'segment-not-found', `segment ${payload.segmentId} does not exist`);
+        return this.outcomes.reject(
+          command,
+          'segment-not-found',
+          `segment ${payload.segmentId} does not exist`,
+        );
       }
       definition = saved.definition;
     }
@@ -49,7 +54,7 @@ export class CampaignCommands {
       name: payload.name,
       message: { text: payload.message.text },
       ...(payload.segmentId && { segmentId: payload.segmentId }),
-      segment: definition!,
+      segment: storedDefinition(definition!),
       resolvedSegment: await this.resolver.resolve(tenantId, definition!),
       includeBlocked: payload.includeBlocked ?? false,
       status: 'dispatching' as const,
@@ -59,9 +64,16 @@ export class CampaignCommands {
     };
     // The job first: a campaign document always has its job, even after a crash in between.
     await this.jobs.insert(
-      newJob(tenantId, dispatchJobId(payload.campaignId), 'campaign-dispatch', command.actor, {
-        campaignId: payload.campaignId,
-      }, now),
+      newJob(
+        tenantId,
+        dispatchJobId(payload.campaignId),
+        'campaign-dispatch',
+        command.actor,
+        {
+          campaignId: payload.campaignId,
+        },
+        now,
+      ),
     );
     await this.campaigns.insert(campaign);
     this.runner.wake();

@@ -64,13 +64,19 @@ export class CampaignDispatchWork implements JobWork {
       job.runs > 1
         ? await this.campaigns.countRecorded(campaign.tenantId, campaign.campaignId)
         : { resolved: 0, published: 0, excluded: 0 };
-    progress = { position: 0, processed: counts.resolved, changed: counts.published, skipped: counts.excluded };
+    progress = {
+      position: 0,
+      processed: counts.resolved,
+      changed: counts.published,
+      skipped: counts.excluded,
+    };
     if (!campaign.resolvedSegment.matchesNothing) {
       let chunk: Pick<Contact, 'contactId' | 'identities' | 'block'>[] = [];
-      const audience = this.contacts.stream(campaign.tenantId, segmentFilter(campaign.tenantId, campaign.resolvedSegment), [
-        'identities',
-        'block',
-      ]);
+      const audience = this.contacts.stream(
+        campaign.tenantId,
+        segmentFilter(campaign.tenantId, campaign.resolvedSegment),
+        ['identities', 'block'],
+      );
       for await (const contact of audience) {
         chunk.push(contact);
         if (chunk.length === this.settings.CAMPAIGN_DISPATCH_CHUNK) {

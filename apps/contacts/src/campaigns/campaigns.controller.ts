@@ -18,7 +18,10 @@ export class CampaignsController {
   }
 
   @Get(':campaignId')
-  async get(@Param('tenantId') tenantId: string, @Param('campaignId') campaignId: string): Promise<CampaignView> {
+  async get(
+    @Param('tenantId') tenantId: string,
+    @Param('campaignId') campaignId: string,
+  ): Promise<CampaignView> {
     const campaign = await this.campaigns.get(tenantId, campaignId);
     if (!campaign) {
       throw new NotFoundException({ code: 'campaign-not-found' });

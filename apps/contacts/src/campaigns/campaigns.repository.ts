@@ -52,13 +52,22 @@ export class CampaignsRepository {
     }
     let insertedIds: string[];
     try {
-      const result = await this.recipients.collection.insertMany(recipients as unknown as Record<string, unknown>[], {
-        ordered: false,
-      });
+      const result = await this.recipients.collection.insertMany(
+        recipients as unknown as Record<string, unknown>[],
+        {
+          ordered: false,
+        },
+      );
       insertedIds = Object.values(result.insertedIds).map(String);
     } catch (error) {
-      const failed = error as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } };
-      const writeErrors = Array.isArray(failed.writeErrors) ? failed.writeErrors : failed.writeErrors ? [failed.writeErrors] : [];
+      const failed = error as {
+        writeErrors?: { code?: number; index: number }[] | { code?: number; index: number };
+      };
+      const writeErrors = Array.isArray(failed.writeErrors)
+        ? failed.writeErrors
+        : failed.writeErrors
+          ? [failed.writeErrors]
+          : [];
       if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== 11000)) {
         throw error;
       }

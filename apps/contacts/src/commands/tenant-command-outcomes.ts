@@ -43,7 +43,7 @@ export class TenantCommandOutcomes {
     type: T,
     payload: Extract<ContactEvent, { type: T }>['payload'],
   ): Promise<void> {
-    const event = eventOf<TenantEventType>(command, { subject: command.subject }, type, payload as never, new Date());
+    const event = eventOf<TenantEventType>(command, { subject: command.subject }, type, payload, new Date());
     await this.send(command, event);
     tenantCommandsHandled.inc({ type: command.type, outcome: 'applied' });
   }

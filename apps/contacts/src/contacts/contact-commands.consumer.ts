@@ -1,6 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { isTenantCommand, parseCommand, parseJson, type Command, type TenantCommand, type TopicNames } from '@switchboard/contracts';
+import {
+  isTenantCommand,
+  parseCommand,
+  parseJson,
+  type Command,
+  type TenantCommand,
+  type TopicNames,
+} from '@switchboard/contracts';
 import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { CampaignCommands } from '../campaigns/campaign-commands';

@@ -38,8 +38,7 @@ import { IdentityClaimsRepository } from './identity-claims.repository';
 
 /** How a change to one contact ended. */
 export type ChangeOutcome =
-  | { kind: 'changed' | 'unchanged' | 'redelivered' }
-  | { kind: 'rejected'; code: string; reason: string };
+  { kind: 'changed' | 'unchanged' | 'redelivered' } | { kind: 'rejected'; code: string; reason: string };
 
 /** A change a background job makes to one contact, applied once per `stepId`. */
 export interface JobStep {
@@ -111,7 +110,9 @@ export class ContactCommandsService {
       return this.reject(command, 'contact-not-found', `contact ${command.contactId} does not exist`);
     }
     const tags = await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
-    return this.apply(command, command.contactId, (current) => decideAddTags(current, command.contactId, tags));
+    return this.apply(command, command.contactId, (current) =>
+      decideAddTags(current, command.contactId, tags),
+    );
   }
 
   private async create(command: ContactCommandOf<'contact.create'>): Promise<void> {
@@ -147,7 +148,10 @@ export class ContactCommandsService {
     if (outcome.kind === 'rejected') {
       return this.reject(command, outcome.code, outcome.reason);
     }
-    commandsHandled.inc({ type: command.type, outcome: outcome.kind === 'changed' ? 'applied' : outcome.kind });
+    commandsHandled.inc({
+      type: command.type,
+      outcome: outcome.kind === 'changed' ? 'applied' : outcome.kind,
+    });
   }
 
   /**

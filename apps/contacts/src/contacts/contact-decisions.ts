@@ -159,11 +159,7 @@ function tagChanges(tags: CarriedTag[]): ContactChanges {
  * Adds the catalog tags the contact does not carry yet, up to `TAGS_PER_CONTACT_MAX`.
  * Used by `contact.tag` and by bulk tagging.
  */
-export function decideAddTags(
-  current: Contact | null,
-  contactId: string,
-  tags: CarriedTag[],
-): Decision {
+export function decideAddTags(current: Contact | null, contactId: string, tags: CarriedTag[]): Decision {
   if (!current) {
     return notFound(contactId);
   }
@@ -178,7 +174,12 @@ export function decideAddTags(
     };
   }
   return added.length > 0
-    ? { kind: 'apply', eventType: 'ContactTagged', changed: true, changes: tagChanges([...carried, ...added]) }
+    ? {
+        kind: 'apply',
+        eventType: 'ContactTagged',
+        changed: true,
+        changes: tagChanges([...carried, ...added]),
+      }
     : { kind: 'apply', eventType: 'ContactTagged', changed: false, changes: {} };
 }
 

@@ -93,7 +93,8 @@ export function rejectionEvent(
   reason: string,
   now: Date,
 ): ContactEvent {
-  const about = command.contactId !== undefined ? { contactId: command.contactId } : { subject: command.subject! };
+  const about =
+    command.contactId !== undefined ? { contactId: command.contactId } : { subject: command.subject! };
   return eventOf(command, about, 'CommandRejected', { code, reason }, now);
 }
 

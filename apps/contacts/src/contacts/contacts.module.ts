@@ -37,7 +37,12 @@ import { SegmentsRepository } from '../segments/segments.repository';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { SegmentCommands } from '../segments/segment-commands';
 import { SegmentsController } from '../segments/segments.controller';
-import { Campaign, CampaignRecipient, CampaignRecipientSchema, CampaignSchema } from '../campaigns/campaign.schema';
+import {
+  Campaign,
+  CampaignRecipient,
+  CampaignRecipientSchema,
+  CampaignSchema,
+} from '../campaigns/campaign.schema';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { CampaignDispatchWork } from '../campaigns/campaign-dispatch-work';

@@ -33,7 +33,11 @@ export class BulkTaggingCommands {
     if (payload.segmentId) {
       const saved = await this.segments.find(tenantId, payload.segmentId);
       if (!saved) {
-        return this.outcomes.reject(command, 'segment-not-found', `segment ${payload.segmentId} does not exist`);
+        return this.outcomes.reject(
+          command,
+          'segment-not-found',
+          `segment ${payload.segmentId} does not exist`,
+        );
       }
       definition = saved.definition;
     }

@@ -124,7 +124,8 @@ export class ContactJobWork implements JobWork {
         if (!tag || tag.deletedAt) {
           return undefined;
         }
-        return (current, contactId) => decideRenameTag(current, contactId, { tagId: tag.tagId, name: tag.name });
+        return (current, contactId) =>
+          decideRenameTag(current, contactId, { tagId: tag.tagId, name: tag.name });
       }
       case 'tag-delete':
         return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
@@ -137,7 +138,7 @@ export class ContactJobWork implements JobWork {
             contactId,
             tags.map((tag) => tag.tagId),
           );
-      default:
+      case 'campaign-dispatch':
         throw new Error(`not a contact job: ${job.kind}`);
     }
   }
@@ -161,7 +162,7 @@ export class ContactJobWork implements JobWork {
         return segment && !segment.matchesNothing
           ? { $and: [segmentFilter(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
           : undefined;
-      default:
+      case 'campaign-dispatch':
         return undefined;
     }
   }

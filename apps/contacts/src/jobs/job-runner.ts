@@ -21,7 +21,10 @@ const jobRuns = counter({
   help: 'Background job runs, by kind and how they ended',
   labelNames: ['kind', 'outcome'] as const,
 });
-const activeJobs = gauge({ name: 'switchboard_jobs_active', help: 'Background jobs running in this process' });
+const activeJobs = gauge({
+  name: 'switchboard_jobs_active',
+  help: 'Background jobs running in this process',
+});
 
 /**
  * Runs background jobs (catalog renames and deletions, bulk tagging, campaign dispatch).
@@ -76,7 +79,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         continue;
       }
       const now = new Date();
-      if (!(await this.jobs.claim(job, this.owner, now, new Date(now.getTime() + this.settings.JOB_LEASE_MS)))) {
+      if (
+        !(await this.jobs.claim(job, this.owner, now, new Date(now.getTime() + this.settings.JOB_LEASE_MS)))
+      ) {
         continue;
       }
       const run = this.run({ ...job, runs: job.runs + 1 }).finally(() => {
@@ -94,7 +99,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.logger.error({ jobId: job.jobId, kind: job.kind }, 'no work for this kind of job');
       return;
     }
-    this.logger.log({ tenantId: job.tenantId, jobId: job.jobId, kind: job.kind, resumed: job.runs > 0 }, 'job started');
+    this.logger.log(
+      { tenantId: job.tenantId, jobId: job.jobId, kind: job.kind, resumed: job.runs > 0 },
+      'job started',
+    );
     try {
       const { outcome, progress } = await work.run({
         job,
@@ -114,7 +122,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       // The store or Kafka failed under it: the saved progress stays, the job is tried again.
       this.failedUntil.set(job._id, Date.now() + RETRY_AFTER_FAILURE_MS);
       jobRuns.inc({ kind: job.kind, outcome: 'failed' });
-      this.logger.warn({ jobId: job.jobId, reason: (error as Error).message }, 'job run failed; it will resume');
+      this.logger.warn(
+        { jobId: job.jobId, reason: (error as Error).message },
+        'job run failed; it will resume',
+      );
     }
   }
 }

@@ -53,7 +53,9 @@ export class JobsRepository {
   }
 
   async saveProgress(job: Job, progress: JobProgress, leaseUntil: Date): Promise<void> {
-    await this.jobs.updateOne({ _id: job._id }, { $set: { ...progress, leaseUntil, updatedAt: new Date() } }).exec();
+    await this.jobs
+      .updateOne({ _id: job._id }, { $set: { ...progress, leaseUntil, updatedAt: new Date() } })
+      .exec();
   }
 
   /** Notes the contacts whose steps start now (see `Job.inFlight`). */
@@ -76,7 +78,10 @@ export class JobsRepository {
   /** Lets another instance (or this one, after a restart) pick the job up at once. */
   async release(job: Job, progress: JobProgress): Promise<void> {
     await this.jobs
-      .updateOne({ _id: job._id }, { $set: { ...progress, updatedAt: new Date() }, $unset: { leaseOwner: 1, leaseUntil: 1 } })
+      .updateOne(
+        { _id: job._id },
+        { $set: { ...progress, updatedAt: new Date() }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+      )
       .exec();
   }
 }

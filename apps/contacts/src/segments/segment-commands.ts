@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
 import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { storedDefinition } from './segment-query';
 import { segmentDocumentId, toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
 
@@ -24,7 +25,7 @@ export class SegmentCommands {
       segmentId: payload.segmentId,
       name: payload.name,
       nameKey: payload.name.trim().toLowerCase(),
-      definition: payload.definition,
+      definition: storedDefinition(payload.definition),
       createdBy: command.actor.id,
       createdAt: new Date(),
     };
@@ -38,7 +39,11 @@ export class SegmentCommands {
     const { tenantId, payload, commandId } = command;
     const segment = await this.segments.get(tenantId, payload.segmentId);
     if (!segment || (segment.deletedAt && segment.deletedByCommand !== commandId)) {
-      return this.outcomes.reject(command, 'segment-not-found', `segment ${payload.segmentId} does not exist`);
+      return this.outcomes.reject(
+        command,
+        'segment-not-found',
+        `segment ${payload.segmentId} does not exist`,
+      );
     }
     await this.segments.markDeleted(segment, commandId, new Date());
     return this.outcomes.publish(command, 'SegmentDeleted', { segment: toSegmentView(segment) });

@@ -9,7 +9,12 @@ const lookup = new Map<string, TagLookup>([
 describe('segment queries', () => {
   it('resolves names case-insensitively and puts the rarest all-tag first', () => {
     const segment = resolveSegment({ all: ['VIP', ' gold '], none: ['Churned'] }, lookup);
-    expect(segment).toEqual({ all: ['t_gold', 't_vip'], any: [], none: ['t_churned'], matchesNothing: false });
+    expect(segment).toEqual({
+      all: ['t_gold', 't_vip'],
+      any: [],
+      none: ['t_churned'],
+      matchesNothing: false,
+    });
     expect(segmentFilter('acme', segment)).toEqual({
       tenantId: 'acme',
       tagIds: 't_gold',
@@ -20,12 +25,18 @@ describe('segment queries', () => {
   it('matches nothing when an all-tag is unknown, or when no any-tag is known', () => {
     expect(resolveSegment({ all: ['vip', 'nope'] }, lookup).matchesNothing).toBe(true);
     expect(resolveSegment({ any: ['nope'] }, lookup).matchesNothing).toBe(true);
-    expect(resolveSegment({ any: ['nope', 'vip'] }, lookup)).toMatchObject({ any: ['t_vip'], matchesNothing: false });
+    expect(resolveSegment({ any: ['nope', 'vip'] }, lookup)).toMatchObject({
+      any: ['t_vip'],
+      matchesNothing: false,
+    });
     expect(resolveSegment({ none: ['nope'] }, lookup)).toMatchObject({ none: [], matchesNothing: false });
   });
 
   it('filters by block state and attributes', () => {
-    const segment = resolveSegment({ any: ['vip', 'gold'], blocked: false, attributes: { plan: 'pro', seats: 3 } }, lookup);
+    const segment = resolveSegment(
+      { any: ['vip', 'gold'], blocked: false, attributes: { plan: 'pro', seats: 3 } },
+      lookup,
+    );
     expect(segmentFilter('acme', segment)).toEqual({
       tenantId: 'acme',
       'block.blocked': false,

@@ -34,14 +34,16 @@ export function resolveSegment(
       .map((tag) => tag.tagId);
   const all = resolve(definition.all);
   const any = resolve(definition.any);
-  const unknownAll = all.length < new Set((definition.all ?? []).map((name) => name.trim().toLowerCase())).size;
+  const unknownAll =
+    all.length < new Set((definition.all ?? []).map((name) => name.trim().toLowerCase())).size;
   const noKnownAny = (definition.any ?? []).length > 0 && any.length === 0;
   return {
     all: [...new Set(all)],
     any: [...new Set(any)],
     none: [...new Set(resolve(definition.none))],
     ...(definition.blocked !== undefined && { blocked: definition.blocked }),
-    ...(definition.attributes && Object.keys(definition.attributes).length > 0 && { attributes: definition.attributes }),
+    ...(definition.attributes &&
+      Object.keys(definition.attributes).length > 0 && { attributes: definition.attributes }),
     matchesNothing: unknownAll || noKnownAny,
   };
 }
@@ -96,5 +98,12 @@ export function matchesSegment(
     segment.none.every((tagId) => !carried.has(tagId)) &&
     (segment.blocked === undefined || (contact.block?.blocked ?? false) === segment.blocked) &&
     Object.entries(segment.attributes ?? {}).every(([key, value]) => contact.attributes?.[key] === value)
+  );
+}
+
+/** A definition as stored: only the conditions it has (no `undefined` or `null` placeholders). */
+export function storedDefinition(definition: SegmentDefinition): SegmentDefinition {
+  return Object.fromEntries(
+    Object.entries(definition).filter(([, value]) => value !== undefined && value !== null),
   );
 }

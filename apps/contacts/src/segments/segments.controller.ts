@@ -36,7 +36,10 @@ export class SegmentsController {
   }
 
   @Get('segments/:segmentId')
-  async get(@Param('tenantId') tenantId: string, @Param('segmentId') segmentId: string): Promise<SegmentView> {
+  async get(
+    @Param('tenantId') tenantId: string,
+    @Param('segmentId') segmentId: string,
+  ): Promise<SegmentView> {
     return toSegmentView(await this.existing(tenantId, segmentId));
   }
 

@@ -43,7 +43,11 @@ export class TagCatalogCommands {
       createdAt: new Date(),
     };
     if (!(await this.catalog.insert(tag))) {
-      return this.outcomes.reject(command, 'tag-name-taken', `the catalog already has a tag named ${payload.name}`);
+      return this.outcomes.reject(
+        command,
+        'tag-name-taken',
+        `the catalog already has a tag named ${payload.name}`,
+      );
     }
     return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(tag) });
   }

@@ -77,7 +77,10 @@ export class TagCatalogRepository {
 
   /** The live tag with this name, regardless of case. */
   findByName(tenantId: string, name: string): Promise<Tag | null> {
-    return this.tags.findOne({ tenantId, nameKey: tagNameKey(name) }).lean<Tag>().exec();
+    return this.tags
+      .findOne({ tenantId, nameKey: tagNameKey(name) })
+      .lean<Tag>()
+      .exec();
   }
 
   /** Live catalog entries of these ids, in the order given; unknown and deleted ids are left out. */
@@ -89,7 +92,9 @@ export class TagCatalogRepository {
   /** The live tags of these names (by name key); unknown names are left out. */
   async findByNames(tenantId: string, names: string[]): Promise<Map<string, Tag>> {
     const keys = [...new Set(names.map(tagNameKey))];
-    const tags = await Promise.all(keys.map((key) => this.tags.findOne({ tenantId, nameKey: key }).lean<Tag>().exec()));
+    const tags = await Promise.all(
+      keys.map((key) => this.tags.findOne({ tenantId, nameKey: key }).lean<Tag>().exec()),
+    );
     return new Map(tags.filter((tag): tag is Tag => tag !== null).map((tag) => [tag.nameKey, tag]));
   }
 
@@ -152,13 +157,14 @@ export class TagCatalogRepository {
    */
   async adjustUsage(tenantId: string, deltas: Map<string, number>): Promise<void> {
     await Promise.all(
-      [...deltas].map(([tagId, delta]) => {
-        if (delta === 0) {
-          return undefined;
-        }
-        const _id = tagDocumentId(tenantId, tagId);
-        return this.lock.run(`usage:${_id}`, () => this.tags.updateOne({ _id }, { $inc: { usage: delta } }).exec());
-      }),
+      [...deltas]
+        .filter(([, delta]) => delta !== 0)
+        .map(([tagId, delta]) => {
+          const _id = tagDocumentId(tenantId, tagId);
+          return this.lock.run(`usage:${_id}`, () =>
+            this.tags.updateOne({ _id }, { $inc: { usage: delta } }).exec(),
+          );
+        }),
     );
   }
 }

@@ -3,10 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
   COMMAND_SCHEMA_VERSION,
-  contactKey,
+  commandKey,
   type CommandType,
   type ContactCommandOf,
+  type ContactCommandType,
   type ContactEvent,
+  type TenantCommandOf,
+  type TenantCommandType,
   type TopicNames,
 } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
@@ -14,6 +17,7 @@ import { histogram } from '@switchboard/observability';
 import { actorOf, type Principal } from '../auth/principal';
 import { ApiError } from '../problems/api-error';
 import { GatewaySettings } from '../gateway-settings';
+import { tenantCommandEntityId, tenantCommandSubject, type TenantCommandBody } from './command-subjects';
 import { ContactEventsListener } from './contact-events.listener';
 
 /** Namespace of command ids derived from idempotency keys (UUIDv5). */
@@ -21,6 +25,9 @@ const IDEMPOTENCY_NAMESPACE = '5b0c3a7e-3a4f-4d0e-9a43-0c6c1f6d2b11';
 
 export type CommandResult =
   { kind: 'completed'; event: ContactEvent } | { kind: 'pending'; commandId: string };
+
+/** What a command is about: one contact, or a subject of the tenant (catalog, segments, a job, a campaign). */
+type CommandTarget = { contactId: string } | { subject: string };
 
 const commandLatency = histogram({
   name: 'switchboard_gateway_command_seconds',
@@ -43,23 +50,58 @@ export class CommandBus {
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  async dispatch<K extends CommandType>(
+  /** Publishes a command about one contact, keyed by the contact. */
+  dispatch<K extends ContactCommandType>(
     principal: Principal,
     type: K,
     contactId: string,
     payload: ContactCommandOf<K>['payload'],
     idempotencyKey?: string,
   ): Promise<CommandResult> {
+    return this.publishAndWait(principal, { contactId }, contactId, type, payload, idempotencyKey);
+  }
+
+  /**
+   * Publishes a command about the tenant's tag catalog, its segments, a bulk job or a
+   * campaign, keyed by its subject (which the type and payload decide).
+   */
+  dispatchTenantCommand<K extends TenantCommandType>(
+    principal: Principal,
+    type: K,
+    payload: TenantCommandOf<K>['payload'],
+    idempotencyKey?: string,
+  ): Promise<CommandResult> {
+    const command = { type, payload } as TenantCommandBody;
+    const subject = tenantCommandSubject(command);
+    // Catalog and segment commands share a subject: the tag or segment tells their retries
+    // apart, as the contact does for contact commands (one key reused on another tag is
+    // another call, not a retry).
+    const about = `${subject}\n${tenantCommandEntityId(command)}`;
+    return this.publishAndWait(principal, { subject }, about, type, payload, idempotencyKey);
+  }
+
+  /**
+   * `about` is what a retry with the same idempotency key must be about too, to get the same
+   * command id.
+   */
+  private async publishAndWait(
+    principal: Principal,
+    target: CommandTarget,
+    about: string,
+    type: CommandType,
+    payload: object,
+    idempotencyKey: string | undefined,
+  ): Promise<CommandResult> {
     const commandId = idempotencyKey
       ? uuidv5(
-          `${principal.tenantId}\n${principal.actorId}\n${type}\n${contactId}\n${idempotencyKey}`,
+          `${principal.tenantId}\n${principal.actorId}\n${type}\n${about}\n${idempotencyKey}`,
           IDEMPOTENCY_NAMESPACE,
         )
       : randomUUID();
     const command = {
       commandId,
       tenantId: principal.tenantId,
-      contactId,
+      ...target,
       actor: actorOf(principal),
       issuedAt: new Date().toISOString(),
       type,
@@ -73,7 +115,7 @@ export class CommandBus {
       await this.producer.send([
         {
           topic: this.topics.contactCommands,
-          key: contactKey(principal.tenantId, contactId),
+          key: commandKey(command),
           value: JSON.stringify(command),
           headers: { 'command-type': type },
         },

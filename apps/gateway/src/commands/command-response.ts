@@ -1,8 +1,17 @@
 import { HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
-import type { ContactEvent, ContactView, NoteView } from '@switchboard/contracts';
+import type {
+  CampaignView,
+  ContactEvent,
+  ContactView,
+  JobView,
+  NoteView,
+  SegmentView,
+  TagPayload,
+} from '@switchboard/contracts';
 import { ApiError } from '../problems/api-error';
 import { isErrorCode } from '../problems/problem-types';
+import { ResourceUrls } from '../resource-urls';
 import type { CommandResult } from './command-bus';
 
 /** What a mutating call answers when its outcome is late. */
@@ -12,17 +21,30 @@ export interface AcceptedCommand {
   statusUrl: string;
 }
 
+/** The event a command ended in, when it was not rejected (rejections become problems first). */
+export type CommandOutcome = Exclude<ContactEvent, { type: 'CommandRejected' }>;
+
 /**
- * 200 with what the command produced (picked from its event); the rejection as a problem;
- * or 202 with where to look the outcome up later.
+ * How a completed command is answered: 200 by default; 201 for something created and 202 for
+ * work that goes on in the background, each with a `Location` of where its result lives.
+ */
+export interface CompletedAnswer<T> {
+  status: HttpStatus.OK | HttpStatus.CREATED | HttpStatus.ACCEPTED;
+  location?: (answer: T) => string;
+}
+
+/**
+ * What the command produced (picked from its event), 200 unless `completed` says otherwise;
+ * the rejection as a problem; or 202 with where to look the outcome up later.
  */
 export function answerCommand<T>(
   result: CommandResult,
   response: Response,
-  pick: (event: Exclude<ContactEvent, { type: 'CommandRejected' }>) => T,
+  pick: (event: CommandOutcome) => T,
+  completed: CompletedAnswer<T> = { status: HttpStatus.OK },
 ): T | AcceptedCommand {
   if (result.kind === 'pending') {
-    const statusUrl = `/v1/commands/${result.commandId}`;
+    const statusUrl = ResourceUrls.command(result.commandId);
     response.status(HttpStatus.ACCEPTED).location(statusUrl);
     return { commandId: result.commandId, status: 'pending', statusUrl };
   }
@@ -32,23 +54,36 @@ export function answerCommand<T>(
     const code = isErrorCode(event.payload.code) ? event.payload.code : 'validation-failed';
     throw new ApiError(code, event.payload.reason, event.payload.fieldErrors);
   }
-  response.status(HttpStatus.OK);
-  return pick(event);
+  const answer = pick(event);
+  response.status(completed.status);
+  if (completed.location) {
+    response.location(completed.location(answer));
+  }
+  return answer;
 }
 
-export const pickContact = (event: Exclude<ContactEvent, { type: 'CommandRejected' }>): ContactView => {
-  if (!('contact' in event.payload)) {
-    throw new ApiError('internal-error', `unexpected outcome ${event.type}`);
-  }
-  return event.payload.contact;
-};
+function unexpectedOutcome(event: CommandOutcome): never {
+  throw new ApiError('internal-error', `unexpected outcome ${event.type}`);
+}
 
-export const pickNote = (event: Exclude<ContactEvent, { type: 'CommandRejected' }>): NoteView => {
-  if (!('note' in event.payload)) {
-    throw new ApiError('internal-error', `unexpected outcome ${event.type}`);
-  }
-  return event.payload.note;
-};
+export const pickContact = (event: CommandOutcome): ContactView =>
+  'contact' in event.payload ? event.payload.contact : unexpectedOutcome(event);
+
+export const pickNote = (event: CommandOutcome): NoteView =>
+  'note' in event.payload ? event.payload.note : unexpectedOutcome(event);
+
+/** The tag and, for a rename or a deletion, the job that carries it to every tagged contact. */
+export const pickTag = (event: CommandOutcome): TagPayload =>
+  'tag' in event.payload ? event.payload : unexpectedOutcome(event);
+
+export const pickJob = (event: CommandOutcome): JobView =>
+  'job' in event.payload ? event.payload.job : unexpectedOutcome(event);
+
+export const pickSegment = (event: CommandOutcome): SegmentView =>
+  'segment' in event.payload ? event.payload.segment : unexpectedOutcome(event);
+
+export const pickCampaign = (event: CommandOutcome): CampaignView =>
+  'campaign' in event.payload ? event.payload.campaign : unexpectedOutcome(event);
 
 /** Contact-changing calls answer with the contact's new state. */
 export function contactFromCommand(result: CommandResult, response: Response): ContactView | AcceptedCommand {

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
   BLOCK_REASON_MAX_LENGTH,
@@ -8,7 +8,10 @@ import {
   ContactProfileFields,
   NOTE_BODY_MAX_LENGTH,
   NOTE_ID_PATTERN,
+  SEGMENT_ID_PATTERN,
+  SegmentDefinition,
 } from '@switchboard/contracts';
+import { IsNotCombinedWith } from './not-combined-with';
 
 export class CreateContactRequest extends ContactIdentityFields {
   /**
@@ -53,11 +56,48 @@ export class PageQuery {
   limit?: number;
 }
 
-export class ListContactsQuery extends PageQuery {
+/**
+ * A query parameter given once arrives as a string, repeated as an array: tag names as a
+ * list either way, trimmed like the segment definition's own.
+ */
+function toTagNameList({ value }: { value: unknown }): unknown {
+  if (value === undefined) {
+    return undefined;
+  }
+  return (Array.isArray(value) ? value : [value]).map((name: unknown) =>
+    typeof name === 'string' ? name.trim() : name,
+  );
+}
+
+const TAG_FILTERS = ['all', 'any', 'none'] as const;
+
+/** The tag filters of a segment definition, as repeated query parameters, with its limits. */
+class TagFiltersQuery extends PickType(SegmentDefinition, TAG_FILTERS) {}
+
+export class ListContactsQuery extends IntersectionType(PageQuery, TagFiltersQuery) {
   /** Only blocked (`true`) or only not blocked (`false`) contacts. */
   @IsOptional()
   @IsIn(['true', 'false'])
   blocked?: 'true' | 'false';
+
+  /** Only the contacts of this saved segment; not together with `all`, `any` or `none`. */
+  @ApiPropertyOptional({ pattern: SEGMENT_ID_PATTERN.source })
+  @IsOptional()
+  @Matches(SEGMENT_ID_PATTERN, { message: `segmentId must match ${SEGMENT_ID_PATTERN.source}` })
+  @IsNotCombinedWith(TAG_FILTERS)
+  segmentId?: string;
+
+  /** Only contacts carrying every one of these tags: `all=vip&all=gold`. */
+  @Transform(toTagNameList)
+  override all?: string[];
+
+  /** Only contacts carrying at least one of these tags. */
+  @Transform(toTagNameList)
+  override any?: string[];
+
+  /** Only contacts carrying none of these tags. */
+  @Transform(toTagNameList)
+  override none?: string[];
 }
 
 /** Profile fields to change; `null` clears a field; attributes merge and a `null` value removes a key. */

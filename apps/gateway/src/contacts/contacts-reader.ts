@@ -2,15 +2,36 @@ import { Injectable } from '@nestjs/common';
 import {
   INTERNAL_TOKEN_HEADER,
   InternalRoutes,
+  type CampaignView,
   type CommandStatusView,
   type ContactPage,
   type ContactView,
+  type ErrorCode,
+  type JobView,
+  type SegmentDefinition,
+  type SegmentPreview,
+  type SegmentView,
+  type TagView,
 } from '@switchboard/contracts';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { ApiError } from '../problems/api-error';
+import { isErrorCode, problemTypes } from '../problems/problem-types';
 import { GatewaySettings } from '../gateway-settings';
+import type { ContactListFilter } from './contact-list-filter';
 
 const READ_TIMEOUT_MS = 2_000;
+
+/** A list the contacts service answers in one piece. */
+export interface ItemList<T> {
+  items: T[];
+}
+
+/** One call to the internal API; `about` names what it reads, for the detail of a not-found problem. */
+interface InternalCall {
+  path: string;
+  about?: string;
+  body?: object;
+}
 
 /**
  * Reads from the contacts service's internal HTTP API. Queries go over HTTP, not Kafka
@@ -30,54 +51,113 @@ export class ContactsReader {
     });
   }
 
-  /** A page of the tenant's contacts; the cursor is the contacts service's `after` id, encoded. */
+  /**
+   * A page of the tenant's contacts, narrowed by `filter`; the cursor is the contacts
+   * service's `after` id, encoded.
+   */
   async list(
     tenantId: string,
-    filter: { blocked?: boolean; cursor?: string; limit: number },
+    page: { filter: ContactListFilter; cursor?: string; limit: number },
   ): Promise<ContactPage<ContactView>> {
-    const query = new URLSearchParams({ limit: String(filter.limit) });
-    if (filter.blocked !== undefined) {
+    const query = new URLSearchParams({ limit: String(page.limit) });
+    const { filter } = page;
+    if ('segmentId' in filter) {
+      query.set('segmentId', filter.segmentId);
+    }
+    if ('segment' in filter) {
+      query.set('segment', JSON.stringify(filter.segment));
+    }
+    if ('blocked' in filter && filter.blocked !== undefined) {
       query.set('blocked', String(filter.blocked));
     }
-    if (filter.cursor) {
-      query.set('after', Buffer.from(filter.cursor, 'base64url').toString());
+    if (page.cursor) {
+      query.set('after', Buffer.from(page.cursor, 'base64url').toString());
     }
-    const page = await this.get<ContactPage<ContactView>>(
-      `${InternalRoutes.contacts(tenantId)}?${query.toString()}`,
-    );
-    const nextCursor = page?.nextCursor && Buffer.from(page.nextCursor).toString('base64url');
-    return { items: page?.items ?? [], ...(nextCursor && { nextCursor }) };
+    const found = await this.call<ContactPage<ContactView>>({
+      path: `${InternalRoutes.contacts(tenantId)}?${query.toString()}`,
+      about: 'segmentId' in filter ? `segment ${filter.segmentId}` : undefined,
+    });
+    const nextCursor = found.nextCursor && Buffer.from(found.nextCursor).toString('base64url');
+    return { items: found.items, ...(nextCursor && { nextCursor }) };
   }
 
-  /** A part of one contact (details, notes, activity, messages); undefined when there is no such contact. */
+  /** A part of one contact (details, notes, activity, messages). */
   contactPart<T>(
     tenantId: string,
     contactId: string,
     part: 'details' | 'notes' | 'activity' | 'messages',
     query: Record<string, string | number | undefined> = {},
-  ): Promise<T | undefined> {
+  ): Promise<T> {
     const search = new URLSearchParams(
       Object.entries(query)
         .filter(([, value]) => value !== undefined)
         .map(([name, value]): [string, string] => [name, String(value)]),
     );
-    return this.get<T>(`${InternalRoutes.contactPart(tenantId, contactId, part)}?${search.toString()}`);
+    return this.call<T>({
+      path: `${InternalRoutes.contactPart(tenantId, contactId, part)}?${search.toString()}`,
+      about: `contact ${contactId}`,
+    });
   }
 
-  async tags(tenantId: string): Promise<{ items: unknown[] }> {
-    return (await this.get<{ items: unknown[] }>(InternalRoutes.tags(tenantId))) ?? { items: [] };
+  /** The tenant's tag catalog with how many contacts carry each tag. */
+  tags(tenantId: string): Promise<ItemList<TagView>> {
+    return this.call({ path: InternalRoutes.tags(tenantId) });
   }
 
-  async commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
-    const status = await this.get<CommandStatusView>(InternalRoutes.commandOutcome(tenantId, commandId));
-    return status ?? { commandId, status: 'pending' };
+  tag(tenantId: string, tagId: string): Promise<TagView> {
+    return this.call({ path: InternalRoutes.tag(tenantId, tagId), about: `tag ${tagId}` });
   }
 
-  private async get<T>(path: string): Promise<T | undefined> {
+  segments(tenantId: string): Promise<ItemList<SegmentView>> {
+    return this.call({ path: InternalRoutes.segments(tenantId) });
+  }
+
+  segment(tenantId: string, segmentId: string): Promise<SegmentView> {
+    return this.call({ path: InternalRoutes.segment(tenantId, segmentId), about: `segment ${segmentId}` });
+  }
+
+  /** How many contacts a definition holds now, and a few of them. */
+  previewSegment(tenantId: string, definition: SegmentDefinition): Promise<SegmentPreview> {
+    return this.call({ path: InternalRoutes.segmentPreview(tenantId), body: definition });
+  }
+
+  previewSavedSegment(tenantId: string, segmentId: string): Promise<SegmentPreview> {
+    return this.call({
+      path: InternalRoutes.savedSegmentPreview(tenantId, segmentId),
+      about: `segment ${segmentId}`,
+    });
+  }
+
+  job(tenantId: string, jobId: string): Promise<JobView> {
+    return this.call({ path: InternalRoutes.job(tenantId, jobId), about: `job ${jobId}` });
+  }
+
+  campaigns(tenantId: string): Promise<ItemList<CampaignView>> {
+    return this.call({ path: InternalRoutes.campaigns(tenantId) });
+  }
+
+  campaign(tenantId: string, campaignId: string): Promise<CampaignView> {
+    return this.call({
+      path: InternalRoutes.campaign(tenantId, campaignId),
+      about: `campaign ${campaignId}`,
+    });
+  }
+
+  commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
+    return this.call({ path: InternalRoutes.commandOutcome(tenantId, commandId) });
+  }
+
+  /** A GET, or a POST of `body`; a 404 with an error code becomes that problem. */
+  private async call<T>({ path, about, body }: InternalCall): Promise<T> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.settings.CONTACTS_URL), {
-        headers: { [INTERNAL_TOKEN_HEADER]: this.settings.INTERNAL_API_TOKEN },
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          [INTERNAL_TOKEN_HEADER]: this.settings.INTERNAL_API_TOKEN,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(READ_TIMEOUT_MS),
       });
     } catch (error) {
@@ -87,11 +167,23 @@ export class ContactsReader {
       );
     }
     if (response.status === 404) {
-      return undefined;
+      const code = await notFoundCode(response);
+      if (code) {
+        throw new ApiError(code, about ? `${about} does not exist` : problemTypes[code].title);
+      }
     }
     if (!response.ok) {
       throw new ApiError('dependency-unavailable', `the contacts service answered ${response.status}`);
     }
     return (await response.json()) as T;
   }
+}
+
+/**
+ * The contacts service answers `404 {code}` for a thing that does not exist. A 404 without a
+ * known code is a route it does not serve (another version): not the caller's problem.
+ */
+async function notFoundCode(response: Response): Promise<ErrorCode | undefined> {
+  const body = (await response.json().catch(() => undefined)) as { code?: unknown } | undefined;
+  return typeof body?.code === 'string' && isErrorCode(body.code) ? body.code : undefined;
 }

@@ -11,7 +11,6 @@ import { contactFromCommand } from '../commands/command-response';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
 import { ProblemResponses } from '../problems/problem-responses';
-
 import {
   BlockContactRequest,
   ContactIdParams,
@@ -20,6 +19,7 @@ import {
   PageQuery,
   UpdateContactRequest,
 } from './contact-requests';
+import { contactListFilterOf } from './contact-list-filter';
 import { ContactsReader } from './contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from './idempotency-key';
 
@@ -53,12 +53,16 @@ export class ContactsController {
     return contactFromCommand(result, response);
   }
 
-  /** The tenant's contacts in a stable order, `blocked=true` for the blocked ones; cursor pagination. */
+  /**
+   * The tenant's contacts in a stable order; cursor pagination. Narrowed by block state
+   * (`blocked=true`), by a saved segment (`segmentId`), or by tags (`all`, `any`, `none`,
+   * each repeatable: `?all=vip&all=gold&none=churned`).
+   */
   @Get()
   @Authenticated(...READERS)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListContactsQuery) {
     return this.reader.list(principal.tenantId, {
-      blocked: query.blocked === undefined ? undefined : query.blocked === 'true',
+      filter: contactListFilterOf(query),
       cursor: query.cursor,
       limit: query.limit ?? 50,
     });
@@ -175,16 +179,12 @@ export class ContactsController {
     return this.part(principal, params.id, 'messages');
   }
 
-  private async part(
+  private part(
     principal: Principal,
     contactId: string,
     part: 'details' | 'activity' | 'messages',
     query: Record<string, string | number | undefined> = {},
   ): Promise<unknown> {
-    const found = await this.reader.contactPart(principal.tenantId, contactId, part, query);
-    if (found === undefined) {
-      throw new ApiError('contact-not-found', `contact ${contactId} does not exist`);
-    }
-    return found;
+    return this.reader.contactPart(principal.tenantId, contactId, part, query);
   }
 }

@@ -12,7 +12,6 @@ import { answerCommand, pickNote } from '../commands/command-response';
 import { ContactIdParams, NoteParams, NoteRequest, PageQuery } from '../contacts/contact-requests';
 import { ContactsReader } from '../contacts/contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
-import { ApiError } from '../problems/api-error';
 import { ProblemResponses } from '../problems/problem-responses';
 
 /** Namespace of note ids derived from idempotency keys (UUIDv5). */
@@ -31,24 +30,15 @@ export class NotesController {
   @Get()
   @Authenticated(...READERS)
   @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
-  async list(
+  list(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
     @Query() query: PageQuery,
   ): Promise<ContactPage<NoteView>> {
-    const page = await this.reader.contactPart<ContactPage<NoteView>>(
-      principal.tenantId,
-      params.id,
-      'notes',
-      {
-        cursor: query.cursor,
-        limit: query.limit,
-      },
-    );
-    if (!page) {
-      throw new ApiError('contact-not-found', `contact ${params.id} does not exist`);
-    }
-    return page;
+    return this.reader.contactPart<ContactPage<NoteView>>(principal.tenantId, params.id, 'notes', {
+      cursor: query.cursor,
+      limit: query.limit,
+    });
   }
 
   @Post()

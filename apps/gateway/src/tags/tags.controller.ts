@@ -1,34 +1,29 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ContactView, TagNamesPayload } from '@switchboard/contracts';
+import { ContactView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { READERS, WRITERS } from '../auth/roles';
+import { WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
 import { CommandBus } from '../commands/command-bus';
 import { contactFromCommand } from '../commands/command-response';
 import { ContactIdParams } from '../contacts/contact-requests';
-import { ContactsReader } from '../contacts/contacts-reader';
 import { ProblemResponses } from '../problems/problem-responses';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
+import { TagNamesRequest } from './tag-requests';
 
-/** Tag names to add or remove: trimmed, 1-64 characters each, at most 50 per call. */
-export class TagNamesRequest extends TagNamesPayload {}
-
+/** Tags on one contact; the catalog itself is `TagCatalogController`'s. */
 @ApiTags('tags')
 @ProblemResponses()
-@Controller('v1')
+@Controller('v1/contacts/:id/tags')
 export class TagsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly reader: ContactsReader,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   /**
    * Adds tags to the contact; unknown names join the tenant's catalog. Names match the
    * catalog case-insensitively and keep the catalog's spelling. A contact carries at most 100.
    */
-  @Post('contacts/:id/tags')
+  @Post()
   @HttpCode(200)
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
@@ -45,7 +40,7 @@ export class TagsController {
   }
 
   /** Removes tags from the contact (case-insensitively); names it does not carry are ignored. */
-  @Post('contacts/:id/tags/remove')
+  @Post('remove')
   @HttpCode(200)
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
@@ -65,12 +60,5 @@ export class TagsController {
       idempotencyKey,
     );
     return contactFromCommand(result, response);
-  }
-
-  /** The tenant's tag catalog with colours. */
-  @Get('tags')
-  @Authenticated(...READERS)
-  catalog(@CurrentPrincipal() principal: Principal) {
-    return this.reader.tags(principal.tenantId);
   }
 }

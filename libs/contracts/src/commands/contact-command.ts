@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  Equals,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsUUID,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
@@ -55,7 +64,10 @@ export const tenantCommandPayloadContracts = {
 } satisfies Record<string, ClassConstructor<object>>;
 
 /** Payload class of every command type: the one list producers and consumers share. */
-export const commandPayloadContracts = { ...contactCommandPayloadContracts, ...tenantCommandPayloadContracts };
+export const commandPayloadContracts = {
+  ...contactCommandPayloadContracts,
+  ...tenantCommandPayloadContracts,
+};
 
 export type ContactCommandType = keyof typeof contactCommandPayloadContracts;
 export type TenantCommandType = keyof typeof tenantCommandPayloadContracts;
@@ -140,6 +152,8 @@ export function parseCommand(plain: unknown): Command {
 }
 
 /** The Kafka key of a command and of its events. */
-export function commandKey(command: Pick<Command, 'tenantId'> & { contactId?: string; subject?: string }): string {
+export function commandKey(
+  command: Pick<Command, 'tenantId'> & { contactId?: string; subject?: string },
+): string {
   return `${command.tenantId}:${command.contactId ?? command.subject}`;
 }

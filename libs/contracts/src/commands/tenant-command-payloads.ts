@@ -95,7 +95,9 @@ export class DeleteTagPayload {
 function validateTarget(fields: readonly string[], field: string) {
   return (payload: object) => {
     const given = payload as Record<string, unknown>;
-    return given[field] !== undefined || (field === fields[0] && fields.every((name) => given[name] === undefined));
+    return (
+      given[field] !== undefined || (field === fields[0] && fields.every((name) => given[name] === undefined))
+    );
   };
 }
 

@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsISO8601, IsObject, IsUUID, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  Equals,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsUUID,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { SUBJECT_PATTERN } from '../commands/contact-command';
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';

@@ -78,7 +78,11 @@ export class SegmentDefinition {
     type: 'object',
     maxProperties: SEGMENT_ATTRIBUTES_MAX,
     additionalProperties: {
-      oneOf: [{ type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH }, { type: 'number' }, { type: 'boolean' }],
+      oneOf: [
+        { type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH },
+        { type: 'number' },
+        { type: 'boolean' },
+      ],
     },
     description: `attribute equality filters; keys match ${ATTRIBUTE_KEY_PATTERN.source}`,
   })

@@ -30,7 +30,9 @@ interface Presence {
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item)) : value;
+  Array.isArray(value)
+    ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
+    : value;
 
 /** One tag name: trimmed, 1-64 characters, no control characters. */
 export function IsTagName({ optional = false }: Presence = {}) {

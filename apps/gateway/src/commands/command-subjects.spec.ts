@@ -1,0 +1,41 @@
+import { SUBJECT_PATTERN } from '@switchboard/contracts';
+import { tenantCommandEntityId, tenantCommandSubject } from './command-subjects';
+
+describe('tenant command subjects', () => {
+  it('keys every catalog command of a tenant alike, so tag names are decided in order', () => {
+    expect(tenantCommandSubject({ type: 'tag.create', payload: { tagId: 't_1', name: 'vip' } })).toBe('tags');
+    expect(tenantCommandSubject({ type: 'tag.update', payload: { tagId: 't_1', name: 'VIP' } })).toBe('tags');
+    expect(tenantCommandSubject({ type: 'tag.delete', payload: { tagId: 't_1' } })).toBe('tags');
+  });
+
+  it('keys every segment command of a tenant alike', () => {
+    expect(
+      tenantCommandSubject({
+        type: 'segment.save',
+        payload: { segmentId: 's_1', name: 'regulars', definition: { all: ['regular'] } },
+      }),
+    ).toBe('segments');
+    expect(tenantCommandSubject({ type: 'segment.delete', payload: { segmentId: 's_1' } })).toBe('segments');
+  });
+
+  it('makes a bulk job and a campaign their own subjects, in the shape the envelope requires', () => {
+    const job = tenantCommandSubject({
+      type: 'bulk.tag',
+      payload: { jobId: 'j_abc-1', action: 'add', tags: ['vip'], segmentId: 's_1' },
+    });
+    const campaign = tenantCommandSubject({
+      type: 'campaign.create',
+      payload: { campaignId: 'c_abc-1', name: 'Spring', message: { text: 'Hello' }, segmentId: 's_1' },
+    });
+    expect(job).toBe('job:j_abc-1');
+    expect(campaign).toBe('campaign:c_abc-1');
+    expect(job).toMatch(SUBJECT_PATTERN);
+    expect(campaign).toMatch(SUBJECT_PATTERN);
+  });
+
+  it('tells apart commands that share a subject by the tag or segment they name', () => {
+    expect(tenantCommandEntityId({ type: 'tag.update', payload: { tagId: 't_a', name: 'VIP' } })).toBe('t_a');
+    expect(tenantCommandEntityId({ type: 'tag.delete', payload: { tagId: 't_b' } })).toBe('t_b');
+    expect(tenantCommandEntityId({ type: 'segment.delete', payload: { segmentId: 's_a' } })).toBe('s_a');
+  });
+});

@@ -1,0 +1,129 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { TagView } from '@switchboard/contracts';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ADMINS, READERS } from '../auth/roles';
+import { Authenticated } from '../auth/roles.decorator';
+import { CommandBus } from '../commands/command-bus';
+import { answerCommand, pickTag } from '../commands/command-response';
+import { mintId } from '../commands/minted-ids';
+import { ContactsReader } from '../contacts/contacts-reader';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
+import { ApiItemListResponse } from '../item-list-response';
+import { ApiError } from '../problems/api-error';
+import { ProblemResponses } from '../problems/problem-responses';
+import { ResourceUrls } from '../resource-urls';
+import { tagChangeOf, TagChangeView } from './tag-change-view';
+import { CreateTagRequest, TagIdParams, UpdateTagRequest } from './tag-requests';
+
+/** The tenant's tag catalog: names, colours, descriptions, and how many contacts carry each tag. */
+@ApiTags('tags')
+@ProblemResponses()
+@Controller('v1/tags')
+export class TagCatalogController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reader: ContactsReader,
+  ) {}
+
+  /** The tenant's tag catalog with colours and usage counts. */
+  @Get()
+  @Authenticated(...READERS)
+  @ApiItemListResponse(TagView)
+  catalog(@CurrentPrincipal() principal: Principal) {
+    return this.reader.tags(principal.tenantId);
+  }
+
+  @Get(':tagId')
+  @Authenticated(...READERS)
+  @ApiOkResponse({ type: TagView })
+  get(@CurrentPrincipal() principal: Principal, @Param() params: TagIdParams) {
+    return this.reader.tag(principal.tenantId, params.tagId);
+  }
+
+  /** Adds a tag to the catalog; its name must be unique in the tenant regardless of case. */
+  @Post()
+  @HttpCode(201)
+  @Authenticated(...ADMINS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiCreatedResponse({ type: TagView, description: 'The new tag; `Location` is its URL' })
+  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: CreateTagRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const tagId = mintId('tag', principal, idempotencyKey);
+    const result = await this.commands.dispatchTenantCommand(
+      principal,
+      'tag.create',
+      { tagId, ...request },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, (event) => pickTag(event).tag, {
+      status: HttpStatus.CREATED,
+      location: (tag) => ResourceUrls.tag(tag.tagId),
+    });
+  }
+
+  /**
+   * Renames, recolours or describes a tag (`description: null` clears it). A rename reaches
+   * every contact that carries the tag in the background: follow `jobUrl`.
+   */
+  @Patch(':tagId')
+  @Authenticated(...ADMINS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: TagChangeView })
+  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: TagIdParams,
+    @Body() request: UpdateTagRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (Object.values(request).every((value) => value === undefined)) {
+      throw new ApiError('validation-failed', 'name at least one field to change');
+    }
+    // The payload's `IsOptional` lets null through, though its type says a tag always has a
+    // name and a colour: refuse it here rather than send the contacts service a null.
+    const cleared = (['name', 'colour'] as const).filter((field) => (request[field] as unknown) === null);
+    if (cleared.length > 0) {
+      throw new ApiError(
+        'validation-failed',
+        'a tag always has a name and a colour',
+        cleared.map((field) => ({ field, messages: [`${field} cannot be null`] })),
+      );
+    }
+    const result = await this.commands.dispatchTenantCommand(
+      principal,
+      'tag.update',
+      { tagId: params.tagId, ...request },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, (event) => tagChangeOf(pickTag(event)));
+  }
+
+  /** Deletes a tag from the catalog; it leaves every contact that carries it in the background. */
+  @Delete(':tagId')
+  @Authenticated(...ADMINS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: TagChangeView, description: 'The tag as it was, and the removal job' })
+  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: TagIdParams,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.dispatchTenantCommand(
+      principal,
+      'tag.delete',
+      { tagId: params.tagId },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, (event) => tagChangeOf(pickTag(event)));
+  }
+}
