@@ -155,7 +155,13 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     ) as { commandId: string };
     await send(`${tenant}:tags`, rename);
     await send(`${tenant}:campaign:c_crash`, campaign);
-    const jobs = db().collection<{ jobId: string; processed: number; status: string; runs: number }>('jobs');
+    const jobs = db().collection<{
+      jobId: string;
+      processed: number;
+      changed: number;
+      status: string;
+      runs: number;
+    }>('jobs');
     // Crash while both are under way.
     await expectEventually(
       async () => {
@@ -224,6 +230,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
         `dispatch records for ${dispatched.size} contacts, campaign runs ${campaignJob!.runs}`,
     );
     expect([renameJob!.runs, campaignJob!.runs]).toEqual([2, 2]); // both resumed
+    expect(renameJob).toMatchObject({ processed: CONTACTS, changed: CONTACTS });
     expect(notRenamed).toEqual([]);
     expect(appliedTwice).toEqual([]);
     expect([...renameStepsPerContact.values()].filter((steps) => steps.size !== 1)).toEqual([]);

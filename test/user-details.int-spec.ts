@@ -283,8 +283,18 @@ describe('user details: profile, notes, activity and message counters', () => {
     expect(second.body.tags).toEqual(['VIP']);
     const details = await http('GET', url(`/${contact.contactId}`), { token: viewer });
     expect(details.body.tagDetails).toEqual([
-      { name: 'VIP', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) },
-      { name: 'Churn-Risk', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) },
+      {
+        tagId: expect.stringMatching(/^t_/),
+        name: 'VIP',
+        colour: expect.stringMatching(/^#[0-9a-f]{6}$/),
+        usage: 2,
+      },
+      {
+        tagId: expect.stringMatching(/^t_/),
+        name: 'Churn-Risk',
+        colour: expect.stringMatching(/^#[0-9a-f]{6}$/),
+        usage: 1,
+      },
     ]);
     const catalog = await http('GET', `${system.gateway.url}/v1/tags`, { token: viewer });
     expect(catalog.body.items.map((tag: { name: string }) => tag.name)).toEqual(

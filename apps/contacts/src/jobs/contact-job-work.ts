@@ -54,10 +54,6 @@ export class ContactJobWork implements JobWork {
     if (!decide) {
       return { outcome: 'completed', progress }; // the tag is gone: nothing left to do
     }
-    // Steps a crash interrupted may have written without publishing: publish that first.
-    for (const contactId of job.inFlight ?? []) {
-      await this.commands.publishPending(job.tenantId, contactId);
-    }
     const apply = async (contactIds: string[]) => {
       await this.jobs.markInFlight(job, contactIds);
       const outcomes = await Promise.all(contactIds.map((contactId) => this.step(job, contactId, decide)));
@@ -66,6 +62,12 @@ export class ContactJobWork implements JobWork {
     };
     const chunkSize = this.settings.JOB_STEPS_CONCURRENTLY;
     const listed = job.params.contactIds;
+    const interrupted = job.inFlight ?? [];
+    if (!listed && interrupted.length > 0) {
+      // The chunk a crash cut short: its applied steps no longer match the job's query, so they
+      // are taken again here, by id: each publishes what it left pending and is counted once.
+      await apply(interrupted);
+    }
     if (listed) {
       while (progress.position < listed.length) {
         if (!run.shouldContinue()) {
