@@ -11,13 +11,15 @@ import {
   type TenantCommandOf,
   type TenantCommandType,
   type TopicNames,
+  tenantCommandEntityId,
+  tenantCommandSubject,
+  type TenantCommandBody,
 } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { histogram } from '@switchboard/observability';
 import { actorOf, type Principal } from '../auth/principal';
 import { ApiError } from '../problems/api-error';
 import { GatewaySettings } from '../gateway-settings';
-import { tenantCommandEntityId, tenantCommandSubject, type TenantCommandBody } from './command-subjects';
 import { ContactEventsListener } from './contact-events.listener';
 
 /** Namespace of command ids derived from idempotency keys (UUIDv5). */

@@ -12,7 +12,8 @@ import {
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { validateTypedEnvelope } from '../validation';
+import { ContractViolationError, validateTypedEnvelope } from '../validation';
+import { tenantCommandSubject } from './command-subjects';
 import {
   AddNotePayload,
   BlockContactPayload,
@@ -148,7 +149,14 @@ export function isTenantCommand(command: Command): command is TenantCommand {
 
 /** Validates a decoded record against the envelope and then its type's payload contract. */
 export function parseCommand(plain: unknown): Command {
-  return validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as Command;
+  const command = validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as Command;
+  if (isTenantCommand(command) && command.subject !== tenantCommandSubject(command)) {
+    throw new ContractViolationError(
+      `${command.type} must have subject ${tenantCommandSubject(command)}, not ${command.subject}`,
+      [{ field: 'subject', messages: [`must be ${tenantCommandSubject(command)}`] }],
+    );
+  }
+  return command;
 }
 
 /** The Kafka key of a command and of its events. */

@@ -1,4 +1,5 @@
-import { SUBJECT_PATTERN } from '@switchboard/contracts';
+import { ContractViolationError } from '../validation';
+import { parseCommand, SUBJECT_PATTERN } from './contact-command';
 import { tenantCommandEntityId, tenantCommandSubject } from './command-subjects';
 
 describe('tenant command subjects', () => {
@@ -37,5 +38,27 @@ describe('tenant command subjects', () => {
     expect(tenantCommandEntityId({ type: 'tag.update', payload: { tagId: 't_a', name: 'VIP' } })).toBe('t_a');
     expect(tenantCommandEntityId({ type: 'tag.delete', payload: { tagId: 't_b' } })).toBe('t_b');
     expect(tenantCommandEntityId({ type: 'segment.delete', payload: { segmentId: 's_a' } })).toBe('s_a');
+  });
+});
+
+describe('parsing a tenant command', () => {
+  const command = (subject: string) => ({
+    commandId: '9b2f1c3e-4d5a-4b6c-8d7e-0f1a2b3c4d5e',
+    tenantId: 'acme',
+    subject,
+    actor: { id: 'admin-1', kind: 'agent', role: 'admin' },
+    issuedAt: '2026-11-25T10:00:00.000Z',
+    type: 'tag.delete',
+    version: 1,
+    payload: { tagId: 't_1' },
+  });
+
+  it('accepts the subject its type and payload imply', () => {
+    expect(parseCommand(command('tags'))).toMatchObject({ type: 'tag.delete', subject: 'tags' });
+  });
+
+  it('refuses another subject: it would be keyed, and so ordered, wrongly', () => {
+    expect(() => parseCommand(command('segments'))).toThrow(ContractViolationError);
+    expect(() => parseCommand({ ...command('tags'), subject: undefined })).toThrow(ContractViolationError);
   });
 });

@@ -1,4 +1,4 @@
-import type { TenantCommandOf, TenantCommandType } from '@switchboard/contracts';
+import type { TenantCommandOf, TenantCommandType } from './contact-command';
 
 /** A tenant command before it has an envelope: its type and payload. */
 export type TenantCommandBody = {
