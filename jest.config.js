@@ -1,8 +1,24 @@
-/** Two projects: `unit` (no infrastructure) and `integration` (real Kafka and store). */
+/**
+ * Projects: `unit` (no infrastructure), `integration` (real Kafka and store) and `openapi` (the
+ * served OpenAPI document, compiled like `nest build`).
+ */
 const moduleNameMapper = {
   '^@switchboard/(.*)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+/**
+ * For the OpenAPI suite: type-checked compilation with the @nestjs/swagger plugin `nest build`
+ * runs, so the document it checks is the one users get (slower, so only there).
+ */
+const transformWithSwaggerPlugin = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: { ...require('./tsconfig.json').compilerOptions, isolatedModules: false },
+      astTransformers: { before: ['<rootDir>/test/setup/swagger-transformer.js'] },
+    },
+  ],
+};
 
 module.exports = {
   testTimeout: 120000,
@@ -22,7 +38,19 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', 'openapi\\.int-spec\\.ts$'],
       transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      displayName: 'openapi',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/openapi.int-spec.ts'],
+      transform: transformWithSwaggerPlugin,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

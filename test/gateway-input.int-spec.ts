@@ -118,20 +118,6 @@ describe('gateway: bad input, authentication, health, metrics and OpenAPI', () =
     const metrics = await fetch(`${system.contacts.url}/metrics`).then((response) => response.text());
     expect(metrics).toContain('switchboard_consumed_records_total');
   });
-
-  it('serves its OpenAPI document at /docs', async () => {
-    const document = await http('GET', `${system.gateway.url}/docs/openapi.json`);
-    expect(document.status).toBe(200);
-    expect(document.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.body.paths)).toEqual(
-      expect.arrayContaining([
-        '/v1/contacts',
-        '/v1/contacts/{id}',
-        '/v1/contacts/{id}/block',
-        '/v1/commands/{id}',
-      ]),
-    );
-  });
 });
 
 function unsignedToken(claims: Record<string, string>): string {

@@ -85,17 +85,7 @@ export class TagCatalogController {
     @Res({ passthrough: true }) response: Response,
   ) {
     if (Object.values(request).every((value) => value === undefined)) {
-      throw new ApiError('validation-failed', 'name at least one field to change');
-    }
-    // The payload's `IsOptional` lets null through, though its type says a tag always has a
-    // name and a colour: refuse it here rather than send the contacts service a null.
-    const cleared = (['name', 'colour'] as const).filter((field) => (request[field] as unknown) === null);
-    if (cleared.length > 0) {
-      throw new ApiError(
-        'validation-failed',
-        'a tag always has a name and a colour',
-        cleared.map((field) => ({ field, messages: [`${field} cannot be null`] })),
-      );
+      throw new ApiError('validation-failed', 'give at least one of name, colour, description');
     }
     const result = await this.commands.dispatchTenantCommand(
       principal,

@@ -19,7 +19,7 @@ import { CAMPAIGN_ID_PATTERN, CAMPAIGN_NAME_MAX_LENGTH, CampaignMessage } from '
 import { CONTACT_ID_PATTERN } from '../identifiers';
 import { JOB_ID_PATTERN } from '../jobs/job-view';
 import { SEGMENT_ID_PATTERN, SEGMENT_NAME_MAX_LENGTH, SegmentDefinition } from '../segments/segment-fields';
-import { IsTagName, IsTagNames } from '../tags/tag-name';
+import { IsAbsentOr, IsTagName, IsTagNames } from '../tags/tag-name';
 import { TAG_COLOUR_PATTERN, TAG_DESCRIPTION_MAX_LENGTH, TAG_ID_PATTERN } from '../tags/tag-view';
 import { TAGS_PER_CALL_MAX } from './command-payloads';
 
@@ -56,11 +56,11 @@ export class CreateTagPayload {
   name: string;
 
   /** `#rrggbb`; a palette colour when left out. */
-  @IsOptional()
+  @IsAbsentOr()
   @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
   colour?: string;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsString()
   @MaxLength(TAG_DESCRIPTION_MAX_LENGTH)
   description?: string;
@@ -74,7 +74,7 @@ export class UpdateTagPayload {
   @IsTagName({ optional: true })
   name?: string;
 
-  @IsOptional()
+  @IsAbsentOr()
   @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
   colour?: string;
 
@@ -180,7 +180,7 @@ export class CreateCampaignPayload {
   @Type(() => SegmentDefinition)
   segment?: SegmentDefinition;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsBoolean()
   includeBlocked?: boolean;
 }

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -14,7 +13,7 @@ import {
 } from 'class-validator';
 import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH } from '../contact-fields';
 import { ContactView } from '../contact-view';
-import { IsTagNames } from '../tags/tag-name';
+import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 
 /** Tags one segment expression may name in each of `all`, `any` and `none`. */
 export const SEGMENT_TAGS_MAX = 20;
@@ -70,7 +69,7 @@ export class SegmentDefinition {
   @IsTagNames(1, SEGMENT_TAGS_MAX, { optional: true })
   none?: string[];
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsBoolean()
   blocked?: boolean;
 
@@ -86,7 +85,7 @@ export class SegmentDefinition {
     },
     description: `attribute equality filters; keys match ${ATTRIBUTE_KEY_PATTERN.source}`,
   })
-  @IsOptional()
+  @IsAbsentOr()
   @IsAttributeFilters()
   attributes?: Record<string, SegmentAttributeValue>;
 }

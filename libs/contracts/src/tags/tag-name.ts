@@ -5,7 +5,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsOptional,
+  ValidateIf,
   IsString,
   Matches,
   MaxLength,
@@ -24,6 +24,11 @@ const NAME_SCHEMA = {
   description: 'trimmed; unique per tenant regardless of case',
 } as const;
 
+/** Optional, but not nullable: absent is fine, `null` is validated (and refused) like any value. */
+export function IsAbsentOr() {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
 interface Presence {
   optional?: boolean;
 }
@@ -37,7 +42,7 @@ const trimEach = ({ value }: { value: unknown }) =>
 /** One tag name: trimmed, 1-64 characters, no control characters. */
 export function IsTagName({ optional = false }: Presence = {}) {
   return applyDecorators(
-    ...(optional ? [ApiPropertyOptional(NAME_SCHEMA), IsOptional()] : [ApiProperty(NAME_SCHEMA)]),
+    ...(optional ? [ApiPropertyOptional(NAME_SCHEMA), IsAbsentOr()] : [ApiProperty(NAME_SCHEMA)]),
     Transform(trim),
     IsString(),
     MinLength(1),
@@ -50,7 +55,7 @@ export function IsTagName({ optional = false }: Presence = {}) {
 export function IsTagNames(min: number, max: number, { optional = false }: Presence = {}) {
   const schema = { type: 'array', items: NAME_SCHEMA, minItems: min, maxItems: max } as const;
   return applyDecorators(
-    ...(optional ? [ApiPropertyOptional(schema), IsOptional()] : [ApiProperty(schema)]),
+    ...(optional ? [ApiPropertyOptional(schema), IsAbsentOr()] : [ApiProperty(schema)]),
     Transform(trimEach),
     IsArray(),
     ArrayMinSize(min),
