@@ -224,6 +224,29 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
       expect(viewerAttempt.status).toBe(403);
     });
 
+    it('keeps a saved segment meaning the same tag after a rename', async () => {
+      await Promise.all(Array.from({ length: 3 }, () => createContact(['Renamable'])));
+      const saved = await http('POST', url('/segments'), {
+        token: agent,
+        body: { name: 'Renamable ones', definition: { all: ['renamable'] } },
+      });
+      const tag = (await http('GET', url('/tags'), { token: viewer })).body.items.find(
+        (candidate: { name: string }) => candidate.name === 'Renamable',
+      );
+      const renamed = await http('PATCH', url(`/tags/${tag.tagId}`), {
+        token: admin,
+        body: { name: 'Renamed' },
+      });
+      await finishedJob(renamed.body.jobId);
+      const preview = await http('GET', url(`/segments/${saved.body.segmentId}/preview`), { token: viewer });
+      expect(preview.body.count).toBe(3);
+      expect(preview.body.sample.map((contact: { tags: string[] }) => contact.tags)).toEqual([
+        ['Renamed'],
+        ['Renamed'],
+        ['Renamed'],
+      ]);
+    });
+
     it('deletes a tag from the catalog and from every contact, and frees its name', async () => {
       const created = await http('POST', url('/tags'), { token: admin, body: { name: 'Doomed' } });
       const tagged = await Promise.all(Array.from({ length: 15 }, () => createContact(['doomed', 'stays'])));
@@ -284,10 +307,16 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
         body: { name: 'ALPHA NOT BETA', definition },
       });
       expect(clash.status).toBe(409);
+      const incomplete = await http('POST', url('/segments'), {
+        token: agent,
+        body: { name: 'No definition' },
+      });
+      expect(incomplete.status).toBe(400);
+      expect(incomplete.body.errors.map((error: { field: string }) => error.field)).toContain('definition');
       const listed = await http('GET', url('/segments'), { token: viewer });
-      expect(listed.body.items).toEqual([
+      expect(listed.body.items).toContainEqual(
         expect.objectContaining({ segmentId, name: 'Alpha not beta', definition }),
-      ]);
+      );
       const preview = await http('GET', url(`/segments/${segmentId}/preview`), { token: viewer });
       expect(preview.body.count).toBe(seeded.filter((contact) => belongs(contact, definition)).length);
       expect((await http('DELETE', url(`/segments/${segmentId}`), { token: agent })).status).toBe(200);
@@ -437,6 +466,12 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
           counts: { resolved: audience.length, published: audience.length, excluded: 0 },
         });
       });
+      const noMessage = await http('POST', url('/campaigns'), {
+        token: admin,
+        body: { name: 'x', segment: {} },
+      });
+      expect(noMessage.status).toBe(400);
+      expect(noMessage.body.errors.map((error: { field: string }) => error.field)).toContain('message');
       expect(
         (
           await http('POST', url('/campaigns'), {

@@ -19,7 +19,6 @@ export * from './filter-progress';
 export * from './messages/inbound-message.fast-check';
 export * from './contact-id';
 export * from './commands/tenant-command-payloads';
-export * from './commands/command-subjects';
 export * from './tags/tag-name';
 export * from './tags/tag-view';
 export * from './segments/segment-fields';

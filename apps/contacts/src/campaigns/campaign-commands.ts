@@ -6,7 +6,6 @@ import { newJob } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { storedDefinition } from '../segments/segment-query';
 import { SegmentResolver } from '../segments/segment-resolver';
-import { SegmentsRepository } from '../segments/segments.repository';
 import { campaignDocumentId, toCampaignView } from './campaign.schema';
 import { CampaignsRepository } from './campaigns.repository';
 
@@ -21,7 +20,6 @@ export const dispatchJobId = (campaignId: string) => `j_${campaignId}`;
 export class CampaignCommands {
   constructor(
     private readonly campaigns: CampaignsRepository,
-    private readonly segments: SegmentsRepository,
     private readonly resolver: SegmentResolver,
     private readonly jobs: JobsRepository,
     private readonly runner: JobRunner,
@@ -32,19 +30,17 @@ export class CampaignCommands {
     const { tenantId, payload } = command;
     const existing = await this.campaigns.get(tenantId, payload.campaignId);
     if (existing) {
+      // Redelivered: the crash may have come before the job was written.
+      await this.startDispatch(command);
       return this.outcomes.publish(command, 'CampaignCreated', { campaign: toCampaignView(existing) });
     }
-    let definition = payload.segment;
-    if (payload.segmentId) {
-      const saved = await this.segments.find(tenantId, payload.segmentId);
-      if (!saved) {
-        return this.outcomes.reject(
-          command,
-          'segment-not-found',
-          `segment ${payload.segmentId} does not exist`,
-        );
-      }
-      definition = saved.definition;
+    const target = await this.resolver.resolveTarget(tenantId, payload);
+    if (!target) {
+      return this.outcomes.reject(
+        command,
+        'segment-not-found',
+        `segment ${payload.segmentId} does not exist`,
+      );
     }
     const now = new Date();
     const campaign = {
@@ -54,29 +50,33 @@ export class CampaignCommands {
       name: payload.name,
       message: { text: payload.message.text },
       ...(payload.segmentId && { segmentId: payload.segmentId }),
-      segment: storedDefinition(definition!),
-      resolvedSegment: await this.resolver.resolve(tenantId, definition!),
+      segment: storedDefinition(target.definition),
+      resolvedSegment: target.resolved,
       includeBlocked: payload.includeBlocked ?? false,
       status: 'dispatching' as const,
       counts: { resolved: 0, published: 0, excluded: 0 },
       createdBy: command.actor.id,
       createdAt: now,
     };
-    // The job first: a campaign document always has its job, even after a crash in between.
+    // The campaign first: the job finds it whenever it runs; a redelivery writes a missing job.
+    await this.campaigns.insert(campaign);
+    await this.startDispatch(command);
+    return this.outcomes.publish(command, 'CampaignCreated', { campaign: toCampaignView(campaign) });
+  }
+
+  /** Writes the dispatch job (once: a second insert of the same id changes nothing). */
+  private async startDispatch(command: TenantCommandOf<'campaign.create'>): Promise<void> {
+    const { campaignId } = command.payload;
     await this.jobs.insert(
       newJob(
-        tenantId,
-        dispatchJobId(payload.campaignId),
+        command.tenantId,
+        dispatchJobId(campaignId),
         'campaign-dispatch',
         command.actor,
-        {
-          campaignId: payload.campaignId,
-        },
-        now,
+        { campaignId },
+        new Date(),
       ),
     );
-    await this.campaigns.insert(campaign);
     this.runner.wake();
-    return this.outcomes.publish(command, 'CampaignCreated', { campaign: toCampaignView(campaign) });
   }
 }

@@ -10,7 +10,7 @@ import {
 import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
-import type { Contact } from './contact.schema';
+import type { Contact, PendingPublication } from './contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
 import { toNoteView } from '../notes/note.schema';
 import { decideNote } from '../notes/note-decisions';
@@ -212,15 +212,19 @@ export class ContactCommandsService {
         this.topics,
         contactEvent(command, decision.eventType, next, changedFields, now),
       );
-      const publication = { commandId, records: [...blocklistRecords(this.topics, current, next), event] };
+      const usage = tagUsageDeltas(current, next);
+      const publication = {
+        commandId,
+        records: [...blocklistRecords(this.topics, current, next), event],
+        ...(usage.size > 0 && { usageDeltas: Object.fromEntries(usage) }),
+      };
       const written = current
         ? await this.contacts.updateIfUnchanged(current, decision.changes, commandId, publication, now)
         : await this.contacts.insert(tenantId, contactId, decision.changes, commandId, publication, now);
       if (!written) {
         continue; // someone wrote the contact since we read it: decide again on the new state
       }
-      await this.catalog.adjustUsage(tenantId, tagUsageDeltas(current, next));
-      await this.publish(tenantId, contactId, commandId, publication.records, decision.eventType, event);
+      await this.publish(tenantId, contactId, publication, decision.eventType, event);
       return { kind: decision.changed ? 'changed' : 'unchanged' };
     }
   }
@@ -275,7 +279,7 @@ export class ContactCommandsService {
       if (!(await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now))) {
         continue; // the note part is done and recognised on the next pass
       }
-      await this.publish(tenantId, contactId, commandId, publication.records, eventType, event);
+      await this.publish(tenantId, contactId, publication, eventType, event);
       commandsHandled.inc({ type: command.type, outcome: changed ? 'applied' : 'unchanged' });
       return;
     }
@@ -300,17 +304,22 @@ export class ContactCommandsService {
     const event = pending.records[pending.records.length - 1];
     const eventType = (JSON.parse(String(event.value)) as { type: string }).type;
     this.logger.log({ commandId, contactId: contact.contactId }, 'republishing a command left pending');
-    await this.publish(contact.tenantId, contact.contactId, commandId, pending.records, eventType, event);
+    await this.publish(contact.tenantId, contact.contactId, pending, eventType, event);
   }
 
+  /**
+   * Publishes what an applied change left in the outbox, records the outcome, moves the usage
+   * counts, and only then empties the outbox: a crash anywhere before repeats it all (the
+   * records and outcome idempotently; a usage count may then move twice).
+   */
   private async publish(
     tenantId: string,
     contactId: string,
-    commandId: string,
-    records: OutboundRecord[],
+    publication: PendingPublication,
     eventType: string,
     event: OutboundRecord,
   ): Promise<void> {
+    const { commandId, records, usageDeltas } = publication;
     // Blocklist records first, the event after: whoever sees the event (the gateway confirming
     // a block) can rely on the blocklist already holding its records.
     await this.producer.send(records.filter((record) => record !== event));
@@ -320,6 +329,9 @@ export class ContactCommandsService {
       key: event.key,
       value: String(event.value),
     });
+    if (usageDeltas) {
+      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
+    }
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }
 

@@ -7,6 +7,8 @@ import type { OutboundRecord } from '@switchboard/kafka';
 export interface PendingPublication {
   commandId: string;
   records: OutboundRecord[];
+  /** How the change moves catalog usage counts (tag id → ±1), applied with the publication. */
+  usageDeltas?: Record<string, number>;
 }
 
 export interface ContactBlock {

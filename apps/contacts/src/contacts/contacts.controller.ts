@@ -129,7 +129,7 @@ export class ContactsController {
       if (!saved) {
         throw new NotFoundException({ code: 'segment-not-found' });
       }
-      return this.resolver.resolve(tenantId, saved.definition);
+      return this.resolver.resolveSaved(saved);
     }
     if (segmentJson === undefined) {
       return undefined;

@@ -34,17 +34,19 @@ export class ContactsRepository {
     tenantId: string,
     filter: { blocked?: boolean; segment?: FilterQuery<Contact>; afterContactId?: string; limit: number },
   ): Promise<Contact[]> {
-    return this.contacts
-      .find({
-        ...filter.segment,
-        tenantId,
-        ...(filter.blocked !== undefined && { 'block.blocked': filter.blocked }),
-        ...(filter.afterContactId !== undefined && { contactId: { $gt: filter.afterContactId } }),
-      })
-      .sort({ contactId: 1 })
-      .limit(filter.limit)
-      .lean<Contact[]>()
-      .exec();
+    const conditions: FilterQuery<Contact> = { ...filter.segment, tenantId };
+    if (filter.blocked !== undefined) {
+      // Both must hold: a segment of blocked contacts listed with `blocked=false` is empty.
+      const segmentBlocked: unknown = conditions['block.blocked'];
+      if (segmentBlocked !== undefined && segmentBlocked !== filter.blocked) {
+        return Promise.resolve([]);
+      }
+      conditions['block.blocked'] = filter.blocked;
+    }
+    if (filter.afterContactId !== undefined) {
+      conditions.contactId = { $gt: filter.afterContactId };
+    }
+    return this.contacts.find(conditions).sort({ contactId: 1 }).limit(filter.limit).lean<Contact[]>().exec();
   }
 
   /** How many of the tenant's contacts match `filter`. */

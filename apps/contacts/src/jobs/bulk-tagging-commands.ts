@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
 import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
 import { SegmentResolver } from '../segments/segment-resolver';
-import { SegmentsRepository } from '../segments/segments.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { JobRunner } from './job-runner';
 import { newJob, toJobView } from './job.schema';
@@ -16,7 +15,6 @@ import { JobsRepository } from './jobs.repository';
 export class BulkTaggingCommands {
   constructor(
     private readonly catalog: TagCatalogRepository,
-    private readonly segments: SegmentsRepository,
     private readonly resolver: SegmentResolver,
     private readonly jobs: JobsRepository,
     private readonly runner: JobRunner,
@@ -29,17 +27,13 @@ export class BulkTaggingCommands {
     if (existing) {
       return this.outcomes.publish(command, 'BulkJobStarted', { job: toJobView(existing) }); // redelivered
     }
-    let definition = payload.segment;
-    if (payload.segmentId) {
-      const saved = await this.segments.find(tenantId, payload.segmentId);
-      if (!saved) {
-        return this.outcomes.reject(
-          command,
-          'segment-not-found',
-          `segment ${payload.segmentId} does not exist`,
-        );
-      }
-      definition = saved.definition;
+    const target = await this.resolver.resolveTarget(tenantId, payload);
+    if (target === null) {
+      return this.outcomes.reject(
+        command,
+        'segment-not-found',
+        `segment ${payload.segmentId} does not exist`,
+      );
     }
     const now = new Date();
     // Adding creates unknown tags, like tagging one contact; removing an unknown name removes nothing.
@@ -58,7 +52,7 @@ export class BulkTaggingCommands {
       {
         tags,
         ...(payload.contactIds && { contactIds: [...new Set(payload.contactIds)] }),
-        ...(definition && { segment: await this.resolver.resolve(tenantId, definition) }),
+        ...(target && { segment: target.resolved }),
       },
       now,
     );

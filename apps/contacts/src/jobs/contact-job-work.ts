@@ -25,6 +25,9 @@ const CATALOG_PASSES_MAX = 3;
 
 type Decide = (current: Contact | null, contactId: string) => Decision;
 
+/** The decision of a step whose tag is gone. */
+const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} });
+
 /**
  * Jobs that change many contacts one at a time: a catalog rename or deletion reaching every
  * tagged contact, and bulk tagging or untagging by id list or segment.
@@ -50,12 +53,13 @@ export class ContactJobWork implements JobWork {
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
     const { job } = run;
     const progress = progressOf(job);
-    const decide = await this.decisionFor(job);
-    if (!decide) {
-      return { outcome: 'completed', progress }; // the tag is gone: nothing left to do
-    }
+    /**
+     * Applies one chunk. The catalog is read again for each: a long job must not write back a
+     * spelling a later rename replaced, or a tag deleted meanwhile (then the steps change nothing).
+     */
     const apply = async (contactIds: string[]) => {
       await this.jobs.markInFlight(job, contactIds);
+      const decide = (await this.decisionFor(job)) ?? unchanged;
       const outcomes = await Promise.all(contactIds.map((contactId) => this.step(job, contactId, decide)));
       count(progress, outcomes);
       await run.saveProgress(progress);
@@ -131,8 +135,13 @@ export class ContactJobWork implements JobWork {
       }
       case 'tag-delete':
         return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
-      case 'bulk-tag':
-        return (current, contactId) => decideAddTags(current, contactId, tags);
+      case 'bulk-tag': {
+        const live = await this.catalog.findByIds(
+          job.tenantId,
+          tags.map((tag) => tag.tagId),
+        );
+        return (current, contactId) => decideAddTags(current, contactId, live);
+      }
       case 'bulk-untag':
         return (current, contactId) =>
           decideRemoveTagIds(

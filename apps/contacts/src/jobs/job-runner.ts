@@ -15,6 +15,8 @@ import { JOB_WORKS, type JobWork } from './job-work';
 
 const POLL_MS = 1_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
+/** Failed runs in a row (with no progress in between) after which a job ends `failed`. */
+const FAILURES_MAX = 10;
 
 const jobRuns = counter({
   name: 'switchboard_job_runs_total',
@@ -119,13 +121,17 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       jobRuns.inc({ kind: job.kind, outcome });
     } catch (error) {
-      // The store or Kafka failed under it: the saved progress stays, the job is tried again.
+      // The store or Kafka failed under it: the saved progress stays, the job is tried again,
+      // unless it keeps failing without progress (then it says so in its status).
+      const reason = (error as Error).message;
+      const final = (job.failures ?? 0) + 1 >= FAILURES_MAX;
       this.failedUntil.set(job._id, Date.now() + RETRY_AFTER_FAILURE_MS);
-      jobRuns.inc({ kind: job.kind, outcome: 'failed' });
+      jobRuns.inc({ kind: job.kind, outcome: final ? 'failed' : 'retrying' });
       this.logger.warn(
-        { jobId: job.jobId, reason: (error as Error).message },
-        'job run failed; it will resume',
+        { jobId: job.jobId, reason, final },
+        final ? 'job failed' : 'job run failed; it will resume',
       );
+      await this.jobs.recordFailure(job, reason, final).catch(() => undefined);
     }
   }
 }

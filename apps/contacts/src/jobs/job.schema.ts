@@ -71,6 +71,13 @@ export class Job {
   @Prop({ required: true, default: 0 })
   runs: number;
 
+  /** Runs in a row that failed (the store or Kafka away, or a bug); reset by progress. */
+  @Prop({ required: true, default: 0 })
+  failures: number;
+
+  @Prop()
+  lastError?: string;
+
   @Prop()
   leaseOwner?: string;
 
@@ -106,6 +113,7 @@ export function toJobView(job: Job): JobView {
     requestedBy: job.requestedBy.id,
     startedAt: new Date(job.startedAt).toISOString(),
     ...(job.finishedAt && { finishedAt: new Date(job.finishedAt).toISOString() }),
+    ...(job.lastError && { lastError: job.lastError }),
   };
 }
 
@@ -133,6 +141,7 @@ export function newJob(
     inFlight: [],
     ...(params.contactIds && { total: params.contactIds.length }),
     runs: 0,
+    failures: 0,
     startedAt: now,
     updatedAt: now,
   };

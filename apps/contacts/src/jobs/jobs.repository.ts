@@ -54,7 +54,10 @@ export class JobsRepository {
 
   async saveProgress(job: Job, progress: JobProgress, leaseUntil: Date): Promise<void> {
     await this.jobs
-      .updateOne({ _id: job._id }, { $set: { ...progress, leaseUntil, updatedAt: new Date() } })
+      .updateOne(
+        { _id: job._id },
+        { $set: { ...progress, inFlight: [], failures: 0, leaseUntil, updatedAt: new Date() } },
+      )
       .exec();
   }
 
@@ -68,8 +71,22 @@ export class JobsRepository {
       .updateOne(
         { _id: job._id },
         {
-          $set: { ...progress, status: 'completed', finishedAt: now, updatedAt: now },
+          $set: { ...progress, inFlight: [], status: 'completed', finishedAt: now, updatedAt: now },
           $unset: { leaseOwner: 1, leaseUntil: 1 },
+        },
+      )
+      .exec();
+  }
+
+  /** Records a failed run; the job ends `failed` once `final`, or is tried again later. */
+  async recordFailure(job: Job, reason: string, final: boolean): Promise<void> {
+    const now = new Date();
+    await this.jobs
+      .updateOne(
+        { _id: job._id },
+        {
+          $set: { lastError: reason, updatedAt: now, ...(final && { status: 'failed', finishedAt: now }) },
+          $inc: { failures: 1 },
         },
       )
       .exec();
@@ -80,7 +97,10 @@ export class JobsRepository {
     await this.jobs
       .updateOne(
         { _id: job._id },
-        { $set: { ...progress, updatedAt: new Date() }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+        {
+          $set: { ...progress, inFlight: [], updatedAt: new Date() },
+          $unset: { leaseOwner: 1, leaseUntil: 1 },
+        },
       )
       .exec();
   }

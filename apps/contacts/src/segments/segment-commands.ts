@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
 import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { nameKey } from '../store/name-key';
 import { storedDefinition } from './segment-query';
 import { segmentDocumentId, toSegmentView } from './segment.schema';
+import { SegmentResolver } from './segment-resolver';
 import { SegmentsRepository } from './segments.repository';
 
 /** Saves and deletes segments; segment names are unique per tenant regardless of case. */
@@ -10,6 +12,7 @@ import { SegmentsRepository } from './segments.repository';
 export class SegmentCommands {
   constructor(
     private readonly segments: SegmentsRepository,
+    private readonly resolver: SegmentResolver,
     private readonly outcomes: TenantCommandOutcomes,
   ) {}
 
@@ -24,8 +27,9 @@ export class SegmentCommands {
       tenantId,
       segmentId: payload.segmentId,
       name: payload.name,
-      nameKey: payload.name.trim().toLowerCase(),
+      nameKey: nameKey(payload.name),
       definition: storedDefinition(payload.definition),
+      pinnedTags: await this.resolver.pin(tenantId, payload.definition),
       createdBy: command.actor.id,
       createdAt: new Date(),
     };

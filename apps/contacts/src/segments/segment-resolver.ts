@@ -1,19 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import type { SegmentDefinition } from '@switchboard/contracts';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { resolveSegment, type ResolvedSegment } from './segment-query';
+import { resolveSegment, type ResolvedSegment, type TagLookup } from './segment-query';
+import type { Segment } from './segment.schema';
+import { SegmentsRepository } from './segments.repository';
 
 /** Resolves a segment definition's tag names against the tenant's catalog. */
 @Injectable()
 export class SegmentResolver {
-  constructor(private readonly catalog: TagCatalogRepository) {}
+  constructor(
+    private readonly catalog: TagCatalogRepository,
+    private readonly segments: SegmentsRepository,
+  ) {}
 
-  async resolve(tenantId: string, definition: SegmentDefinition): Promise<ResolvedSegment> {
+  /**
+   * `pinned` maps lower-case names to the tag ids they had when a segment was saved: those names
+   * keep meaning those tags after a rename (and nothing once the tag is deleted).
+   */
+  async resolve(
+    tenantId: string,
+    definition: SegmentDefinition,
+    pinned: Record<string, string> = {},
+  ): Promise<ResolvedSegment> {
+    const names = [...(definition.all ?? []), ...(definition.any ?? []), ...(definition.none ?? [])];
+    const [byName, pinnedTags] = await Promise.all([
+      this.catalog.findByNames(tenantId, names),
+      this.catalog.findByIds(tenantId, Object.values(pinned)),
+    ]);
+    const lookup = new Map<string, TagLookup>(
+      [...byName].map(([key, tag]) => [key, { tagId: tag.tagId, usage: tag.usage ?? 0 }]),
+    );
+    const live = new Map(pinnedTags.map((tag) => [tag.tagId, tag]));
+    for (const [key, tagId] of Object.entries(pinned)) {
+      const tag = live.get(tagId);
+      if (tag) {
+        lookup.set(key, { tagId, usage: tag.usage });
+      } else {
+        lookup.delete(key);
+      }
+    }
+    return resolveSegment(definition, lookup);
+  }
+
+  resolveSaved(segment: Segment): Promise<ResolvedSegment> {
+    return this.resolve(segment.tenantId, segment.definition, segment.pinnedTags ?? {});
+  }
+
+  /**
+   * The segment a bulk job or campaign names: a saved one by id, or an inline definition.
+   * Null when the saved segment does not exist; undefined when none is named.
+   */
+  async resolveTarget(
+    tenantId: string,
+    target: { segmentId?: string; segment?: SegmentDefinition },
+  ): Promise<{ definition: SegmentDefinition; resolved: ResolvedSegment } | null | undefined> {
+    if (target.segmentId !== undefined) {
+      const saved = await this.segments.find(tenantId, target.segmentId);
+      return saved && { definition: saved.definition, resolved: await this.resolveSaved(saved) };
+    }
+    return (
+      target.segment && { definition: target.segment, resolved: await this.resolve(tenantId, target.segment) }
+    );
+  }
+
+  /** The tag ids a definition's names have now, to pin when it is saved. */
+  async pin(tenantId: string, definition: SegmentDefinition): Promise<Record<string, string>> {
     const names = [...(definition.all ?? []), ...(definition.any ?? []), ...(definition.none ?? [])];
     const tags = await this.catalog.findByNames(tenantId, names);
-    return resolveSegment(
-      definition,
-      new Map([...tags].map(([key, tag]) => [key, { tagId: tag.tagId, usage: tag.usage ?? 0 }])),
-    );
+    return Object.fromEntries([...tags].map(([key, tag]) => [key, tag.tagId]));
   }
 }

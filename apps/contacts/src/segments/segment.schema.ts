@@ -23,6 +23,10 @@ export class Segment {
   @Prop({ type: Object, required: true })
   definition: SegmentDefinition;
 
+  /** The tag ids its names had when it was saved (lower-case name → id): renames keep its meaning. */
+  @Prop({ type: Object, default: {} })
+  pinnedTags: Record<string, string>;
+
   @Prop({ required: true })
   createdBy: string;
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { SegmentDefinition, SegmentPreview, SegmentView } from '@switchboard/contracts';
+import type { SegmentPreview, SegmentView } from '@switchboard/contracts';
 import { histogram } from '@switchboard/observability';
 import { toContactView } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { segmentDefinitionOf } from './segment-definition-input';
-import { segmentFilter } from './segment-query';
+import { segmentFilter, type ResolvedSegment } from './segment-query';
 import { SegmentResolver } from './segment-resolver';
 import { toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
@@ -45,8 +45,8 @@ export class SegmentsController {
 
   @Post('segment-preview')
   @HttpCode(200)
-  preview(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<SegmentPreview> {
-    return this.previewOf(tenantId, segmentDefinitionOf(body));
+  async preview(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<SegmentPreview> {
+    return this.previewOf(tenantId, await this.resolver.resolve(tenantId, segmentDefinitionOf(body)));
   }
 
   @Get('segments/:segmentId/preview')
@@ -54,13 +54,15 @@ export class SegmentsController {
     @Param('tenantId') tenantId: string,
     @Param('segmentId') segmentId: string,
   ): Promise<SegmentPreview> {
-    return this.previewOf(tenantId, (await this.existing(tenantId, segmentId)).definition);
+    return this.previewOf(
+      tenantId,
+      await this.resolver.resolveSaved(await this.existing(tenantId, segmentId)),
+    );
   }
 
   /** The count and the sample are read in parallel. */
-  private async previewOf(tenantId: string, definition: SegmentDefinition): Promise<SegmentPreview> {
+  private async previewOf(tenantId: string, segment: ResolvedSegment): Promise<SegmentPreview> {
     const stopTimer = previewSeconds.startTimer();
-    const segment = await this.resolver.resolve(tenantId, definition);
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }

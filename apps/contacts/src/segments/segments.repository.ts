@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import { releasedNameKey } from '../store/name-key';
 import { Segment, segmentDocumentId } from './segment.schema';
 
 @Injectable()
@@ -46,7 +47,9 @@ export class SegmentsRepository {
     await this.segments
       .updateOne(
         { _id: segment._id },
-        { $set: { deletedAt: now, deletedByCommand: commandId, nameKey: ` deleted ${segment.segmentId}` } },
+        {
+          $set: { deletedAt: now, deletedByCommand: commandId, nameKey: releasedNameKey(segment.segmentId) },
+        },
       )
       .exec();
   }

@@ -63,7 +63,9 @@ export class TagCatalogCommands {
     if (!(await this.catalog.update(tag, { name, colour, description }))) {
       return this.outcomes.reject(command, 'tag-name-taken', `the catalog already has a tag named ${name}`);
     }
-    const renamed = name !== undefined && name !== tag.name;
+    // Whenever a name is given, even the same one: a redelivery after a crash finds the catalog
+    // already renamed, and the job must still run. A job with nothing to do ends at once.
+    const renamed = name !== undefined;
     if (renamed) {
       // After the catalog change: the job brings contacts in line with the catalog's name.
       await this.jobs.insert(

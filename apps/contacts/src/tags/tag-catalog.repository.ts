@@ -5,7 +5,8 @@ import type { Model } from 'mongoose';
 import { tagNameKey, type TagView } from '@switchboard/contracts';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import { KeyedLock } from '../store/keyed-lock';
-import { defaultColour, releasedNameKey, Tag, tagDocumentId, toTagView } from './tag.schema';
+import { releasedNameKey } from '../store/name-key';
+import { defaultColour, Tag, tagDocumentId, toTagView } from './tag.schema';
 
 /** A tag as a contact carries it: the stable id and the catalog's spelling. */
 export interface CarriedTag {

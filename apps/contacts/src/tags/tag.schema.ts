@@ -53,11 +53,6 @@ export function tagDocumentId(tenantId: string, tagId: string): string {
   return `${tenantId}:${tagId}`;
 }
 
-/** `nameKey` of a deleted tag: unique, and never a real name's key (names are trimmed). */
-export function releasedNameKey(tagId: string): string {
-  return ` deleted ${tagId}`;
-}
-
 export function toTagView(tag: Tag): TagView {
   return {
     tagId: tag.tagId,

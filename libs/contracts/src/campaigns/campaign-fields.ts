@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsBoolean,
   IsIn,
   IsInt,
@@ -55,6 +56,7 @@ export class CampaignView {
   @IsString()
   name: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => CampaignMessage)
   message: CampaignMessage;
@@ -64,6 +66,7 @@ export class CampaignView {
   @Matches(SEGMENT_ID_PATTERN)
   segmentId?: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => SegmentDefinition)
   segment: SegmentDefinition;
@@ -74,6 +77,7 @@ export class CampaignView {
   @IsIn(CampaignStatuses)
   status: CampaignStatus;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => CampaignCounts)
   counts: CampaignCounts;
@@ -108,6 +112,7 @@ export class CampaignDispatch {
   @Type(() => Identity)
   identities: Identity[];
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => CampaignMessage)
   message: CampaignMessage;

@@ -13,7 +13,6 @@ import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { ContractViolationError, validateTypedEnvelope } from '../validation';
-import { tenantCommandSubject } from './command-subjects';
 import {
   AddNotePayload,
   BlockContactPayload,
@@ -150,6 +149,15 @@ export function isTenantCommand(command: Command): command is TenantCommand {
 /** Validates a decoded record against the envelope and then its type's payload contract. */
 export function parseCommand(plain: unknown): Command {
   const command = validateTypedEnvelope(ContactCommandEnvelope, commandPayloadContracts, plain) as Command;
+  const stray = isTenantCommand(command)
+    ? (command as { contactId?: unknown }).contactId
+    : (command as { subject?: unknown }).subject;
+  if (stray !== undefined) {
+    const field = isTenantCommand(command) ? 'contactId' : 'subject';
+    throw new ContractViolationError(`${command.type} has no ${field}`, [
+      { field, messages: [`${command.type} has no ${field}`] },
+    ]);
+  }
   if (isTenantCommand(command) && command.subject !== tenantCommandSubject(command)) {
     throw new ContractViolationError(
       `${command.type} must have subject ${tenantCommandSubject(command)}, not ${command.subject}`,
@@ -164,4 +172,48 @@ export function commandKey(
   command: Pick<Command, 'tenantId'> & { contactId?: string; subject?: string },
 ): string {
   return `${command.tenantId}:${command.contactId ?? command.subject}`;
+}
+
+/** A tenant command before it has an envelope: its type and payload. */
+export type TenantCommandBody = {
+  [K in TenantCommandType]: Pick<TenantCommandOf<K>, 'type' | 'payload'>;
+}[TenantCommandType];
+
+/**
+ * What a tenant command is about, and so the second half of its Kafka key. It follows from
+ * the type and payload alone, so no caller can key a command wrongly: every catalog command
+ * of a tenant shares `tags` (names are decided in order), every segment command `segments`,
+ * and a bulk job or a campaign is its own subject.
+ */
+export function tenantCommandSubject(command: TenantCommandBody): string {
+  switch (command.type) {
+    case 'tag.create':
+    case 'tag.update':
+    case 'tag.delete':
+      return 'tags';
+    case 'segment.save':
+    case 'segment.delete':
+      return 'segments';
+    case 'bulk.tag':
+      return `job:${command.payload.jobId}`;
+    case 'campaign.create':
+      return `campaign:${command.payload.campaignId}`;
+  }
+}
+
+/** The tag, segment, job or campaign a tenant command names. */
+export function tenantCommandEntityId(command: TenantCommandBody): string {
+  switch (command.type) {
+    case 'tag.create':
+    case 'tag.update':
+    case 'tag.delete':
+      return command.payload.tagId;
+    case 'segment.save':
+    case 'segment.delete':
+      return command.payload.segmentId;
+    case 'bulk.tag':
+      return command.payload.jobId;
+    case 'campaign.create':
+      return command.payload.campaignId;
+  }
 }

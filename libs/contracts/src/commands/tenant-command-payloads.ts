@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsDefined,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -143,6 +144,7 @@ export class SaveSegmentPayload {
   @MaxLength(SEGMENT_NAME_MAX_LENGTH)
   name: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => SegmentDefinition)
   definition: SegmentDefinition;
@@ -165,6 +167,7 @@ export class CreateCampaignPayload {
   @MaxLength(CAMPAIGN_NAME_MAX_LENGTH)
   name: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => CampaignMessage)
   message: CampaignMessage;

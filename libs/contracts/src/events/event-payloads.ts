@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsArray,
   IsISO8601,
   IsBoolean,
@@ -17,6 +18,7 @@ import { TagView } from '../tags/tag-view';
 
 /** Events that report a contact's new state. */
 export class ContactStatePayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => ContactView)
   contact: ContactView;
@@ -83,6 +85,7 @@ export class NoteView {
 
 /** Note events: the note after the change (for a deletion, as it was). */
 export class NotePayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => NoteView)
   note: NoteView;
@@ -93,6 +96,7 @@ export class NotePayload {
 
 /** Catalog events: the tag after the change (for a deletion, as it was). */
 export class TagPayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => TagView)
   tag: TagView;
@@ -104,18 +108,21 @@ export class TagPayload {
 }
 
 export class JobPayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => JobView)
   job: JobView;
 }
 
 export class SegmentPayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => SegmentView)
   segment: SegmentView;
 }
 
 export class CampaignPayload {
+  @IsDefined()
   @ValidateNested()
   @Type(() => CampaignView)
   campaign: CampaignView;

@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'clas
 export const JOB_ID_PATTERN = /^j_[A-Za-z0-9_-]{1,64}$/;
 export const JobKinds = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag', 'campaign-dispatch'] as const;
 export type JobKind = (typeof JobKinds)[number];
-export const JobStatuses = ['running', 'completed'] as const;
+export const JobStatuses = ['running', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JobStatuses)[number];
 
 /** A background job over many contacts and how far it got. */
@@ -47,4 +47,9 @@ export class JobView {
   @IsOptional()
   @IsISO8601()
   finishedAt?: string;
+
+  /** Why the last run failed; a job that keeps failing ends `failed` with it. */
+  @IsOptional()
+  @IsString()
+  lastError?: string;
 }

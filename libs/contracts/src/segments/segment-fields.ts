@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsBoolean,
   IsInt,
   IsISO8601,
@@ -102,6 +103,7 @@ export class SegmentView {
   @MaxLength(SEGMENT_NAME_MAX_LENGTH)
   name: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => SegmentDefinition)
   definition: SegmentDefinition;

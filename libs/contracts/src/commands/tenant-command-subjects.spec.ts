@@ -1,6 +1,10 @@
 import { ContractViolationError } from '../validation';
-import { parseCommand, SUBJECT_PATTERN } from './contact-command';
-import { tenantCommandEntityId, tenantCommandSubject } from './command-subjects';
+import {
+  parseCommand,
+  SUBJECT_PATTERN,
+  tenantCommandEntityId,
+  tenantCommandSubject,
+} from './contact-command';
 
 describe('tenant command subjects', () => {
   it('keys every catalog command of a tenant alike, so tag names are decided in order', () => {
@@ -60,5 +64,6 @@ describe('parsing a tenant command', () => {
   it('refuses another subject: it would be keyed, and so ordered, wrongly', () => {
     expect(() => parseCommand(command('segments'))).toThrow(ContractViolationError);
     expect(() => parseCommand({ ...command('tags'), subject: undefined })).toThrow(ContractViolationError);
+    expect(() => parseCommand({ ...command('tags'), contactId: 'c_1' })).toThrow(ContractViolationError);
   });
 });
