@@ -27,7 +27,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
       testMatch: ['**/*.spec.ts'],
       transform,
       moduleNameMapper,

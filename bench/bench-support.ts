@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes, Partitioners } from 'kafkajs';
+import type { Db } from 'mongodb';
+import { tagNameKey } from '@switchboard/contracts';
+import type { Contact } from '../apps/contacts/src/contacts/contact.schema';
+import { defaultColour, tagDocumentId, type Tag } from '../apps/contacts/src/tags/tag.schema';
+import { aStoredContact } from '../test/support/contacts-factory';
+import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 export const root = resolve(__dirname, '..');
 
@@ -147,8 +153,181 @@ export async function removeRun(kafka: Kafka, topicPrefix: string, database?: st
   }
   if (database) {
     const { MongoClient } = await import('mongodb');
-    const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/');
+    const client = await MongoClient.connect(mongoUri());
     await client.db(database).dropDatabase();
     await client.close();
   }
+}
+
+export function mongoUri(): string {
+  return process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
+}
+
+/** Seconds since `startedAt` (a `Date.now()`), for progress lines. */
+export function secondsSince(startedAt: number): string {
+  return `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+}
+
+/** A deterministic pseudo-random source in [0, 1) (mulberry32): the same seed gives the same data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Runs `call` `count` times, `concurrency` at once; returns each call's latency in ms, sorted. */
+export async function timeEach(
+  count: number,
+  concurrency: number,
+  call: (index: number) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        const startedAt = performance.now();
+        await call(index);
+        latencies.push(performance.now() - startedAt);
+      }
+    }),
+  );
+  return latencies.sort((left, right) => left - right);
+}
+
+/** `p50 … ms, p99 … ms` of sorted latencies. */
+export function describeLatency(sortedLatencies: number[]): string {
+  return `p50 ${percentile(sortedLatencies, 0.5).toFixed(1)} ms, p99 ${percentile(sortedLatencies, 0.99).toFixed(1)} ms`;
+}
+
+/** A POST of a JSON body with a bearer token. */
+export function postJson(url: string, token: string, body: object): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export interface BenchApi {
+  contacts: ServiceProcess;
+  gateway: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The contacts service and the gateway in front of it, each its own process, logs in
+ * `artifacts/<prefix>{contacts,gateway}.log`. Resolves once both are ready. Neither outlives
+ * the bench: both stop if one never gets ready, or when the bench is interrupted.
+ */
+export async function startApi(
+  prefix: string,
+  environment: Record<string, string>,
+  { contactsReadyTimeoutMs = 60_000 } = {},
+): Promise<BenchApi> {
+  const contacts = spawnService('contacts', aPort(), environment, `${prefix}contacts`);
+  let gateway: ServiceProcess | undefined;
+  const stop = async () => {
+    await gateway?.stop();
+    await contacts.stop();
+  };
+  const interrupted = () => void stop().then(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    await contacts.untilReady(contactsReadyTimeoutMs);
+    gateway = spawnService(
+      'gateway',
+      aPort(),
+      { ...environment, CONTACTS_URL: contacts.url },
+      `${prefix}gateway`,
+    );
+    await gateway.untilReady();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { contacts, gateway, stop };
+}
+
+/** A tag as the seed hands it out: its catalog id and spelling. */
+export interface SeedTag {
+  tagId: string;
+  name: string;
+}
+
+/** What one seeded contact carries besides its ids; `tags` are indexes into the catalog. */
+export type SeedContactFields = Omit<Partial<Contact>, 'tags' | 'tagIds'> & { tags: number[] };
+
+/**
+ * Inserts `count` contacts of one tenant as the contacts service stores them (`tags` and
+ * `tagIds` side by side), in batches, then the tag catalog with each tag's usage count. The
+ * catalog goes last: once it is there, the seed is complete.
+ */
+export async function seedContacts(
+  database: Db,
+  {
+    tenantId,
+    count,
+    catalog,
+    contactId,
+    fieldsOf,
+    batchSize = 5_000,
+    progressEvery = 100_000,
+  }: {
+    tenantId: string;
+    count: number;
+    catalog: SeedTag[];
+    contactId: (index: number) => string;
+    fieldsOf: (index: number) => SeedContactFields;
+    batchSize?: number;
+    progressEvery?: number;
+  },
+): Promise<void> {
+  const contacts = database.collection<Contact>('contacts');
+  const usage = catalog.map(() => 0);
+  const startedAt = Date.now();
+  for (let start = 0; start < count; start += batchSize) {
+    const documents: Contact[] = [];
+    for (let index = start; index < Math.min(count, start + batchSize); index++) {
+      const { tags, ...fields } = fieldsOf(index);
+      for (const tag of tags) {
+        usage[tag]++;
+      }
+      documents.push(
+        aStoredContact({
+          tenantId,
+          contactId: contactId(index),
+          ...fields,
+          tags: tags.map((tag) => catalog[tag].name),
+          tagIds: tags.map((tag) => catalog[tag].tagId),
+        }),
+      );
+    }
+    await contacts.insertMany(documents, { ordered: false });
+    const done = Math.min(count, start + batchSize);
+    if (done % progressEvery === 0 || done === count) {
+      console.log(
+        `  seed: ${done.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} contacts (${secondsSince(startedAt)})`,
+      );
+    }
+  }
+  const now = new Date();
+  await database.collection<Tag>('tags').insertMany(
+    catalog.map(({ tagId, name }, index) => ({
+      _id: tagDocumentId(tenantId, tagId),
+      tenantId,
+      tagId,
+      name,
+      nameKey: tagNameKey(name),
+      colour: defaultColour(name),
+      usage: usage[index],
+      createdAt: now,
+    })),
+  );
 }

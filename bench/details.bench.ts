@@ -13,7 +13,7 @@ import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
 import { aPort, spawnService } from '../test/support/service-process';
-import { brokers, ensureLocalStack, percentile, removeRun } from './bench-support';
+import { brokers, describeLatency, ensureLocalStack, percentile, removeRun, timeEach } from './bench-support';
 
 const { values: options } = parseArgs({
   options: {
@@ -171,29 +171,6 @@ async function seedMessages(collection: Collection<{ _id: string }>): Promise<vo
   );
 }
 
-async function timeEach(
-  count: number,
-  concurrency: number,
-  call: (index: number) => Promise<void>,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        const startedAt = performance.now();
-        await call(index);
-        latencies.push(performance.now() - startedAt);
-      }
-    }),
-  );
-  return latencies.sort((left, right) => left - right);
-}
-
-const describe = (latencies: number[]) =>
-  `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`;
-
 async function main(): Promise<void> {
   ensureLocalStack();
   console.log(
@@ -263,12 +240,12 @@ async function main(): Promise<void> {
   });
 
   console.log('');
-  console.log(`  GET /v1/contacts/{id}   ${describe(sequential)} (one caller)`);
+  console.log(`  GET /v1/contacts/{id}   ${describeLatency(sequential)} (one caller)`);
   console.log(
-    `  GET /v1/contacts/{id}   ${describe(concurrent)} (8 callers, ${Math.round(concurrentRate)} req/s)`,
+    `  GET /v1/contacts/{id}   ${describeLatency(concurrent)} (8 callers, ${Math.round(concurrentRate)} req/s)`,
   );
   console.log(
-    `  same reads, driver only ${describe(direct)} (one caller); gateway overhead at p50 ×${(percentile(sequential, 0.5) / percentile(direct, 0.5)).toFixed(2)}`,
+    `  same reads, driver only ${describeLatency(direct)} (one caller); gateway overhead at p50 ×${(percentile(sequential, 0.5) / percentile(direct, 0.5)).toFixed(2)}`,
   );
 
   await gateway.stop();

@@ -125,3 +125,38 @@ function unsignedToken(claims: Record<string, string>): string {
   const now = Math.floor(Date.now() / 1000);
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ...claims, iss: 'switchboard', aud: 'switchboard-api', iat: now, exp: now + 600 })}.`;
 }
+
+describe('gateway: per-tenant rate limit', () => {
+  let system: System;
+  const limited = aTenantId();
+  const other = aTenantId();
+
+  beforeAll(async () => {
+    system = await startSystem({
+      gatewayEnvironment: { RATE_LIMIT_PER_TENANT: '5', RATE_LIMIT_WINDOW_MS: '60000' },
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('answers 429 with Retry-After past the limit, for that tenant only, whoever its callers are', async () => {
+    const list = (token: string) => http('GET', `${system.gateway.url}/v1/contacts`, { token });
+    const callers = [
+      mintToken({ tenant: limited, sub: 'crm-a' }),
+      mintToken({ tenant: limited, sub: 'crm-b' }),
+    ];
+    const statuses: number[] = [];
+    for (let call = 0; call < 5; call++) {
+      statuses.push((await list(callers[call % 2])).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const refused = await list(callers[0]);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('rate-limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect((await list(mintToken({ tenant: other }))).status).toBe(200);
+  });
+});

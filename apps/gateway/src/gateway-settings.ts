@@ -53,6 +53,18 @@ export class GatewaySettings extends ServiceSettings {
   @IsObject()
   WEBHOOK_SECRETS: Record<string, string> = {};
 
+  /**
+   * Requests one tenant may make per `RATE_LIMIT_WINDOW_MS` to the authenticated API, per
+   * gateway instance (channel webhooks are not limited: channels push, and would retry).
+   */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_TENANT: number = 2_000;
+
+  @IsInt()
+  @Min(100)
+  RATE_LIMIT_WINDOW_MS: number = 1_000;
+
   /** How old a signed webhook timestamp may be before the call counts as a replay. */
   @IsInt()
   @Min(1)

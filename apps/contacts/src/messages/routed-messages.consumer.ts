@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import {
-  InboundMessage,
+  BlockedMessage,
   parseInboundMessage,
   parseJson,
   validateContract,
@@ -47,7 +47,6 @@ export class RoutedMessagesConsumer implements OnApplicationBootstrap, OnModuleD
     if (record.topic === this.topics.messagesAccepted) {
       return this.ingest.record(parseInboundMessage(record.value), 'accepted');
     }
-    const dropped = parseJson(record.value) as { message?: unknown };
-    return this.ingest.record(validateContract(InboundMessage, dropped?.message), 'blocked');
+    return this.ingest.record(validateContract(BlockedMessage, parseJson(record.value)).message, 'blocked');
   }
 }

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { GatewaySettings } from '../gateway-settings';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { TenantRateLimitGuard } from './tenant-rate-limit.guard';
 
 @Global()
 @Module({
@@ -18,8 +20,14 @@ import { JwtAuthGuard } from './jwt-auth.guard';
         signOptions: { algorithm: 'HS256', issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE },
       }),
     }),
+    ThrottlerModule.forRootAsync({
+      inject: [GatewaySettings],
+      useFactory: (settings: GatewaySettings) => ({
+        throttlers: [{ ttl: settings.RATE_LIMIT_WINDOW_MS, limit: settings.RATE_LIMIT_PER_TENANT }],
+      }),
+    }),
   ],
-  providers: [JwtAuthGuard],
-  exports: [JwtModule, JwtAuthGuard],
+  providers: [JwtAuthGuard, TenantRateLimitGuard],
+  exports: [JwtModule, JwtAuthGuard, TenantRateLimitGuard, ThrottlerModule],
 })
 export class AuthModule {}

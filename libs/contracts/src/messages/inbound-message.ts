@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsISO8601,
   IsObject,
@@ -9,7 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { CHANNEL_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { CHANNEL_PATTERN, CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 
 export const MessageTypes = [
   'text',
@@ -74,16 +75,33 @@ export class InboundMessage {
 }
 
 /** The block that dropped a message, as `messages.blocked` records carry it. */
-export interface AppliedBlock {
+export class AppliedBlock {
+  @Matches(CONTACT_ID_PATTERN)
   contactId: string;
+
+  @IsISO8601()
   blockedAt: string;
+
+  @IsString()
   blockedBy: string;
+
+  @IsOptional()
+  @IsString()
   reason?: string;
 }
 
-/** Value of a `messages.blocked` record. */
-export interface BlockedMessage {
+/** Value of a `messages.blocked` record: the dropped message and the block that dropped it. */
+export class BlockedMessage {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => InboundMessage)
   message: InboundMessage;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => AppliedBlock)
   block: AppliedBlock;
+
+  @IsISO8601()
   droppedAt: string;
 }

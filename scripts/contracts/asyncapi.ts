@@ -1,0 +1,320 @@
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { getMetadataStorage, IS_ISO8601, IS_OPTIONAL } from 'class-validator';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  BlockedMessage,
+  BlocklistEntry,
+  CampaignDispatch,
+  commandPayloadContracts,
+  ContactCommandEnvelope,
+  ContactEventEnvelope,
+  eventPayloadContracts,
+  FilterProgress,
+  InboundMessage,
+  isTenantCommandType,
+  topicNames,
+  type CommandType,
+} from '@switchboard/contracts';
+
+type Schema = Record<string, unknown>;
+
+const SCHEMA_REF = '#/components/schemas/';
+
+type ContractClass = abstract new (...args: never[]) => object;
+
+/** The top-level contract classes: every command and event payload, and every record value. */
+const contractClasses: ContractClass[] = [
+  ContactCommandEnvelope,
+  ContactEventEnvelope,
+  ...Object.values(commandPayloadContracts),
+  ...Object.values(eventPayloadContracts),
+  BlocklistEntry,
+  InboundMessage,
+  BlockedMessage,
+  FilterProgress,
+  CampaignDispatch,
+];
+
+/** An object whose keys match `pattern` (`propertyNames` is JSON Schema, not in OpenAPI's types). */
+const objectWithKeys = (pattern: RegExp) =>
+  ({ type: 'object', propertyNames: { pattern: pattern.source } }) as never;
+
+/**
+ * JSON Schemas of every contract class, derived from their class-validator decorators (a
+ * subclass gets its ancestors' fields too). Every class forbids properties it does not declare,
+ * as `validateContract` does. Validators with no JSON Schema form (E.164 on phone channels,
+ * "exactly one of") are described, not enforced.
+ */
+export function contractSchemas(): Record<string, Schema> {
+  const own = validationMetadatasToSchemas({
+    refPointerPrefix: SCHEMA_REF,
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: {
+      isAttributes: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
+      isAttributeFilters: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
+      isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
+      isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
+      [IS_ISO8601]: { type: 'string', format: 'date-time' },
+    },
+  }) as Record<string, Schema>;
+  allowNullWhereOptional(own);
+  const schemas: Record<string, Schema> = { ...own };
+  for (const contract of contractClasses) {
+    const lineage: Schema[] = [];
+    for (
+      let type: unknown = contract;
+      typeof type === 'function' && type !== Function.prototype;
+      type = Object.getPrototypeOf(type)
+    ) {
+      const schema = own[(type as { name: string }).name];
+      if (schema) {
+        lineage.push(schema);
+      }
+    }
+    const required = [
+      ...new Set(lineage.flatMap((schema) => (schema.required as string[] | undefined) ?? [])),
+    ];
+    schemas[contract.name] = {
+      type: 'object',
+      properties: Object.assign({}, ...lineage.reverse().map((schema) => schema.properties ?? {})) as Schema,
+      ...(required.length > 0 && { required }),
+    };
+  }
+  return Object.fromEntries(
+    Object.entries(schemas)
+      .sort(([left], [right]) => left.localeCompare(right))
+      .map(([name, schema]) => [name, { ...schema, additionalProperties: false }]),
+  );
+}
+
+/**
+ * `@IsOptional()` accepts `null` as well as absence (a profile update clears a field with it):
+ * those properties also allow `null` in the schema.
+ */
+function allowNullWhereOptional(schemas: Record<string, Schema>): void {
+  const storage = getMetadataStorage() as unknown as {
+    validationMetadatas: Map<{ name: string }, { propertyName: string; name?: string }[]>;
+  };
+  for (const [target, metadatas] of storage.validationMetadatas) {
+    const properties = schemas[target.name]?.properties as Record<string, Schema> | undefined;
+    for (const { propertyName, name } of metadatas) {
+      if (name === IS_OPTIONAL && properties?.[propertyName] && !properties[propertyName].anyOf) {
+        properties[propertyName] = { anyOf: [properties[propertyName], { type: 'null' }] };
+      }
+    }
+  }
+}
+
+const keyOfCommand = (type: CommandType) =>
+  isTenantCommandType(type) ? '`tenantId:subject` (see the envelope)' : '`tenantId:contactId`';
+
+/** One message per command or event type: the envelope with that type and its payload class. */
+function typedMessages(
+  envelope: string,
+  contracts: Record<string, { name: string }>,
+  keyOf: (type: string) => string,
+  summary: string,
+): Record<string, Schema> {
+  return Object.fromEntries(
+    Object.entries(contracts).map(([type, payload]) => [
+      type,
+      {
+        name: type,
+        title: type,
+        summary: `${summary} \`${type}\``,
+        payload: {
+          allOf: [
+            { $ref: `${SCHEMA_REF}${envelope}` },
+            {
+              type: 'object',
+              properties: { type: { const: type }, payload: { $ref: `${SCHEMA_REF}${payload.name}` } },
+            },
+          ],
+        },
+        bindings: { kafka: { key: { type: 'string', description: keyOf(type) } } },
+      },
+    ]),
+  );
+}
+
+function message(name: string, payload: string, key: string, summary: string): Schema {
+  return {
+    name,
+    title: name,
+    summary,
+    payload: { $ref: `${SCHEMA_REF}${payload}` },
+    bindings: { kafka: { key: { type: 'string', description: key } } },
+  };
+}
+
+const deadLetterMessage: Schema = {
+  name: 'DeadLetter',
+  title: 'DeadLetter',
+  summary: 'A record a consumer could not process: the original key, value and headers, plus why',
+  payload: { description: 'the original value, byte for byte (it may not be JSON)' },
+  headers: {
+    type: 'object',
+    properties: Object.fromEntries(
+      [
+        'dlq-reason',
+        'dlq-error-code',
+        'dlq-source-topic',
+        'dlq-source-partition',
+        'dlq-source-offset',
+        'dlq-consumer-group',
+        'dlq-failed-at',
+      ].map((header) => [header, { type: 'string' }]),
+    ),
+    required: ['dlq-reason', 'dlq-source-topic', 'dlq-source-partition', 'dlq-source-offset'],
+  },
+  bindings: { kafka: { key: { type: 'string', description: 'the original key' } } },
+};
+
+/** The AsyncAPI 3 document of every topic, generated from the contract classes. */
+export function asyncApiDocument(): Schema {
+  const topics = topicNames();
+  const commands = typedMessages(
+    'ContactCommandEnvelope',
+    commandPayloadContracts,
+    (type) => keyOfCommand(type as CommandType),
+    'Command',
+  );
+  const events = typedMessages(
+    'ContactEventEnvelope',
+    eventPayloadContracts,
+    () => 'the key of the command that caused it',
+    'Event',
+  );
+  const single = {
+    BlocklistEntry: message(
+      'BlocklistEntry',
+      'BlocklistEntry',
+      '`tenantId|channel|address`',
+      'Current block of one identity (a tombstone, null value, on unblock)',
+    ),
+    InboundMessage: message(
+      'InboundMessage',
+      'InboundMessage',
+      '`tenantId|channel|from`',
+      'An inbound chat message',
+    ),
+    BlockedMessage: message(
+      'BlockedMessage',
+      'BlockedMessage',
+      '`tenantId|channel|from`',
+      'A dropped message and the block that dropped it',
+    ),
+    FilterProgress: message(
+      'FilterProgress',
+      'FilterProgress',
+      'the filter instance id',
+      'How far one filter instance has applied the blocklist (a tombstone when it stops)',
+    ),
+    CampaignDispatch: message(
+      'CampaignDispatch',
+      'CampaignDispatch',
+      '`tenantId:contactId`',
+      'One recipient of a campaign',
+    ),
+    DeadLetter: deadLetterMessage,
+  };
+  const refs = (names: string[]) =>
+    Object.fromEntries(names.map((name) => [name, { $ref: `#/components/messages/${name}` }]));
+  const channel = (address: string, description: string, names: string[]) => ({
+    address,
+    description,
+    messages: refs(names),
+  });
+  const channels: Record<string, Schema> = {
+    contactCommands: channel(
+      topics.contactCommands,
+      'Commands to the contacts service; ordered per key',
+      Object.keys(commands),
+    ),
+    contactEvents: channel(
+      topics.contactEvents,
+      'Facts that happened, and CommandRejected outcomes',
+      Object.keys(events),
+    ),
+    contactBlocklist: channel(topics.contactBlocklist, 'Compacted: the current block state per identity', [
+      'BlocklistEntry',
+    ]),
+    messagesInbound: channel(
+      topics.messagesInbound,
+      'Inbound chat messages, from webhooks and other producers',
+      ['InboundMessage'],
+    ),
+    messagesAccepted: channel(
+      topics.messagesAccepted,
+      'Inbound messages from contacts that are not blocked',
+      ['InboundMessage'],
+    ),
+    messagesBlocked: channel(topics.messagesBlocked, 'Dropped messages (audit, bounded retention)', [
+      'BlockedMessage',
+    ]),
+    filterProgress: channel(topics.filterProgress, 'Compacted: the last report of each filter instance', [
+      'FilterProgress',
+    ]),
+    campaignDispatch: channel(
+      topics.campaignDispatch,
+      'One record per campaign recipient; deduplicate by dispatchId',
+      ['CampaignDispatch'],
+    ),
+    deadLetters: channel('{topic}.dlq', 'Records a consumer could not process, with the reason in headers', [
+      'DeadLetter',
+    ]),
+  };
+  channels.deadLetters.parameters = { topic: { description: 'the consumed topic' } };
+  const operation = (action: 'send' | 'receive', channelName: string, summary: string) => ({
+    action,
+    summary,
+    channel: { $ref: `#/channels/${channelName}` },
+  });
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Switchboard topics',
+      version: '1.0.0',
+      description:
+        'Every Kafka topic of Switchboard, generated from the contract classes in libs/contracts (`npm run contracts`). Topic names get the deployment prefix (TOPIC_PREFIX). Delivery is at least once; consumers deduplicate by commandId, eventId, messageId, dispatchId.',
+    },
+    defaultContentType: 'application/json',
+    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'the local stack' } },
+    channels,
+    operations: {
+      sendCommand: operation('send', 'contactCommands', 'The gateway and other services send commands'),
+      receiveCommand: operation('receive', 'contactCommands', 'The contacts service applies them'),
+      sendEvent: operation('send', 'contactEvents', 'The contacts service publishes outcomes'),
+      receiveEvent: operation(
+        'receive',
+        'contactEvents',
+        'The gateway waits for outcomes; the activity projector records them',
+      ),
+      sendBlocklist: operation(
+        'send',
+        'contactBlocklist',
+        'The contacts service keeps it in line with block state',
+      ),
+      receiveBlocklist: operation('receive', 'contactBlocklist', 'Every message filter holds it in memory'),
+      sendInbound: operation('send', 'messagesInbound', 'The gateway webhook and channel services'),
+      receiveInbound: operation('receive', 'messagesInbound', 'The message filter routes each message'),
+      sendAccepted: operation('send', 'messagesAccepted', 'The message filter'),
+      receiveAccepted: operation(
+        'receive',
+        'messagesAccepted',
+        'The contacts service keeps counters and history',
+      ),
+      sendBlocked: operation('send', 'messagesBlocked', 'The message filter'),
+      receiveBlocked: operation('receive', 'messagesBlocked', 'The contacts service counts dropped messages'),
+      sendProgress: operation('send', 'filterProgress', 'Each filter instance reports'),
+      receiveProgress: operation('receive', 'filterProgress', 'The gateway confirms blocks'),
+      sendDispatch: operation('send', 'campaignDispatch', 'The contacts service fans campaigns out'),
+      sendDeadLetter: operation('send', 'deadLetters', 'Every consumer, for records it cannot process'),
+    },
+    components: {
+      messages: { ...commands, ...events, ...single },
+      schemas: contractSchemas(),
+    },
+  };
+}
