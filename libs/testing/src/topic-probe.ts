@@ -41,11 +41,18 @@ export class TopicProbe {
     return this;
   }
 
-  /** Records of a topic whose JSON value matches. */
+  /** Records of a topic whose JSON value matches; values that are not JSON objects are left out. */
   json<T = Record<string, unknown>>(topic: string, predicate: (value: T) => boolean = () => true): T[] {
     return this.records
       .filter((record) => record.topic === topic && record.value !== null)
-      .map((record) => JSON.parse(record.value!.toString()) as T)
+      .flatMap((record) => {
+        try {
+          const value: unknown = JSON.parse(record.value!.toString());
+          return typeof value === 'object' && value !== null && !Array.isArray(value) ? [value as T] : [];
+        } catch {
+          return []; // a poison record some test sent on purpose
+        }
+      })
       .filter(predicate);
   }
 

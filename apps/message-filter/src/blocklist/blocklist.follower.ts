@@ -12,6 +12,8 @@ import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@s
 import {
   KafkaProducer,
   RecordConsumer,
+  deadLetterRecord,
+  type OutboundRecord,
   TOPICS,
   TopicReadProgress,
   type ConsumedRecord,
@@ -26,7 +28,7 @@ const blockedIdentities = gauge({
 });
 const unreadableEntries = counter({
   name: 'switchboard_filter_unreadable_blocklist_records_total',
-  help: 'contacts.blocklist records this instance could not parse (left in the topic)',
+  help: 'contacts.blocklist records this instance could not parse (sent to the DLQ)',
 });
 
 /**
@@ -46,16 +48,19 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
   private loadedFlag = false;
   private readonly appliedListeners: (() => void)[] = [];
 
+  private readonly groupId: string;
+
   constructor(
     private readonly kafka: Kafka,
-    producer: KafkaProducer,
+    private readonly producer: KafkaProducer,
     settings: MessageFilterSettings,
     readiness: ReadinessRegistry,
     @Inject(TOPICS) private readonly topics: TopicNames,
     readonly state: BlocklistState,
   ) {
+    this.groupId = `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`;
     this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`,
+      groupId: this.groupId,
       topics: [topics.contactBlocklist],
       fromBeginning: true,
       commit: false,
@@ -96,7 +101,13 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     await this.consumer.stop();
   }
 
-  private applyRecords(records: ConsumedRecord[]): void {
+  /**
+   * Applies a batch in order. An unreadable record changes nothing and goes to the DLQ with the
+   * reason. Every instance reads the whole topic, so each one that meets it dead-letters it
+   * (`dlq-consumer-group` names the instance; `dlq-source-offset` tells the copies apart).
+   */
+  private async applyRecords(records: ConsumedRecord[]): Promise<void> {
+    const deadLetters: OutboundRecord[] = [];
     for (const record of records) {
       const key = record.key?.toString() ?? '';
       try {
@@ -107,11 +118,13 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
         unreadableEntries.inc();
         this.logger.warn(
           { key, offset: record.offset, reason: (error as Error).message },
-          'skipping an unreadable blocklist record',
+          'sending an unreadable blocklist record to the DLQ',
         );
+        deadLetters.push(deadLetterRecord(record, error, this.groupId));
       }
       this.applied.advance(record.partition, record.offset);
     }
+    await this.producer.send(deadLetters);
     blockedIdentities.set(this.state.size);
     this.checkLoaded();
     for (const listener of this.appliedListeners) {

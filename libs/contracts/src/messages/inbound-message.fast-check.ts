@@ -1,7 +1,12 @@
 import Ajv from 'ajv';
 import { CHANNEL_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
-import { parseJson, validateContract } from '../validation';
-import { InboundMessage, MESSAGE_ID_PATTERN, MessageTypes } from './inbound-message';
+import { ContractViolationError, parseJson, validateContract } from '../validation';
+import {
+  INBOUND_MESSAGE_MAX_BYTES,
+  InboundMessage,
+  MESSAGE_ID_PATTERN,
+  MessageTypes,
+} from './inbound-message';
 
 /**
  * A JSON Schema that accepts a subset of what the `InboundMessage` class accepts (stricter
@@ -41,6 +46,12 @@ const fastCheck = new Ajv({ allErrors: false, unicodeRegExp: true }).compile(inb
  * the field errors. So the verdict is always class-validator's (a spec proves the subset).
  */
 export function parseInboundMessage(value: Buffer | string | null): InboundMessage {
+  const size = value === null ? 0 : Buffer.byteLength(value);
+  if (size > INBOUND_MESSAGE_MAX_BYTES) {
+    throw new ContractViolationError(
+      `an inbound message is at most ${INBOUND_MESSAGE_MAX_BYTES} bytes; this one has ${size}`,
+    );
+  }
   const plain = parseJson(value);
   if (fastSchemaAccepts(plain)) {
     return plain as InboundMessage;

@@ -25,6 +25,8 @@ export const MessageTypes = [
   'other',
 ] as const;
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:=+/-]{1,128}$/;
+/** Largest inbound message record (text, captions, media references), like the webhook's body limit. */
+export const INBOUND_MESSAGE_MAX_BYTES = 65_536;
 
 export class SenderProfile {
   @IsOptional()
