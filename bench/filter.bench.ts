@@ -40,12 +40,16 @@ const { values: options } = parseArgs({
     blocked: { type: 'string', default: '10000' },
     partitions: { type: 'string', default: '12' },
     'latency-seconds': { type: 'string', default: '10' },
+    /** Share of hostile records (not JSON, wrongly typed, unknown type), in percent. */
+    'poison-percent': { type: 'string', default: '0' },
   },
 });
 const MESSAGES = Number(options.messages);
 const SENDERS = Number(options.senders);
 const BLOCKED = Number(options.blocked);
 const PARTITIONS = Number(options.partitions);
+const POISON_EVERY =
+  Number(options['poison-percent']) > 0 ? Math.round(100 / Number(options['poison-percent'])) : 0;
 const TENANT = 'bench';
 /** Node flags for both the filter and the passthrough process (for example `--cpu-prof`). */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -53,6 +57,18 @@ const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolea
 const senderAddress = (index: number) => `+1${String(2_000_000_000 + index)}`;
 // Blocked senders are spread over the whole range.
 const isBlocked = (index: number) => index % Math.floor(SENDERS / BLOCKED) === 0;
+
+/** Every `POISON_EVERY`th message is hostile, in turn: not JSON, a wrongly typed field, an unknown type. */
+function poisonOf(message: Record<string, unknown>, messageIndex: number): string {
+  switch ((messageIndex / POISON_EVERY) % 3) {
+    case 0:
+      return `${JSON.stringify(message).slice(0, 40)}…`;
+    case 1:
+      return JSON.stringify({ ...message, sentAt: 1_700_000_000 });
+    default:
+      return JSON.stringify({ ...message, type: 'hologram' });
+  }
+}
 
 function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) {
   const sender = (messageIndex * 7919) % SENDERS;
@@ -68,7 +84,11 @@ function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) 
     sentAt,
     profile: { name: `Customer ${sender}` },
   };
-  return { key: identityKey(TENANT, 'whatsapp', from), value: JSON.stringify(message) };
+  const poisoned = POISON_EVERY > 0 && messageIndex % POISON_EVERY === 0;
+  return {
+    key: identityKey(TENANT, 'whatsapp', from),
+    value: poisoned ? poisonOf(message, messageIndex) : JSON.stringify(message),
+  };
 }
 
 function startNode(script: string, environment: Record<string, string>): ChildProcess {
@@ -177,7 +197,7 @@ async function main(): Promise<void> {
     { name: perfTopic, partitions: PARTITIONS, config: {} },
   ]);
   console.log(
-    `bench:filter — ${MESSAGES.toLocaleString('en-US')} messages, ${SENDERS.toLocaleString('en-US')} senders, ${BLOCKED.toLocaleString('en-US')} blocked, ${PARTITIONS} partitions (topics ${prefix}*)`,
+    `bench:filter — ${MESSAGES.toLocaleString('en-US')} messages (${POISON_EVERY ? `1 in ${POISON_EVERY} hostile` : 'none hostile'}), ${SENDERS.toLocaleString('en-US')} senders, ${BLOCKED.toLocaleString('en-US')} blocked, ${PARTITIONS} partitions (topics ${prefix}*)`,
   );
 
   const producer = aBenchProducer(kafka);
@@ -273,6 +293,7 @@ async function main(): Promise<void> {
 
   const accepted = await totalEndOffset(kafka, [topics.messagesAccepted]);
   const dropped = await totalEndOffset(kafka, [topics.messagesBlocked]);
+  const deadLettered = await totalEndOffset(kafka, [deadLetterTopic(topics.messagesInbound)]);
   console.log('');
   console.log(
     `  message filter        ${formatRate(filterRun.ratePerSecond)} sustained (${filterRun.seconds.toFixed(1)} s for ${MESSAGES.toLocaleString('en-US')})`,
@@ -293,7 +314,7 @@ async function main(): Promise<void> {
     `  filter memory         RSS ${memory.rssMiB.toFixed(0)} MiB, peak ${memory.peakMiB.toFixed(0)} MiB`,
   );
   console.log(
-    `  routed                ${accepted.toLocaleString('en-US')} accepted, ${dropped.toLocaleString('en-US')} dropped as blocked`,
+    `  routed                ${accepted.toLocaleString('en-US')} accepted, ${dropped.toLocaleString('en-US')} dropped as blocked, ${deadLettered.toLocaleString('en-US')} to the DLQ`,
   );
   await producer.disconnect();
   await removeRun(kafka, prefix);

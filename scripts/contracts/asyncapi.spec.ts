@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import {
   BlockedMessage,
   BlocklistEntry,
@@ -223,6 +224,7 @@ describe('the AsyncAPI document and the contract classes', () => {
   });
 
   const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
   ajv.addSchema({ ...committed, $id: 'asyncapi' });
 
   it.each(samples)('agrees with the classes on %s', (_what, messageName, kind, value) => {

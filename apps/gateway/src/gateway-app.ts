@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { GatewayModule } from './gateway.module';
 import { GatewaySettings } from './gateway-settings';
 import { jsonBodyParser } from './problems/json-body-parser';
+import { methodNotAllowed } from './problems/method-not-allowed';
 import { createValidationPipe } from './problems/validation.pipe';
 
 /** Builds the gateway app: body limits, validation, problem documents, OpenAPI at `/docs`. */
@@ -36,6 +37,7 @@ export async function createGatewayApp(
   // The Prometheus scrape endpoint is for operators, not part of the API.
   delete document.paths['/metrics'];
   closeRequestSchemas(document);
+  app.use(methodNotAllowed(document));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -10,6 +10,7 @@ export const ErrorCodes = [
   'unauthenticated',
   'forbidden',
   'not-found',
+  'method-not-allowed',
   'contact-not-found',
   'identity-conflict',
   'note-not-found',

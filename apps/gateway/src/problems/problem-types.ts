@@ -11,6 +11,7 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'This role may not do that' },
   'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'This path does not take that method' },
   'contact-not-found': { status: 404, title: 'The contact does not exist' },
   'identity-conflict': { status: 409, title: 'An identity belongs to another contact' },
   'too-many-tags': { status: 422, title: 'The contact would carry more tags than allowed' },

@@ -13,15 +13,20 @@ import {
 } from 'class-validator';
 
 export const TAG_NAME_MAX_LENGTH = 64;
-// eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
-const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]+$/;
+/**
+ * Printable (no control characters) with at least one character that is not a space. The same
+ * rule as JSON Schema for the OpenAPI document, so what it documents is what is accepted.
+ */
+const PRINTABLE_SOURCE =
+  '^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$';
+const PRINTABLE = new RegExp(PRINTABLE_SOURCE);
 
 const NAME_SCHEMA = {
   type: 'string',
   minLength: 1,
   maxLength: TAG_NAME_MAX_LENGTH,
-  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
-  description: 'trimmed; unique per tenant regardless of case',
+  pattern: PRINTABLE_SOURCE,
+  description: 'at most 64 characters as sent; stored trimmed; unique per tenant regardless of case',
 } as const;
 
 /** Optional, but not nullable: absent is fine, `null` is validated (and refused) like any value. */
@@ -33,11 +38,14 @@ interface Presence {
   optional?: boolean;
 }
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value)
-    ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
-    : value;
+/**
+ * Trims a name that is within the length limit as sent; a longer one stays as it is, so the
+ * limit refuses it (the limit applies to what was sent, as the OpenAPI document says).
+ */
+const trimName = (value: unknown) =>
+  typeof value === 'string' && value.length <= TAG_NAME_MAX_LENGTH ? value.trim() : value;
+const trim = ({ value }: { value: unknown }) => trimName(value);
+const trimEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(trimName) : value);
 
 /** One tag name: trimmed, 1-64 characters, no control characters. */
 export function IsTagName({ optional = false }: Presence = {}) {
@@ -47,7 +55,7 @@ export function IsTagName({ optional = false }: Presence = {}) {
     IsString(),
     MinLength(1),
     MaxLength(TAG_NAME_MAX_LENGTH),
-    Matches(PRINTABLE, { message: 'tag names may not contain control characters' }),
+    Matches(PRINTABLE, { message: 'tag names need a visible character and no control characters' }),
   );
 }
 
@@ -63,7 +71,10 @@ export function IsTagNames(min: number, max: number, { optional = false }: Prese
     IsString({ each: true }),
     MinLength(1, { each: true }),
     MaxLength(TAG_NAME_MAX_LENGTH, { each: true }),
-    Matches(PRINTABLE, { each: true, message: 'tag names may not contain control characters' }),
+    Matches(PRINTABLE, {
+      each: true,
+      message: 'tag names need a visible character and no control characters',
+    }),
   );
 }
 
