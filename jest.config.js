@@ -1,6 +1,7 @@
 /**
- * Projects: `unit` (no infrastructure), `integration` (real Kafka and store) and `openapi` (the
- * served OpenAPI document, compiled like `nest build`).
+ * Projects: `unit` (no infrastructure), `integration` (real Kafka and store), `faults` (kill,
+ * restart and stall parts of the real system under traffic) and `openapi` (the served OpenAPI
+ * document, compiled like `nest build`).
  */
 const moduleNameMapper = {
   '^@switchboard/(.*)$': '<rootDir>/libs/$1/src',
@@ -39,6 +40,17 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', 'openapi\\.int-spec\\.ts$'],
+      transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/faults/*.fault-spec.ts'],
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -257,6 +257,26 @@ status() {
 
 logs() { tail -n 50 "$LOGS"/kafka.log "$LOGS"/ferretdb.log "$LOGS"/postgres.log 2>/dev/null; }
 
+# Fault injection for the fault suite (test/faults): restart one component, or freeze and thaw
+# the store (a store that stops answering without closing its connections).
+restart() { # kafka|ferretdb
+  local started
+  started=$(now_ms)
+  case ${1:-} in
+    kafka) [[ -f $STACK_DATA/kafka.pid ]] || die "this stack did not start Kafka; cannot restart it"
+      kafka_down; kafka_up; wait_until "Kafka" 120 kafka_answers ;;
+    ferretdb) [[ -f $STACK_DATA/ferretdb.pid ]] || die "this stack did not start FerretDB; cannot restart it"
+      ferretdb_down; ferretdb_up; wait_until "FerretDB" 60 ferretdb_answers ;;
+    *) die "restart kafka|ferretdb" ;;
+  esac
+  say "$1 restarted in $(( $(now_ms) - started )) ms"
+}
+
+signal_ferretdb() { # STOP|CONT
+  [[ -f $STACK_DATA/ferretdb.pid ]] || die "this stack did not start FerretDB"
+  kill "-$1" "$(cat "$STACK_DATA/ferretdb.pid")"
+}
+
 print_env() {
   echo "KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
   echo "MONGODB_URI=mongodb://127.0.0.1:$FERRETDB_PORT/"
@@ -270,5 +290,8 @@ case ${1:-} in
   logs) logs ;;
   env) print_env ;;
   kafka-class) shift; kafka_fetch; kafka_run_class "$@" ;;
-  *) echo "usage: $0 up|down|status|logs|env|kafka-class MAIN [ARGS]" >&2; exit 2 ;;
+  restart) restart "${2:-}" ;;
+  freeze-store) signal_ferretdb STOP ;;
+  thaw-store) signal_ferretdb CONT ;;
+  *) echo "usage: $0 up|down|status|logs|env|kafka-class MAIN [ARGS]|restart kafka|ferretdb|freeze-store|thaw-store" >&2; exit 2 ;;
 esac

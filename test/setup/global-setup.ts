@@ -16,6 +16,8 @@ const TEST_PARTITIONS = 3;
  */
 export default async function globalSetup(): Promise<void> {
   const source = chooseInfrastructure();
+  // The fault suite restarts the broker and the store only when they are the local stack's.
+  process.env.INTEGRATION_INFRASTRUCTURE = source;
   if (source === 'testcontainers') {
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const { MongoDBContainer } = await import('@testcontainers/mongodb');
