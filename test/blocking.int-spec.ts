@@ -316,5 +316,10 @@ describe('block and unblock, enforced by the message filter', () => {
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('unauthenticated');
     }
+    // A correctly signed message after them gets through; the refused one never did.
+    const { tenantId: _tenant, ...signed } = anInboundMessage();
+    expect((await postInbound(system.gateway.url, tenant, secret, signed)).status).toBe(202);
+    await expectEventually(() => expect(accepted(signed.messageId)).toHaveLength(1));
+    expect(accepted(body.messageId)).toEqual([]);
   });
 });

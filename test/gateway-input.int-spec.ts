@@ -1,4 +1,4 @@
-import { aCreateContactRequest, aTenantId, mintToken } from '@switchboard/testing';
+import { aCreateContactRequest, aTenantId, aWhatsappIdentity, mintToken } from '@switchboard/testing';
 import { http } from './support/http';
 import { startSystem, type System } from './support/system';
 
@@ -82,12 +82,22 @@ describe('gateway: bad input, authentication, health, metrics and OpenAPI', () =
     ['an unsigned (alg none) token', unsignedToken({ tenant, role: 'admin', sub: 'mallory' })],
     ['a token without a tenant', mintToken({ tenant: 'UPPER:case' })],
   ])('answers 401 for %s and changes nothing', async (_case, token) => {
-    const response = await http('POST', `${system.gateway.url}/v1/contacts`, {
-      token,
-      body: aCreateContactRequest(),
-    });
+    const refused = aCreateContactRequest({ identities: [aWhatsappIdentity()] });
+    const response = await http('POST', `${system.gateway.url}/v1/contacts`, { token, body: refused });
     expect(response.status).toBe(401);
     expect(response.body.code).toBe('unauthenticated');
+    // A valid call after it is applied; the refused one never was.
+    const accepted = await http('POST', `${system.gateway.url}/v1/contacts`, {
+      token: agent,
+      body: aCreateContactRequest({ identities: [aWhatsappIdentity()] }),
+    });
+    expect(accepted.status).toBe(200);
+    const listed = await http('GET', `${system.gateway.url}/v1/contacts?limit=200`, { token: agent });
+    const addresses = (listed.body.items as { identities: { address: string }[] }[]).flatMap((contact) =>
+      contact.identities.map((identity) => identity.address),
+    );
+    expect(addresses).toContain(accepted.body.identities[0].address);
+    expect(addresses).not.toContain((refused.identities as { address: string }[])[0].address);
   });
 
   it('answers 403 when a viewer tries to change data', async () => {
