@@ -100,6 +100,12 @@ describe('gateway: bad input, authentication, health, metrics and OpenAPI', () =
     expect(addresses).not.toContain((refused.identities as { address: string }[])[0].address);
   });
 
+  it('answers 400 for a page size over the limit', async () => {
+    const response = await http('GET', `${system.gateway.url}/v1/contacts?limit=201`, { token: agent });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['limit']);
+  });
+
   it('answers 403 when a viewer tries to change data', async () => {
     const response = await http('POST', `${system.gateway.url}/v1/contacts`, {
       token: mintToken({ tenant, role: 'viewer' }),
