@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../store/duplicate-key';
 import { CommandOutcome } from './command-outcome.schema';
 
 /** Command outcomes of one tenant at a time, by `tenantId:commandId`. */
@@ -12,19 +13,27 @@ export class CommandOutcomesRepository {
     return this.outcomes.findById(`${tenantId}:${commandId}`).lean<CommandOutcome>().exec();
   }
 
+  /** Records a command's outcome once: the first one recorded stays (one insert, no upsert). */
   async record(
     tenantId: string,
     commandId: string,
     eventType: string,
     event: CommandOutcome['event'],
   ): Promise<void> {
-    await this.outcomes
-      .updateOne(
-        { _id: `${tenantId}:${commandId}` },
-        { $setOnInsert: { tenantId, commandId, eventType, event, recordedAt: new Date() } },
-        { upsert: true },
-      )
-      .exec();
+    try {
+      await this.outcomes.create({
+        _id: `${tenantId}:${commandId}`,
+        tenantId,
+        commandId,
+        eventType,
+        event,
+        recordedAt: new Date(),
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
   }
 
   /** Drops outcomes older than the retention (FerretDB has no TTL indexes). */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   COMMAND_SCHEMA_VERSION,
   contactKey,
+  tagNameKey,
   type Actor,
   type ContactCommand,
   type ContactCommandOf,
@@ -106,10 +107,18 @@ export class ContactCommandsService {
 
   /** Unknown tags join the tenant's catalog first; the contact then carries their catalog spelling. */
   private async tag(command: ContactCommandOf<'contact.tag'>): Promise<void> {
-    if (!(await this.contacts.find(command.tenantId, command.contactId))) {
+    // Known tags are looked up only; unknown ones are created, and only for a contact that exists.
+    const known = await this.catalog.findByNames(command.tenantId, command.payload.tags);
+    const allKnown = command.payload.tags.every((name) => known.has(tagNameKey(name)));
+    if (!allKnown && !(await this.contacts.find(command.tenantId, command.contactId))) {
       return this.reject(command, 'contact-not-found', `contact ${command.contactId} does not exist`);
     }
-    const tags = await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
+    const tags = allKnown
+      ? command.payload.tags.map((name) => {
+          const { tagId, name: spelling } = known.get(tagNameKey(name))!;
+          return { tagId, name: spelling };
+        })
+      : await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
     return this.apply(command, command.contactId, (current) =>
       decideAddTags(current, command.contactId, tags),
     );
