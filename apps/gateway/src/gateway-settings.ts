@@ -25,6 +25,15 @@ export class GatewaySettings extends ServiceSettings {
   @IsUrl({ require_tld: false, require_protocol: true })
   CONTACTS_URL: string = 'http://127.0.0.1:3001';
 
+  /**
+   * How long a read that counts or scans many contacts (a segment preview, a listing filtered
+   * by tags) may take in the contacts service. A million-contact count takes seconds on MongoDB
+   * and up to a minute on FerretDB 1.24 (bench:segments).
+   */
+  @IsInt()
+  @Min(1_000)
+  SCAN_TIMEOUT_MS: number = 120_000;
+
   /** Largest accepted request body. */
   @IsInt()
   @Min(1_024)

@@ -31,6 +31,8 @@ interface InternalCall {
   path: string;
   about?: string;
   body?: object;
+  /** Calls that count or scan many contacts (previews, filtered listings) may take longer. */
+  scans?: boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export class ContactsReader {
     const found = await this.call<ContactPage<ContactView>>({
       path: `${InternalRoutes.contacts(tenantId)}?${query.toString()}`,
       about: 'segmentId' in filter ? `segment ${filter.segmentId}` : undefined,
+      scans: 'segmentId' in filter || 'segment' in filter,
     });
     const nextCursor = found.nextCursor && Buffer.from(found.nextCursor).toString('base64url');
     return { items: found.items, ...(nextCursor && { nextCursor }) };
@@ -118,13 +121,14 @@ export class ContactsReader {
 
   /** How many contacts a definition holds now, and a few of them. */
   previewSegment(tenantId: string, definition: SegmentDefinition): Promise<SegmentPreview> {
-    return this.call({ path: InternalRoutes.segmentPreview(tenantId), body: definition });
+    return this.call({ path: InternalRoutes.segmentPreview(tenantId), body: definition, scans: true });
   }
 
   previewSavedSegment(tenantId: string, segmentId: string): Promise<SegmentPreview> {
     return this.call({
       path: InternalRoutes.savedSegmentPreview(tenantId, segmentId),
       about: `segment ${segmentId}`,
+      scans: true,
     });
   }
 
@@ -148,7 +152,7 @@ export class ContactsReader {
   }
 
   /** A GET, or a POST of `body`; a 404 with an error code becomes that problem. */
-  private async call<T>({ path, about, body }: InternalCall): Promise<T> {
+  private async call<T>({ path, about, body, scans = false }: InternalCall): Promise<T> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.settings.CONTACTS_URL), {
@@ -158,7 +162,7 @@ export class ContactsReader {
           ...(body !== undefined && { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+        signal: AbortSignal.timeout(scans ? this.settings.SCAN_TIMEOUT_MS : READ_TIMEOUT_MS),
       });
     } catch (error) {
       throw new ApiError(
