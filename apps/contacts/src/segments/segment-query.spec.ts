@@ -1,4 +1,10 @@
-import { matchesSegment, resolveSegment, segmentFilter, type TagLookup } from './segment-query';
+import {
+  disjointParts,
+  matchesSegment,
+  resolveSegment,
+  segmentFilter,
+  type TagLookup,
+} from './segment-query';
 
 const lookup = new Map<string, TagLookup>([
   ['vip', { tagId: 't_vip', usage: 500 }],
@@ -54,5 +60,27 @@ describe('segment queries', () => {
     expect(matchesSegment(segment, contact(['t_vip', 't_gold', 't_churned']))).toBe(false);
     expect(matchesSegment(resolveSegment({ blocked: true }, lookup), contact([], true))).toBe(true);
     expect(matchesSegment(resolveSegment({}, lookup), contact([]))).toBe(true);
+  });
+
+  it('splits `any` of several tags into disjoint parts that together hold the segment', () => {
+    const segment = resolveSegment(
+      { any: ['vip', 'gold', 'churned'], none: ['nope'], blocked: false },
+      lookup,
+    );
+    const parts = disjointParts(segment)!;
+    expect(parts.map((part) => segmentFilter('acme', part).tagIds)).toEqual(['t_gold', 't_churned', 't_vip']);
+    const tags = ['t_vip', 't_gold', 't_churned', 't_other'];
+    // Every combination of the tags: each contact of the segment is in exactly one part.
+    for (let mask = 0; mask < 16; mask++) {
+      const contact = {
+        tagIds: tags.filter((_, bit) => mask & (1 << bit)),
+        block: { blocked: false },
+        attributes: {},
+      };
+      const inParts = parts.filter((part) => matchesSegment(part, contact)).length;
+      expect({ mask, inParts }).toEqual({ mask, inParts: matchesSegment(segment, contact) ? 1 : 0 });
+    }
+    expect(disjointParts(resolveSegment({ all: ['vip'], any: ['gold', 'churned'] }, lookup))).toBeUndefined();
+    expect(disjointParts(resolveSegment({ any: ['gold'] }, lookup))).toBeUndefined();
   });
 });

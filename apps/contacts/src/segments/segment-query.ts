@@ -107,3 +107,20 @@ export function storedDefinition(definition: SegmentDefinition): SegmentDefiniti
     Object.entries(definition).filter(([, value]) => value !== undefined && value !== null),
   );
 }
+
+/**
+ * The same segment as disjoint parts, each selecting by one tag, when its tag test is only
+ * `any` of several tags: FerretDB pushes a tag equality down to its index but scans the whole
+ * tenant for `$in`. Part i holds the contacts with the i-th `any` tag and none of the earlier
+ * ones, so the parts' counts add up to the segment's. Undefined when one query does.
+ */
+export function disjointParts(segment: ResolvedSegment): ResolvedSegment[] | undefined {
+  if (segment.all.length > 0 || segment.any.length < 2) {
+    return undefined;
+  }
+  return segment.any.map((tagId, index) => ({
+    ...segment,
+    any: [tagId],
+    none: [...segment.none, ...segment.any.slice(0, index)],
+  }));
+}

@@ -6,7 +6,7 @@ import { toContactView } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { segmentDefinitionOf } from './segment-definition-input';
-import { segmentFilter, type ResolvedSegment } from './segment-query';
+import { disjointParts, segmentFilter, type ResolvedSegment } from './segment-query';
 import { SegmentResolver } from './segment-resolver';
 import { toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
@@ -66,11 +66,13 @@ export class SegmentsController {
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }
-    const filter = segmentFilter(tenantId, segment);
-    const [count, sample] = await Promise.all([
-      this.contacts.count(tenantId, filter),
-      this.contacts.sample(tenantId, filter, SAMPLE_SIZE),
+    const parts = (disjointParts(segment) ?? [segment]).map((part) => segmentFilter(tenantId, part));
+    const [counts, samples] = await Promise.all([
+      Promise.all(parts.map((part) => this.contacts.count(tenantId, part))),
+      Promise.all(parts.map((part) => this.contacts.sample(tenantId, part, SAMPLE_SIZE))),
     ]);
+    const count = counts.reduce((sum, partCount) => sum + partCount, 0);
+    const sample = samples.flat().slice(0, SAMPLE_SIZE);
     stopTimer();
     return { count, sample: sample.map((contact) => toContactView(contact)) };
   }
