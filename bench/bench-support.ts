@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { tagNameKey } from '@switchboard/contracts';
+import { tagNameKey, type Role } from '@switchboard/contracts';
+import { mintToken } from '@switchboard/testing';
 import type { Contact } from '../apps/contacts/src/contacts/contact.schema';
 import { defaultColour, tagDocumentId, type Tag } from '../apps/contacts/src/tags/tag.schema';
 import { aStoredContact } from '../test/support/contacts-factory';
@@ -203,6 +204,11 @@ export async function timeEach(
 /** `p50 … ms, p99 … ms` of sorted latencies. */
 export function describeLatency(sortedLatencies: number[]): string {
   return `p50 ${percentile(sortedLatencies, 0.5).toFixed(1)} ms, p99 ${percentile(sortedLatencies, 0.99).toFixed(1)} ms`;
+}
+
+/** A bearer token that outlives the longest run: an expired one would turn the rest into 401s. */
+export function aBenchToken(tenant: string, role: Role): string {
+  return mintToken({ tenant, sub: `bench-${role}`, role, expiresInSeconds: 6 * 60 * 60 });
 }
 
 /** A POST of a JSON body with a bearer token. */

@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { MongoClient, type Db } from 'mongodb';
 import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
-import { expectEventually, mintToken, TopicProbe } from '@switchboard/testing';
+import { expectEventually, TopicProbe } from '@switchboard/testing';
 import {
+  aBenchToken,
   brokers,
   describeLatency,
   ensureLocalStack,
@@ -109,6 +110,9 @@ async function send(gatewayUrl: string, token: string, command: TagCommand): Pro
   const response = await postJson(`${gatewayUrl}/v1/contacts/${command.contactId}/${path}`, token, {
     tags: command.tags,
   });
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(`the gateway refused the bench's token: ${response.status} ${await response.text()}`);
+  }
   if (response.status === 202) {
     const pending = (await response.json()) as { commandId: string };
     return { sentAt, status: 202, commandId: pending.commandId };
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
   const api = await startApi(prefix, { TOPIC_PREFIX: prefix, MONGODB_DB: database, LOG_LEVEL: 'warn' });
   try {
     const events = await new TopicProbe(kafka, [topics.contactEvents]).start();
-    const token = mintToken({ tenant: TENANT, sub: 'bench-agent', role: 'agent' });
+    const token = aBenchToken(TENANT, 'agent');
     const warmup = tagCommands(WARMUP, 2);
     await timeEach(WARMUP, CONCURRENCY, async (index) => {
       await send(api.gateway.url, token, warmup[index]);
