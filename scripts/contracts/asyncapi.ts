@@ -81,11 +81,44 @@ export function contractSchemas(): Record<string, Schema> {
       ...(required.length > 0 && { required }),
     };
   }
+  // class-validator keeps every decorated class of the process in one global store (the
+  // gateway's request classes too, when they were loaded): keep the contracts and what they use.
+  const used = reachable(
+    contractClasses.map((contract) => contract.name),
+    schemas,
+  );
   return Object.fromEntries(
     Object.entries(schemas)
+      .filter(([name]) => used.has(name))
       .sort(([left], [right]) => left.localeCompare(right))
       .map(([name, schema]) => [name, { ...schema, additionalProperties: false }]),
   );
+}
+
+/** The schemas `roots` refer to, directly or through others. */
+function reachable(roots: string[], schemas: Record<string, Schema>): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (value && typeof value === 'object') {
+      for (const [key, nested] of Object.entries(value)) {
+        if (key === '$ref' && typeof nested === 'string') {
+          add(nested.slice(SCHEMA_REF.length));
+        } else {
+          visit(nested);
+        }
+      }
+    }
+  };
+  const add = (name: string): void => {
+    if (!found.has(name) && schemas[name]) {
+      found.add(name);
+      visit(schemas[name]);
+    }
+  };
+  roots.forEach(add);
+  return found;
 }
 
 /**
