@@ -58,7 +58,6 @@ export function contractSchemas(): Record<string, Schema> {
       [IS_ISO8601]: { type: 'string', format: 'date-time' },
     },
   }) as Record<string, Schema>;
-  allowNullWhereOptional(own);
   const schemas: Record<string, Schema> = { ...own };
   for (const contract of contractClasses) {
     const lineage: Schema[] = [];
@@ -81,6 +80,7 @@ export function contractSchemas(): Record<string, Schema> {
       ...(required.length > 0 && { required }),
     };
   }
+  allowNullWhereOptional(schemas);
   // class-validator keeps every decorated class of the process in one global store (the
   // gateway's request classes too, when they were loaded): keep the contracts and what they use.
   const used = reachable(
@@ -123,16 +123,25 @@ function reachable(roots: string[], schemas: Record<string, Schema>): Set<string
 
 /**
  * `@IsOptional()` accepts `null` as well as absence (a profile update clears a field with it):
- * those properties also allow `null` in the schema.
+ * those properties also allow `null` in the schema. Each class is looked at with its inherited
+ * validators, so the result does not depend on which other classes the process loaded.
  */
 function allowNullWhereOptional(schemas: Record<string, Schema>): void {
-  const storage = getMetadataStorage() as unknown as {
-    validationMetadatas: Map<{ name: string }, { propertyName: string; name?: string }[]>;
-  };
-  for (const [target, metadatas] of storage.validationMetadatas) {
+  const storage = getMetadataStorage();
+  const known = (storage as unknown as { validationMetadatas: Map<ContractClass, unknown> })
+    .validationMetadatas;
+  for (const target of new Set<ContractClass>([...known.keys(), ...contractClasses])) {
     const properties = schemas[target.name]?.properties as Record<string, Schema> | undefined;
-    for (const { propertyName, name } of metadatas) {
-      if (name === IS_OPTIONAL && properties?.[propertyName] && !properties[propertyName].anyOf) {
+    if (!properties) {
+      continue;
+    }
+    for (const { propertyName, name } of storage.getTargetValidationMetadatas(
+      target,
+      '',
+      true,
+      false,
+    )) {
+      if (name === IS_OPTIONAL && properties[propertyName] && !properties[propertyName].anyOf) {
         properties[propertyName] = { anyOf: [properties[propertyName], { type: 'null' }] };
       }
     }
