@@ -60,7 +60,7 @@ const isBlocked = (index: number) => index % Math.floor(SENDERS / BLOCKED) === 0
 
 /** Every `POISON_EVERY`th message is hostile, in turn: not JSON, a wrongly typed field, an unknown type. */
 function poisonOf(message: Record<string, unknown>, messageIndex: number): string {
-  switch ((messageIndex / POISON_EVERY) % 3) {
+  switch (Math.floor(messageIndex / POISON_EVERY) % 3) {
     case 0:
       return `${JSON.stringify(message).slice(0, 40)}…`;
     case 1:
@@ -84,7 +84,8 @@ function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) 
     sentAt,
     profile: { name: `Customer ${sender}` },
   };
-  const poisoned = POISON_EVERY > 0 && messageIndex % POISON_EVERY === 0;
+  // Offset from the blocked senders (whose messages have indexes divisible by 100).
+  const poisoned = POISON_EVERY > 0 && (messageIndex + 37) % POISON_EVERY === 0;
   return {
     key: identityKey(TENANT, 'whatsapp', from),
     value: poisoned ? poisonOf(message, messageIndex) : JSON.stringify(message),
@@ -216,7 +217,7 @@ async function main(): Promise<void> {
     };
     return { key: identityKey(TENANT, 'whatsapp', address), value: JSON.stringify(entry) };
   });
-  const sample = inboundRecord(0).value.length;
+  const sample = inboundRecord(1).value.length;
   const produceRate = await produceAll(producer, topics.messagesInbound, MESSAGES, (index) =>
     inboundRecord(index),
   );
