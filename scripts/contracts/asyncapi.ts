@@ -135,12 +135,7 @@ function allowNullWhereOptional(schemas: Record<string, Schema>): void {
     if (!properties) {
       continue;
     }
-    for (const { propertyName, name } of storage.getTargetValidationMetadatas(
-      target,
-      '',
-      true,
-      false,
-    )) {
+    for (const { propertyName, name } of storage.getTargetValidationMetadatas(target, '', true, false)) {
       if (name === IS_OPTIONAL && properties[propertyName] && !properties[propertyName].anyOf) {
         properties[propertyName] = { anyOf: [properties[propertyName], { type: 'null' }] };
       }
