@@ -49,11 +49,14 @@ function IsAddressForChannel() {
     });
 }
 
-/** Attributes: at most 100 keys shaped like identifiers, values string (≤1024), finite number, boolean or null. */
-function IsAttributes() {
+/**
+ * An object of attributes: keys shaped like identifiers, values strings (≤1024), finite numbers,
+ * booleans and, where `nullable`, null. Profiles store them; segments filter by them.
+ */
+export function IsAttributeMap(name: string, { maxKeys, nullable }: { maxKeys: number; nullable: boolean }) {
   return (target: object, propertyName: string) =>
     registerDecorator({
-      name: 'isAttributes',
+      name,
       target: target.constructor,
       propertyName,
       validator: {
@@ -63,11 +66,11 @@ function IsAttributes() {
           }
           const entries = Object.entries(value);
           return (
-            entries.length <= MAX_ATTRIBUTES &&
+            entries.length <= maxKeys &&
             entries.every(
               ([key, attribute]) =>
                 ATTRIBUTE_KEY_PATTERN.test(key) &&
-                (attribute === null ||
+                ((nullable && attribute === null) ||
                   typeof attribute === 'boolean' ||
                   (typeof attribute === 'number' && Number.isFinite(attribute)) ||
                   (typeof attribute === 'string' && attribute.length <= ATTRIBUTE_STRING_MAX_LENGTH)),
@@ -75,7 +78,7 @@ function IsAttributes() {
           );
         },
         defaultMessage() {
-          return `attributes must be an object of at most ${MAX_ATTRIBUTES} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, with string (≤${ATTRIBUTE_STRING_MAX_LENGTH} chars), finite number, boolean or null values`;
+          return `${propertyName} must be an object of at most ${maxKeys} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, with string (≤${ATTRIBUTE_STRING_MAX_LENGTH} chars), finite number${nullable ? ', boolean or null' : ' or boolean'} values`;
         },
       },
     });
@@ -128,7 +131,7 @@ export class ContactProfileFields {
     description: `keys match ${ATTRIBUTE_KEY_PATTERN.source}; values are strings, finite numbers, booleans or null`,
   })
   @IsOptional()
-  @IsAttributes()
+  @IsAttributeMap('isAttributes', { maxKeys: MAX_ATTRIBUTES, nullable: true })
   attributes?: Record<string, AttributeValue>;
 }
 

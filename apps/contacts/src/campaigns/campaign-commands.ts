@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { JobRunner } from '../jobs/job-runner';
 import { newJob } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -23,7 +23,7 @@ export class CampaignCommands {
     private readonly resolver: SegmentResolver,
     private readonly jobs: JobsRepository,
     private readonly runner: JobRunner,
-    private readonly outcomes: TenantCommandOutcomes,
+    private readonly outcomes: CommandOutcomes,
   ) {}
 
   async create(command: TenantCommandOf<'campaign.create'>): Promise<void> {

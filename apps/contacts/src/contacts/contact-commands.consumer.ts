@@ -11,7 +11,7 @@ import {
 import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { CampaignCommands } from '../campaigns/campaign-commands';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { ContactsSettings } from '../contacts-settings';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { SegmentCommands } from '../segments/segment-commands';
@@ -38,7 +38,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     private readonly bulkTagging: BulkTaggingCommands,
     private readonly segments: SegmentCommands,
     private readonly campaigns: CampaignCommands,
-    private readonly tenantOutcomes: TenantCommandOutcomes,
+    private readonly tenantOutcomes: CommandOutcomes,
   ) {
     this.consumer = new RecordConsumer(kafka, producer, {
       groupId: `${settings.TOPIC_PREFIX}contacts-commands`,

@@ -9,7 +9,7 @@ import {
   type TopicNames,
 } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
-import { counter } from '@switchboard/observability';
+import { CommandOutcomes, commandsHandled } from '../commands/command-outcomes';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import type { Contact, PendingPublication } from './contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
@@ -27,13 +27,7 @@ import {
   type Decision,
 } from './contact-decisions';
 import { tagUsageDeltas } from './tag-usage';
-import {
-  blocklistRecords,
-  contactEvent,
-  eventRecord,
-  noteEvent,
-  rejectionEvent,
-} from './contact-publications';
+import { blocklistRecords, contactEvent, eventRecord, noteEvent } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 
@@ -47,12 +41,6 @@ export interface JobStep {
   tenantId: string;
   actor: Actor;
 }
-
-const commandsHandled = counter({
-  name: 'switchboard_commands_handled_total',
-  help: 'Contact commands handled, by type and outcome',
-  labelNames: ['type', 'outcome'] as const,
-});
 
 /**
  * Applies contact commands at most once to state and publishes their events at least once.
@@ -70,6 +58,7 @@ export class ContactCommandsService {
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly commandOutcomes: CommandOutcomes,
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly lock: KeyedLock,
@@ -78,12 +67,8 @@ export class ContactCommandsService {
   ) {}
 
   async handle(command: ContactCommand): Promise<void> {
-    const outcome = await this.outcomes.find(command.tenantId, command.commandId);
-    if (outcome) {
-      // Already done: answer again, for a caller retrying with the same idempotency key.
-      await this.producer.send([outcome.event]);
-      commandsHandled.inc({ type: command.type, outcome: 'duplicate' });
-      return;
+    if (await this.commandOutcomes.republish(command)) {
+      return; // already done: answered again, for a caller retrying with the same idempotency key
     }
     switch (command.type) {
       case 'contact.create':
@@ -111,7 +96,11 @@ export class ContactCommandsService {
     const known = await this.catalog.findByNames(command.tenantId, command.payload.tags);
     const allKnown = command.payload.tags.every((name) => known.has(tagNameKey(name)));
     if (!allKnown && !(await this.contacts.find(command.tenantId, command.contactId))) {
-      return this.reject(command, 'contact-not-found', `contact ${command.contactId} does not exist`);
+      return this.commandOutcomes.reject(
+        command,
+        'contact-not-found',
+        `contact ${command.contactId} does not exist`,
+      );
     }
     const tags = allKnown
       ? command.payload.tags.map((name) => {
@@ -128,14 +117,18 @@ export class ContactCommandsService {
     const { tenantId, payload } = command;
     const owners = new Set((await this.identityClaims.owners(tenantId, payload.identities)).values());
     if (owners.size > 1) {
-      return this.reject(command, 'identity-conflict', 'the identities belong to different contacts');
+      return this.commandOutcomes.reject(
+        command,
+        'identity-conflict',
+        'the identities belong to different contacts',
+      );
     }
     // Upsert by identity: a known identity decides which contact this is.
     const contactId = [...owners][0] ?? command.contactId;
     for (const identity of payload.identities) {
       const owner = await this.identityClaims.claim(tenantId, identity, contactId);
       if (owner !== contactId) {
-        return this.reject(
+        return this.commandOutcomes.reject(
           command,
           'identity-conflict',
           `identity ${identity.channel}:${identity.address} belongs to another contact`,
@@ -155,7 +148,7 @@ export class ContactCommandsService {
       this.applyLocked(command, contactId, decide, { recordNoOps: true }),
     );
     if (outcome.kind === 'rejected') {
-      return this.reject(command, outcome.code, outcome.reason);
+      return this.commandOutcomes.reject(command, outcome.code, outcome.reason);
     }
     commandsHandled.inc({
       type: command.type,
@@ -252,7 +245,11 @@ export class ContactCommandsService {
     for (;;) {
       const contact = await this.contacts.find(tenantId, contactId);
       if (!contact) {
-        return this.reject(command, 'contact-not-found', `contact ${contactId} does not exist`);
+        return this.commandOutcomes.reject(
+          command,
+          'contact-not-found',
+          `contact ${contactId} does not exist`,
+        );
       }
       if (contact.appliedCommandIds.includes(commandId)) {
         await this.finishPending(contact, commandId);
@@ -264,7 +261,7 @@ export class ContactCommandsService {
       if (!current?.appliedCommandIds.includes(commandId)) {
         const decision = decideNote(command, current, now);
         if (decision.kind === 'rejected') {
-          return this.reject(command, decision.code, decision.reason);
+          return this.commandOutcomes.reject(command, decision.code, decision.reason);
         }
         const written =
           decision.kind === 'insert'
@@ -272,7 +269,7 @@ export class ContactCommandsService {
             : await this.notes.updateIfUnchanged(current!, decision.changes, commandId);
         if (!written) {
           if (decision.kind === 'insert') {
-            return this.reject(
+            return this.commandOutcomes.reject(
               command,
               'validation-failed',
               `note id ${command.payload.noteId} is already used`,
@@ -342,17 +339,6 @@ export class ContactCommandsService {
       await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
     }
     await this.contacts.removePublication(tenantId, contactId, commandId);
-  }
-
-  private async reject(command: ContactCommand, code: string, reason: string): Promise<void> {
-    const event = eventRecord(this.topics, rejectionEvent(command, code, reason, new Date()));
-    await this.producer.send([event]);
-    await this.outcomes.record(command.tenantId, command.commandId, 'CommandRejected', {
-      topic: event.topic,
-      key: event.key,
-      value: String(event.value),
-    });
-    commandsHandled.inc({ type: command.type, outcome: 'rejected' });
   }
 }
 

@@ -24,7 +24,7 @@ import { Tag, TagSchema } from '../tags/tag.schema';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { TagsController } from '../tags/tags.controller';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { Job, JobSchema } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobRunner } from '../jobs/job-runner';
@@ -80,7 +80,7 @@ import { CampaignsController } from '../campaigns/campaigns.controller';
     ContactCommandsService,
     ContactCommandsConsumer,
     CommandOutcomesPurger,
-    TenantCommandOutcomes,
+    CommandOutcomes,
     TagCatalogCommands,
     SegmentsRepository,
     SegmentResolver,

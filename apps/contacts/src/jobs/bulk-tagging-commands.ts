@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { JobRunner } from './job-runner';
@@ -18,7 +18,7 @@ export class BulkTaggingCommands {
     private readonly resolver: SegmentResolver,
     private readonly jobs: JobsRepository,
     private readonly runner: JobRunner,
-    private readonly outcomes: TenantCommandOutcomes,
+    private readonly outcomes: CommandOutcomes,
   ) {}
 
   async start(command: TenantCommandOf<'bulk.tag'>): Promise<void> {

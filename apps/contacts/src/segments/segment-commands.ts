@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { nameKey } from '../store/name-key';
 import { storedDefinition } from './segment-query';
 import { segmentDocumentId, toSegmentView } from './segment.schema';
@@ -13,7 +13,7 @@ export class SegmentCommands {
   constructor(
     private readonly segments: SegmentsRepository,
     private readonly resolver: SegmentResolver,
-    private readonly outcomes: TenantCommandOutcomes,
+    private readonly outcomes: CommandOutcomes,
   ) {}
 
   async save(command: TenantCommandOf<'segment.save'>): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
-import { TenantCommandOutcomes } from '../commands/tenant-command-outcomes';
+import { CommandOutcomes } from '../commands/command-outcomes';
 import { JobRunner } from '../jobs/job-runner';
 import { newJob } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -22,7 +22,7 @@ export class TagCatalogCommands {
     private readonly catalog: TagCatalogRepository,
     private readonly jobs: JobsRepository,
     private readonly runner: JobRunner,
-    private readonly outcomes: TenantCommandOutcomes,
+    private readonly outcomes: CommandOutcomes,
   ) {}
 
   async create(command: TenantCommandOf<'tag.create'>): Promise<void> {

@@ -9,10 +9,9 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  registerDecorator,
   ValidateNested,
 } from 'class-validator';
-import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH } from '../contact-fields';
+import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH, IsAttributeMap } from '../contact-fields';
 import { ContactView } from '../contact-view';
 import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 
@@ -23,36 +22,6 @@ export const SEGMENT_ATTRIBUTES_MAX = 10;
 export const SEGMENT_ID_PATTERN = /^s_[A-Za-z0-9_-]{1,64}$/;
 
 export type SegmentAttributeValue = string | number | boolean;
-
-function IsAttributeFilters() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isAttributeFilters',
-      target: target.constructor,
-      propertyName,
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-            return false;
-          }
-          const entries = Object.entries(value);
-          return (
-            entries.length <= SEGMENT_ATTRIBUTES_MAX &&
-            entries.every(
-              ([key, attribute]) =>
-                ATTRIBUTE_KEY_PATTERN.test(key) &&
-                (typeof attribute === 'boolean' ||
-                  (typeof attribute === 'number' && Number.isFinite(attribute)) ||
-                  (typeof attribute === 'string' && attribute.length <= ATTRIBUTE_STRING_MAX_LENGTH)),
-            )
-          );
-        },
-        defaultMessage() {
-          return `attributes must be an object of at most ${SEGMENT_ATTRIBUTES_MAX} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, each equal to a string, finite number or boolean`;
-        },
-      },
-    });
-}
 
 /**
  * Which contacts a segment holds: those carrying every tag of `all`, at least one of `any`
@@ -87,7 +56,7 @@ export class SegmentDefinition {
     description: `attribute equality filters; keys match ${ATTRIBUTE_KEY_PATTERN.source}`,
   })
   @IsAbsentOr()
-  @IsAttributeFilters()
+  @IsAttributeMap('isAttributeFilters', { maxKeys: SEGMENT_ATTRIBUTES_MAX, nullable: false })
   attributes?: Record<string, SegmentAttributeValue>;
 }
 

@@ -1,26 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ContactEvent, TenantCommand, TopicNames } from '@switchboard/contracts';
+import type { Command, ContactEvent, TenantCommand, TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
 import { eventOf, eventRecord, rejectionEvent } from '../contacts/contact-publications';
 
-const tenantCommandsHandled = counter({
-  name: 'switchboard_tenant_commands_handled_total',
-  help: 'Catalog, segment, campaign and bulk commands handled, by type and outcome',
+/** Commands handled, by type and outcome (contact commands and tenant commands alike). */
+export const commandsHandled = counter({
+  name: 'switchboard_commands_handled_total',
+  help: 'Commands handled, by type and outcome',
   labelNames: ['type', 'outcome'] as const,
 });
 
 type TenantEventType = Exclude<ContactEvent['type'], 'CommandRejected'>;
 
 /**
- * Publishes the outcome of a tenant command (catalog, segments, campaigns, bulk jobs) to
- * `contacts.events` under the command's subject, and records it for redeliveries and for
- * `GET /v1/commands/{id}`. The state change comes first and is idempotent by the ids the
- * command carries, so a crash before this only means the outcome is published on redelivery.
+ * Publishes a command's outcome to `contacts.events` and records it, for redeliveries and for
+ * `GET /v1/commands/{id}`: rejections of any command, replays of any command handled before,
+ * and the events of tenant commands (catalog, segments, campaigns, bulk jobs), keyed by their
+ * subject. The state change comes first and is idempotent by the ids the command carries, so
+ * a crash before this only means the outcome is published on redelivery. (Contact commands
+ * publish their events from the contact's outbox instead.)
  */
 @Injectable()
-export class TenantCommandOutcomes {
+export class CommandOutcomes {
   constructor(
     private readonly outcomes: CommandOutcomesRepository,
     private readonly producer: KafkaProducer,
@@ -28,13 +31,13 @@ export class TenantCommandOutcomes {
   ) {}
 
   /** The recorded outcome of a command handled before, published again; false if there is none. */
-  async republish(command: TenantCommand): Promise<boolean> {
+  async republish(command: Command): Promise<boolean> {
     const outcome = await this.outcomes.find(command.tenantId, command.commandId);
     if (!outcome) {
       return false;
     }
     await this.producer.send([outcome.event]);
-    tenantCommandsHandled.inc({ type: command.type, outcome: 'duplicate' });
+    commandsHandled.inc({ type: command.type, outcome: 'duplicate' });
     return true;
   }
 
@@ -45,15 +48,15 @@ export class TenantCommandOutcomes {
   ): Promise<void> {
     const event = eventOf<TenantEventType>(command, { subject: command.subject }, type, payload, new Date());
     await this.send(command, event);
-    tenantCommandsHandled.inc({ type: command.type, outcome: 'applied' });
+    commandsHandled.inc({ type: command.type, outcome: 'applied' });
   }
 
-  async reject(command: TenantCommand, code: string, reason: string): Promise<void> {
+  async reject(command: Command, code: string, reason: string): Promise<void> {
     await this.send(command, rejectionEvent(command, code, reason, new Date()));
-    tenantCommandsHandled.inc({ type: command.type, outcome: 'rejected' });
+    commandsHandled.inc({ type: command.type, outcome: 'rejected' });
   }
 
-  private async send(command: TenantCommand, event: ContactEvent): Promise<void> {
+  private async send(command: Command, event: ContactEvent): Promise<void> {
     const record = eventRecord(this.topics, event);
     await this.producer.send([record]);
     await this.outcomes.record(command.tenantId, command.commandId, event.type, {
