@@ -2,5 +2,6 @@
 # variable the environment does not already set.
 while IFS='=' read -r name value; do
   [[ -z $name || $name == \#* ]] && continue
-  [[ -z ${!name:-} ]] && export "$name=$value"
+  # An `if`, not `&&`: a variable already set must not end the loop with status 1 (set -e).
+  if [[ -z ${!name:-} ]]; then export "$name=$value"; fi
 done <"$(dirname "${BASH_SOURCE[0]}")/local.env"

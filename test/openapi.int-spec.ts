@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { startSystem, type System } from './support/system';
 import { http } from './support/http';
 
@@ -72,6 +73,45 @@ describe('the gateway OpenAPI document', () => {
       'attributes',
       'blocked',
       'none',
+    ]);
+  });
+
+  it('is a valid OpenAPI 3.0 document (schema and references)', async () => {
+    // The parser dereferences in place: give it a copy.
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeDefined();
+  });
+
+  it('documents, for every command, the idempotency key and the 202 of a late outcome', () => {
+    const isQuery = (path: string) => path.endsWith('/preview') || path.startsWith('/v1/inbound/');
+    const commands = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, operations]) =>
+        Object.entries(operations)
+          .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method) && !isQuery(path))
+          .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(commands.length).toBeGreaterThan(15);
+    const undocumented = commands
+      .filter(
+        ({ operation }) =>
+          !operation.parameters?.some((parameter: any) => parameter.name === 'Idempotency-Key') ||
+          !operation.responses['202']?.content?.['application/json']?.schema,
+      )
+      .map(({ route }) => route);
+    expect(undocumented).toEqual([]);
+  });
+
+  it('states the cross-field rules of request bodies', () => {
+    const schemas = document.components.schemas;
+    expect(schemas.UpdateContactRequest.minProperties).toBe(1);
+    expect(schemas.UpdateTagRequest.minProperties).toBe(1);
+    expect(schemas.BulkTagRequest.oneOf).toEqual([
+      { required: ['contactIds'] },
+      { required: ['segmentId'] },
+      { required: ['segment'] },
+    ]);
+    expect(schemas.CreateCampaignRequest.oneOf).toEqual([
+      { required: ['segmentId'] },
+      { required: ['segment'] },
     ]);
   });
 });

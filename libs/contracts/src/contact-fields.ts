@@ -14,6 +14,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { ADDRESS_MAX_LENGTH, CHANNEL_PATTERN, E164_PATTERN, PHONE_CHANNELS } from './identifiers';
+import { IsAbsentOr } from './tags/tag-name';
 
 export const MAX_IDENTITIES = 20;
 export const MAX_ATTRIBUTES = 100;
@@ -93,7 +94,12 @@ export class Identity {
   channel: string;
 
   /** Address on the channel: an E.164 number on phone channels. */
-  @ApiProperty({ minLength: 1, maxLength: ADDRESS_MAX_LENGTH, pattern: '^[^|]+$' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: ADDRESS_MAX_LENGTH,
+    pattern: '^[^|\\u0000-\\u001f\\u007f-\\u009f]+$',
+    description: 'an E.164 phone number on phone channels (whatsapp, sms, voice)',
+  })
   @IsAddressForChannel()
   address: string;
 }
@@ -122,6 +128,7 @@ export class ContactProfileFields {
     type: 'object',
     maxProperties: MAX_ATTRIBUTES,
     additionalProperties: {
+      nullable: true,
       oneOf: [
         { type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH },
         { type: 'number' },
@@ -130,12 +137,13 @@ export class ContactProfileFields {
     },
     description: `keys match ${ATTRIBUTE_KEY_PATTERN.source}; values are strings, finite numbers, booleans or null`,
   })
-  @IsOptional()
+  @IsAbsentOr()
   @IsAttributeMap('isAttributes', { maxKeys: MAX_ATTRIBUTES, nullable: true })
   attributes?: Record<string, AttributeValue>;
 }
 
 export class ContactIdentityFields extends ContactProfileFields {
+  @ApiProperty({ type: [Identity], minItems: 1, maxItems: MAX_IDENTITIES })
   @ValidateNested({ each: true })
   @Type(() => Identity)
   @ArrayMinSize(1)

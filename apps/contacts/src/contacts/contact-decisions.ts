@@ -24,7 +24,11 @@ const sameIdentity = (left: Identity, right: Identity) =>
 
 /** Creates the contact, or merges the given profile and identities into the existing one. */
 export function decideCreate(command: ContactCommandOf<'contact.create'>, current: Contact | null): Decision {
-  const { identities, name, email, phone, attributes } = command.payload;
+  const { identities, attributes } = command.payload;
+  // Creating has nothing to clear: a `null` profile field is the same as leaving it out.
+  const name = command.payload.name ?? undefined;
+  const email = command.payload.email ?? undefined;
+  const phone = command.payload.phone ?? undefined;
   if (!current) {
     return {
       kind: 'apply',

@@ -90,9 +90,9 @@ export function toContactView(contact: Contact, messages?: ContactMessages | nul
     tenantId: contact.tenantId,
     contactId: contact.contactId,
     identities: contact.identities.map(({ channel, address }) => ({ channel, address })),
-    ...(contact.name !== undefined && { name: contact.name }),
-    ...(contact.email !== undefined && { email: contact.email }),
-    ...(contact.phone !== undefined && { phone: contact.phone }),
+    ...(typeof contact.name === 'string' && { name: contact.name }),
+    ...(typeof contact.email === 'string' && { email: contact.email }),
+    ...(typeof contact.phone === 'string' && { phone: contact.phone }),
     attributes: contact.attributes ?? {},
     tags: contact.tags ?? [],
     block: {

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CampaignView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS, READERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiStartedResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { answerCommand, pickCampaign } from '../commands/command-response';
 import { mintId } from '../commands/minted-ids';
@@ -33,12 +34,11 @@ export class CampaignsController {
   @HttpCode(202)
   @Authenticated(...ADMINS)
   @ApiHeader(IdempotencyKeyHeader)
-  @ApiAcceptedResponse({
-    type: CampaignView,
-    description:
-      'The campaign is dispatching: `Location` is its URL. When the outcome itself is late, the ' +
+  @ApiStartedResponse(
+    CampaignView,
+    'The campaign is dispatching: `Location` is its URL. When the outcome itself is late, the ' +
       'command status instead (`commandId`, `statusUrl`).',
-  })
+  )
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateCampaignRequest,

@@ -6,6 +6,7 @@ import {
   CONTACT_ID_PATTERN,
   ContactIdentityFields,
   ContactProfileFields,
+  IsAbsentOr,
   NOTE_BODY_MAX_LENGTH,
   NOTE_ID_PATTERN,
   SEGMENT_ID_PATTERN,
@@ -19,7 +20,7 @@ export class CreateContactRequest extends ContactIdentityFields {
    * identity, so creating the same customer twice yields the same contact.
    */
   @ApiPropertyOptional({ pattern: CONTACT_ID_PATTERN.source })
-  @IsOptional()
+  @IsAbsentOr()
   @Matches(CONTACT_ID_PATTERN)
   contactId?: string;
 }
@@ -32,7 +33,7 @@ export class ContactIdParams {
 
 export class BlockContactRequest {
   /** Why the customer is blocked; shown to agents in the contact's details and activity. */
-  @IsOptional()
+  @IsAbsentOr()
   @IsString()
   @MinLength(1)
   @MaxLength(BLOCK_REASON_MAX_LENGTH)

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { contactIdFor, ContactView } from '@switchboard/contracts';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { READERS, WRITERS } from '../auth/roles';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CommandBus } from '../commands/command-bus';
@@ -40,7 +41,7 @@ export class ContactsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateContactRequest,
@@ -78,7 +79,8 @@ export class ContactsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
-  @ApiAcceptedResponse({ description: 'Recorded, not yet confirmed by every filter: poll the status URL' })
+  @ApiLateOutcomeResponse('Recorded, not yet confirmed by every filter: poll the status URL')
+  @ApiBody({ type: BlockContactRequest, required: false })
   block(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
@@ -95,7 +97,7 @@ export class ContactsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
-  @ApiAcceptedResponse({ description: 'Recorded, not yet confirmed by every filter: poll the status URL' })
+  @ApiLateOutcomeResponse('Recorded, not yet confirmed by every filter: poll the status URL')
   unblock(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
@@ -141,6 +143,7 @@ export class ContactsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
+  @ApiLateOutcomeResponse()
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
@@ -7,6 +7,7 @@ import { NoteView, type ContactPage } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { READERS, WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { answerCommand, pickNote } from '../commands/command-response';
 import { ContactIdParams, NoteParams, NoteRequest, PageQuery } from '../contacts/contact-requests';
@@ -46,7 +47,7 @@ export class NotesController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: NoteView })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async add(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
@@ -76,7 +77,9 @@ export class NotesController {
   /** Edits a note: its author or an admin. */
   @Patch(':noteId')
   @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: NoteView })
+  @ApiLateOutcomeResponse()
   async edit(
     @CurrentPrincipal() principal: Principal,
     @Param() params: NoteParams,
@@ -97,7 +100,9 @@ export class NotesController {
   /** Deletes a note (its author or an admin); the deletion stays in the contact's activity. */
   @Delete(':noteId')
   @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: NoteView, description: 'The note as it was' })
+  @ApiLateOutcomeResponse()
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param() params: NoteParams,

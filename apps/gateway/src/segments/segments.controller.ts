@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SegmentPreview, SegmentView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { READERS, WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { answerCommand, pickSegment } from '../commands/command-response';
 import { mintId } from '../commands/minted-ids';
@@ -30,6 +31,7 @@ export class SegmentsController {
   @HttpCode(200)
   @Authenticated(...READERS)
   @ApiOkResponse({ type: SegmentPreview })
+  @ApiBody({ type: SegmentDefinitionRequest, required: false, description: 'no body: every contact' })
   preview(@CurrentPrincipal() principal: Principal, @Body() definition: SegmentDefinitionRequest) {
     return this.reader.previewSegment(principal.tenantId, definition);
   }
@@ -40,7 +42,7 @@ export class SegmentsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiCreatedResponse({ type: SegmentView, description: 'The saved segment; `Location` is its URL' })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async save(
     @CurrentPrincipal() principal: Principal,
     @Body() request: SaveSegmentRequest,
@@ -87,7 +89,7 @@ export class SegmentsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: SegmentView, description: 'The segment as it was' })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SegmentIdParams,

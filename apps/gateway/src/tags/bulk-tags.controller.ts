@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { JobView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiStartedResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { answerCommand, pickJob } from '../commands/command-response';
 import { mintId } from '../commands/minted-ids';
@@ -28,12 +29,11 @@ export class BulkTagsController {
   @HttpCode(202)
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
-  @ApiAcceptedResponse({
-    type: JobView,
-    description:
-      'The job started: `Location` is where to follow it. When the outcome itself is late, the ' +
+  @ApiStartedResponse(
+    JobView,
+    'The job started: `Location` is where to follow it. When the outcome itself is late, the ' +
       'command status instead (`commandId`, `statusUrl`).',
-  })
+  )
   async start(
     @CurrentPrincipal() principal: Principal,
     @Body() request: BulkTagRequest,

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TagView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS, READERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { answerCommand, pickTag } from '../commands/command-response';
 import { mintId } from '../commands/minted-ids';
@@ -48,7 +49,7 @@ export class TagCatalogController {
   @Authenticated(...ADMINS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiCreatedResponse({ type: TagView, description: 'The new tag; `Location` is its URL' })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateTagRequest,
@@ -76,7 +77,7 @@ export class TagCatalogController {
   @Authenticated(...ADMINS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: TagChangeView })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: TagIdParams,
@@ -101,7 +102,7 @@ export class TagCatalogController {
   @Authenticated(...ADMINS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: TagChangeView, description: 'The tag as it was, and the removal job' })
-  @ApiAcceptedResponse({ description: 'The outcome is late: poll the status URL' })
+  @ApiLateOutcomeResponse()
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param() params: TagIdParams,

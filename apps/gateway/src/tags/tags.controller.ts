@@ -5,6 +5,7 @@ import { ContactView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
+import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
 import { contactFromCommand } from '../commands/command-response';
 import { ContactIdParams } from '../contacts/contact-requests';
@@ -28,6 +29,7 @@ export class TagsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
+  @ApiLateOutcomeResponse()
   async add(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
@@ -45,6 +47,7 @@ export class TagsController {
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
+  @ApiLateOutcomeResponse()
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,

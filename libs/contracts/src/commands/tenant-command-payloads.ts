@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -57,6 +58,7 @@ export class CreateTagPayload {
   name: string;
 
   /** `#rrggbb`; a palette colour when left out. */
+  @ApiPropertyOptional({ pattern: TAG_COLOUR_PATTERN.source })
   @IsAbsentOr()
   @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
   colour?: string;
@@ -75,6 +77,7 @@ export class UpdateTagPayload {
   @IsTagName({ optional: true })
   name?: string;
 
+  @ApiPropertyOptional({ pattern: TAG_COLOUR_PATTERN.source })
   @IsAbsentOr()
   @Matches(TAG_COLOUR_PATTERN, { message: 'colour must be #rrggbb in lower-case hex' })
   colour?: string;
@@ -102,7 +105,7 @@ function validateTarget(fields: readonly string[], field: string) {
   };
 }
 
-const BULK_TARGETS = ['contactIds', 'segmentId', 'segment'] as const;
+export const BULK_TARGETS = ['contactIds', 'segmentId', 'segment'] as const;
 
 /** Adds or removes tags on many contacts: listed by id, or every contact of a segment. */
 export class BulkTagPayload {
@@ -116,6 +119,7 @@ export class BulkTagPayload {
   tags: string[];
 
   @IsExactlyOneOf(BULK_TARGETS)
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', pattern: CONTACT_ID_PATTERN.source } })
   @ValidateIf(validateTarget(BULK_TARGETS, 'contactIds'))
   @IsArray()
   @ArrayMinSize(1)
@@ -124,6 +128,7 @@ export class BulkTagPayload {
   contactIds?: string[];
 
   @IsExactlyOneOf(BULK_TARGETS)
+  @ApiPropertyOptional({ pattern: SEGMENT_ID_PATTERN.source })
   @ValidateIf(validateTarget(BULK_TARGETS, 'segmentId'))
   @Matches(SEGMENT_ID_PATTERN)
   segmentId?: string;
@@ -155,7 +160,7 @@ export class DeleteSegmentPayload {
   segmentId: string;
 }
 
-const CAMPAIGN_TARGETS = ['segmentId', 'segment'] as const;
+export const CAMPAIGN_TARGETS = ['segmentId', 'segment'] as const;
 
 /** A message to every contact of a segment; blocked contacts are left out unless `includeBlocked`. */
 export class CreateCampaignPayload {
@@ -173,6 +178,7 @@ export class CreateCampaignPayload {
   message: CampaignMessage;
 
   @IsExactlyOneOf(CAMPAIGN_TARGETS)
+  @ApiPropertyOptional({ pattern: SEGMENT_ID_PATTERN.source })
   @ValidateIf(validateTarget(CAMPAIGN_TARGETS, 'segmentId'))
   @Matches(SEGMENT_ID_PATTERN)
   segmentId?: string;
