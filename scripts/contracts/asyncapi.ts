@@ -55,6 +55,7 @@ export function contractSchemas(): Record<string, Schema> {
       isAttributeFilters: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
       isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
+      hasMentionsAtMost: { description: 'mentions (`@agent-id`) at most 20 distinct agents' },
       [IS_ISO8601]: { type: 'string', format: 'date-time' },
     },
   }) as Record<string, Schema>;
