@@ -217,12 +217,13 @@ describe('note decisions', () => {
   });
 
   it('mentions each newly mentioned agent once, not the writer, with ids stable across redeliveries', () => {
-    const add = command('note.add', { body: '@agent-bob and @agent-carl, ask @agent-ada @agent-bob' });
+    const body = '@agent-bob and @agent-carl, ask @agent-ada @agent-bob';
+    const add = command('note.add', { body });
     const created = run(null, add);
     const mentions = mentionEvents(add, created, noteChangeOf(created, add.commandId), now);
     expect(mentions.map((event) => event.payload)).toEqual([
-      { noteId: 'n_first', mentionedActorId: 'agent-bob', excerpt: add.payload.body, revision: 1 },
-      { noteId: 'n_first', mentionedActorId: 'agent-carl', excerpt: add.payload.body, revision: 1 },
+      { noteId: 'n_first', mentionedActorId: 'agent-bob', excerpt: body, revision: 1 },
+      { noteId: 'n_first', mentionedActorId: 'agent-carl', excerpt: body, revision: 1 },
     ]);
     expect(mentions.every((event) => event.type === 'NoteMentioned' && event.actor.id === 'agent-ada')).toBe(
       true,
