@@ -272,7 +272,9 @@ export function asyncApiDocument(): Schema {
     ),
     contactEvents: channel(
       topics.contactEvents,
-      'Facts that happened, and CommandRejected outcomes',
+      'Facts that happened, and CommandRejected outcomes. NoteMentioned accompanies a note ' +
+        'command’s outcome (published just before it): one per newly mentioned agent, its eventId ' +
+        'a UUIDv5 of the commandId and the mentioned id; it is never the outcome itself',
       Object.keys(events),
     ),
     contactBlocklist: channel(topics.contactBlocklist, 'Compacted: the current block state per identity', [
