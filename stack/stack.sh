@@ -124,17 +124,20 @@ ferretdb_build() {
 }
 
 ferretdb_answers() {
-  # a MongoDB `hello` would need a client; an open port plus a live process is what we can check from bash,
-  # and the apps' readiness probes check the wire protocol itself
-  port_open "$FERRETDB_PORT"
+  # a wire-protocol ping, not just an open port: a hung FerretDB keeps its port open
+  port_open "$FERRETDB_PORT" && node "$here/wire-ping.js" "$FERRETDB_PORT" 5000
 }
 
 ferretdb_up() {
   if ferretdb_answers; then return; fi
+  if port_open "$FERRETDB_PORT" && [[ -f $STACK_DATA/ferretdb.pid ]]; then
+    say "FerretDB holds its port but does not answer a ping: restarting it"
+    ferretdb_down
+  fi
   ferretdb_build
   mkdir -p "$LOGS"
   nohup "$FERRETDB_BIN" --listen-addr "127.0.0.1:$FERRETDB_PORT" \
-    --postgresql-url "postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=40" \
+    --postgresql-url "postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=100" \
     >>"$LOGS/ferretdb.log" 2>&1 &
   echo $! >"$STACK_DATA/ferretdb.pid"
 }

@@ -29,6 +29,11 @@ describe('the gateway OpenAPI document', () => {
         '/v1/contacts/{id}',
         '/v1/contacts/{id}/block',
         '/v1/contacts/{id}/tags',
+        '/v1/contacts/{id}/notes',
+        '/v1/contacts/{id}/notes/{noteId}',
+        '/v1/contacts/{id}/notes/{noteId}/pin',
+        '/v1/contacts/{id}/notes/{noteId}/unpin',
+        '/v1/contacts/{id}/notes/{noteId}/history',
         '/v1/commands/{id}',
         '/v1/tags',
         '/v1/tags/{tagId}',
@@ -113,5 +118,26 @@ describe('the gateway OpenAPI document', () => {
       { required: ['segmentId'] },
       { required: ['segment'] },
     ]);
+  });
+
+  it('describes notes with their pin state and a note’s history revision by revision', () => {
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas.NoteView.properties)).toEqual(
+      expect.arrayContaining(['noteId', 'body', 'pinned', 'pinnedAt', 'pinnedBy']),
+    );
+    expect(schemas.NoteHistoryView.properties.items).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/NoteRevisionView' },
+    });
+    expect([...schemas.NoteRevisionView.required].sort()).toEqual([
+      'body',
+      'editedAt',
+      'editedBy',
+      'kind',
+      'pinned',
+      'revision',
+    ]);
+    const pin = document.paths['/v1/contacts/{id}/notes/{noteId}/pin'].post;
+    expect(Object.keys(pin.responses)).toEqual(expect.arrayContaining(['200', '202', '422']));
   });
 });

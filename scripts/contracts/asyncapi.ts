@@ -55,6 +55,7 @@ export function contractSchemas(): Record<string, Schema> {
       isAttributeFilters: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
       isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
+      hasMentionsAtMost: { description: 'mentions (`@agent-id`) at most 20 distinct agents' },
       [IS_ISO8601]: { type: 'string', format: 'date-time' },
     },
   }) as Record<string, Schema>;
@@ -271,7 +272,9 @@ export function asyncApiDocument(): Schema {
     ),
     contactEvents: channel(
       topics.contactEvents,
-      'Facts that happened, and CommandRejected outcomes',
+      'Facts that happened, and CommandRejected outcomes. NoteMentioned accompanies a note ' +
+        'command’s outcome (published just before it): one per newly mentioned agent, its eventId ' +
+        'a UUIDv5 of the commandId and the mentioned id; it is never the outcome itself',
       Object.keys(events),
     ),
     contactBlocklist: channel(topics.contactBlocklist, 'Compacted: the current block state per identity', [

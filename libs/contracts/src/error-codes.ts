@@ -16,6 +16,7 @@ export const ErrorCodes = [
   'note-not-found',
   'too-many-tags',
   'not-note-author',
+  'too-many-pinned-notes',
   'tag-not-found',
   'tag-name-taken',
   'segment-not-found',

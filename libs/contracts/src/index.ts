@@ -24,3 +24,5 @@ export * from './tags/tag-view';
 export * from './segments/segment-fields';
 export * from './campaigns/campaign-fields';
 export * from './jobs/job-view';
+export * from './notes/mentions';
+export * from './notes/note-history-view';

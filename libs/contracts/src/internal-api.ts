@@ -6,6 +6,8 @@ export const InternalRoutes = {
   contacts: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/contacts`,
   contactPart: (tenantId: string, contactId: string, part: 'details' | 'notes' | 'activity' | 'messages') =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}/${part}`,
+  noteHistory: (tenantId: string, contactId: string, noteId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/contacts/${encodeURIComponent(contactId)}/notes/${encodeURIComponent(noteId)}/history`,
   tags: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/tags`,
   tag: (tenantId: string, tagId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/tags/${encodeURIComponent(tagId)}`,

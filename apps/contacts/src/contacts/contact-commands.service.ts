@@ -13,8 +13,8 @@ import { CommandOutcomes, commandsHandled } from '../commands/command-outcomes';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import type { Contact, PendingPublication } from './contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
-import { toNoteView } from '../notes/note.schema';
-import { decideNote } from '../notes/note-decisions';
+import { decideNote, noteChangeOf, type NoteCommand } from '../notes/note-decisions';
+import { mentionEvents, notePayloadOf } from '../notes/note-publications';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { KeyedLock } from '../store/keyed-lock';
 import {
@@ -86,6 +86,8 @@ export class ContactCommandsService {
       case 'note.add':
       case 'note.edit':
       case 'note.delete':
+      case 'note.pin':
+      case 'note.unpin':
         return this.applyNote(command);
     }
   }
@@ -232,15 +234,22 @@ export class ContactCommandsService {
   }
 
   /**
-   * Note commands change the note's own document (idempotently, by command id), then record
-   * the command and its event on the contact like every other command.
+   * Note commands change the note's own document (idempotently, by command id, with the
+   * revision of its history in the same write), then record the command and its events on the
+   * contact like every other command: the `NoteMentioned` events of the agents it newly mentions
+   * and, last, its outcome. Both are built from the note as stored, so a redelivery after a
+   * crash builds the same ones (mention event ids are derived from the command id).
    */
-  private async applyNote(
-    command: ContactCommandOf<'note.add' | 'note.edit' | 'note.delete'>,
-  ): Promise<void> {
+  private async applyNote(command: NoteCommand): Promise<void> {
     const { tenantId, contactId, commandId } = command;
     const eventType = (
-      { 'note.add': 'NoteAdded', 'note.edit': 'NoteEdited', 'note.delete': 'NoteDeleted' } as const
+      {
+        'note.add': 'NoteAdded',
+        'note.edit': 'NoteEdited',
+        'note.delete': 'NoteDeleted',
+        'note.pin': 'NotePinned',
+        'note.unpin': 'NoteUnpinned',
+      } as const
     )[command.type];
     for (;;) {
       const contact = await this.contacts.find(tenantId, contactId);
@@ -257,9 +266,10 @@ export class ContactCommandsService {
       }
       const now = new Date();
       const current = await this.notes.find(tenantId, command.payload.noteId);
-      let changed = true;
       if (!current?.appliedCommandIds.includes(commandId)) {
-        const decision = decideNote(command, current, now);
+        const pinnedCount =
+          command.type === 'note.pin' ? await this.notes.countPinned(tenantId, contactId) : 0;
+        const decision = decideNote(command, current, now, { pinnedCount });
         if (decision.kind === 'rejected') {
           return this.commandOutcomes.reject(command, decision.code, decision.reason);
         }
@@ -277,16 +287,20 @@ export class ContactCommandsService {
           }
           continue;
         }
-        changed = decision.kind === 'insert' || decision.changed;
       }
-      const note = await this.notes.find(tenantId, command.payload.noteId);
-      const event = eventRecord(this.topics, noteEvent(command, eventType, toNoteView(note!), changed, now));
-      const publication = { commandId, records: [event] };
+      const note = (await this.notes.find(tenantId, command.payload.noteId))!;
+      const change = noteChangeOf(note, commandId);
+      const event = eventRecord(this.topics, noteEvent(command, eventType, notePayloadOf(note, change), now));
+      const mentions = mentionEvents(command, note, change, now).map((mention) =>
+        eventRecord(this.topics, mention),
+      );
+      // The outcome last: `finishPending` and the gateway take the last record for it.
+      const publication = { commandId, records: [...mentions, event] };
       if (!(await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now))) {
         continue; // the note part is done and recognised on the next pass
       }
       await this.publish(tenantId, contactId, publication, eventType, event);
-      commandsHandled.inc({ type: command.type, outcome: changed ? 'applied' : 'unchanged' });
+      commandsHandled.inc({ type: command.type, outcome: change.revision ? 'applied' : 'unchanged' });
       return;
     }
   }
@@ -314,9 +328,10 @@ export class ContactCommandsService {
   }
 
   /**
-   * Publishes what an applied change left in the outbox, records the outcome, moves the usage
-   * counts, and only then empties the outbox: a crash anywhere before repeats it all (the
-   * records and outcome idempotently; a usage count may then move twice).
+   * Moves the usage counts, publishes what an applied change left in the outbox, records the
+   * outcome, and only then empties the outbox: a crash anywhere before repeats it all (the
+   * records and outcome idempotently; a usage count may then move twice). The counts move
+   * first so that whoever sees the event (a caller answered 200) reads them already counted.
    */
   private async publish(
     tenantId: string,
@@ -326,6 +341,9 @@ export class ContactCommandsService {
     event: OutboundRecord,
   ): Promise<void> {
     const { commandId, records, usageDeltas } = publication;
+    if (usageDeltas) {
+      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
+    }
     // Blocklist records first, the event after: whoever sees the event (the gateway confirming
     // a block) can rely on the blocklist already holding its records.
     await this.producer.send(records.filter((record) => record !== event));
@@ -335,9 +353,6 @@ export class ContactCommandsService {
       key: event.key,
       value: String(event.value),
     });
-    if (usageDeltas) {
-      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
-    }
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }
 }

@@ -7,7 +7,7 @@ import {
   type Command,
   type ContactCommand,
   type ContactEvent,
-  type NoteView,
+  type NotePayload,
   type TopicNames,
 } from '@switchboard/contracts';
 import type { OutboundRecord } from '@switchboard/kafka';
@@ -79,12 +79,11 @@ export function contactEvent(
 
 export function noteEvent(
   command: ContactCommand,
-  eventType: 'NoteAdded' | 'NoteEdited' | 'NoteDeleted',
-  note: NoteView,
-  changed: boolean,
+  eventType: 'NoteAdded' | 'NoteEdited' | 'NoteDeleted' | 'NotePinned' | 'NoteUnpinned',
+  payload: NotePayload,
   now: Date,
 ): ContactEvent {
-  return eventOf(command, { contactId: command.contactId }, eventType, { note, changed }, now);
+  return eventOf(command, { contactId: command.contactId }, eventType, payload, now);
 }
 
 export function rejectionEvent(

@@ -8,7 +8,13 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { CommandStatusView, ContactPage, ContactView, NoteView } from '@switchboard/contracts';
+import type {
+  CommandStatusView,
+  ContactPage,
+  ContactView,
+  NoteHistoryView,
+  NoteView,
+} from '@switchboard/contracts';
 import type { Contact } from './contact.schema';
 import type { RecentMessage } from '../messages/contact-messages.schema';
 import { ContactMessagesRepository } from '../messages/contact-messages.repository';
@@ -16,6 +22,8 @@ import { InternalTokenGuard } from '../internal-token.guard';
 import { ActivityRepository } from '../activity/activity.repository';
 import { toActivityView, type ActivityView } from '../activity/activity-entry.schema';
 import { toNoteView } from '../notes/note.schema';
+import { toNoteHistoryView } from '../notes/note-history';
+import { decodeNoteCursor, encodeNoteCursor } from '../notes/note-page-cursor';
 import { NotesRepository } from '../notes/notes.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
@@ -55,7 +63,7 @@ export class ContactsController {
       // The tag colours as soon as the contact's tags are known, alongside the other reads.
       contactRead.then((found) => (found ? this.catalog.findByIds(tenantId, found.tagIds ?? []) : [])),
       this.messages.find(tenantId, contactId),
-      this.notes.listForContact(tenantId, contactId, { limit: 5 }),
+      this.notes.recentForContact(tenantId, contactId, 5),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
     ]);
     return {
@@ -74,17 +82,31 @@ export class ContactsController {
     @Query('limit') limit = '20',
   ): Promise<ContactPage<NoteView>> {
     this.existing(await this.contacts.find(tenantId, contactId));
-    const position = decodeCursor(cursor);
     const pageSize = pageSizeOf(limit);
     const notes = await this.notes.listForContact(tenantId, contactId, {
       limit: pageSize + 1,
-      before: position,
+      before: decodeNoteCursor(cursor),
     });
-    const items = notes.slice(0, pageSize).map(toNoteView);
-    const last = items[items.length - 1];
+    const page = notes.slice(0, pageSize);
+    const items = page.map(toNoteView);
     return notes.length > pageSize
-      ? { items, nextCursor: encodeCursor(last.createdAt, last.noteId) }
+      ? { items, nextCursor: encodeNoteCursor(page[page.length - 1]) }
       : { items };
+  }
+
+  /** Who changed a note, what and when, oldest first; a deleted note's history stays readable. */
+  @Get('contacts/:contactId/notes/:noteId/history')
+  async noteHistory(
+    @Param('tenantId') tenantId: string,
+    @Param('contactId') contactId: string,
+    @Param('noteId') noteId: string,
+  ): Promise<NoteHistoryView> {
+    this.existing(await this.contacts.find(tenantId, contactId));
+    const note = await this.notes.find(tenantId, noteId);
+    if (note?.contactId !== contactId) {
+      throw new NotFoundException({ code: 'note-not-found' });
+    }
+    return toNoteHistoryView(note);
   }
 
   @Get('contacts/:contactId/activity')

@@ -8,7 +8,13 @@ import {
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Kafka } from 'kafkajs';
-import { parseContactEvent, parseJson, type ContactEvent, type TopicNames } from '@switchboard/contracts';
+import {
+  isCommandOutcome,
+  parseContactEvent,
+  parseJson,
+  type ContactEvent,
+  type TopicNames,
+} from '@switchboard/contracts';
 import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { counter, ReadinessRegistry } from '@switchboard/observability';
 import { GatewaySettings } from '../gateway-settings';
@@ -98,10 +104,13 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
       return;
     }
     try {
-      const plain = parseJson(value) as { commandId?: unknown } | null;
+      const plain = parseJson(value) as { commandId?: unknown; type?: unknown } | null;
       const waiting = typeof plain?.commandId === 'string' ? this.waiters.get(plain.commandId) : undefined;
       if (!waiting) {
         return; // another instance's, or nobody's: no need to validate it here
+      }
+      if (!isCommandOutcome({ type: String(plain!.type) })) {
+        return; // a mention published along with the command's outcome, not the outcome
       }
       const event = parseContactEvent(plain);
       for (const deliver of [...waiting]) {

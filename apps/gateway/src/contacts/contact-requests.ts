@@ -6,7 +6,9 @@ import {
   CONTACT_ID_PATTERN,
   ContactIdentityFields,
   ContactProfileFields,
+  HasMentionsAtMost,
   IsAbsentOr,
+  MENTIONS_PER_NOTE_MAX,
   NOTE_BODY_MAX_LENGTH,
   NOTE_ID_PATTERN,
   SEGMENT_ID_PATTERN,
@@ -105,10 +107,16 @@ export class ListContactsQuery extends IntersectionType(PageQuery, TagFiltersQue
 export class UpdateContactRequest extends ContactProfileFields {}
 
 export class NoteRequest {
-  /** 1-10,000 characters, stored and returned as given (escape it when rendering). */
+  /**
+   * 1-10,000 characters, stored and returned as given (escape it when rendering). `@agent-id`
+   * mentions an agent (an actor id after an `@` that follows no letter, digit or `_.@-`; trailing
+   * dots are not part of it), at most 20 distinct agents: each newly mentioned agent but the
+   * writer gets one `NoteMentioned` event on `contacts.events`.
+   */
   @IsString()
   @MinLength(1)
   @MaxLength(NOTE_BODY_MAX_LENGTH)
+  @HasMentionsAtMost(MENTIONS_PER_NOTE_MAX)
   body: string;
 }
 

@@ -8,6 +8,7 @@ import {
   type ContactView,
   type ErrorCode,
   type JobView,
+  type NoteHistoryView,
   type SegmentDefinition,
   type SegmentPreview,
   type SegmentView,
@@ -99,6 +100,14 @@ export class ContactsReader {
     return this.call<T>({
       path: `${InternalRoutes.contactPart(tenantId, contactId, part)}?${search.toString()}`,
       about: `contact ${contactId}`,
+    });
+  }
+
+  /** Who changed a note, what and when. */
+  noteHistory(tenantId: string, contactId: string, noteId: string): Promise<NoteHistoryView> {
+    return this.call({
+      path: InternalRoutes.noteHistory(tenantId, contactId, noteId),
+      about: `note ${noteId} of contact ${contactId}`,
     });
   }
 

@@ -1,9 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { NoteView, type ContactPage } from '@switchboard/contracts';
+import { NoteHistoryView, NoteView, type ContactPage } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { READERS, WRITERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
@@ -27,7 +33,7 @@ export class NotesController {
     private readonly reader: ContactsReader,
   ) {}
 
-  /** The contact's notes, newest first. */
+  /** The contact's notes: pinned ones first, then the others, each newest first. */
   @Get()
   @Authenticated(...READERS)
   @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
@@ -112,6 +118,74 @@ export class NotesController {
     const result = await this.commands.dispatch(
       principal,
       'note.delete',
+      params.id,
+      { noteId: params.noteId },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, pickNote);
+  }
+
+  /**
+   * Pins a note (any agent or admin): pinned notes come first in the notes and the user
+   * details. At most 10 per contact; pinning a pinned note changes nothing.
+   */
+  @Post(':noteId/pin')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: NoteView })
+  @ApiLateOutcomeResponse()
+  @ApiUnprocessableEntityResponse({
+    description: 'The contact has 10 pinned notes (`too-many-pinned-notes`)',
+  })
+  pin(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: NoteParams,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.pinning('note.pin', principal, params, idempotencyKey, response);
+  }
+
+  /** Unpins a note (any agent or admin); unpinning a note that is not pinned changes nothing. */
+  @Post(':noteId/unpin')
+  @HttpCode(200)
+  @Authenticated(...WRITERS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiOkResponse({ type: NoteView })
+  @ApiLateOutcomeResponse()
+  unpin(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: NoteParams,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.pinning('note.unpin', principal, params, idempotencyKey, response);
+  }
+
+  /**
+   * Who changed the note, what and when, oldest first: its creation, edits (with the body
+   * replaced), pins and deletion. The newest 100 revisions are kept; a deleted note's history
+   * stays readable.
+   */
+  @Get(':noteId/history')
+  @Authenticated(...READERS)
+  @ApiOkResponse({ type: NoteHistoryView })
+  @ApiNotFoundResponse({ description: 'No such contact or note in the caller’s tenant' })
+  history(@CurrentPrincipal() principal: Principal, @Param() params: NoteParams): Promise<NoteHistoryView> {
+    return this.reader.noteHistory(principal.tenantId, params.id, params.noteId);
+  }
+
+  private async pinning(
+    type: 'note.pin' | 'note.unpin',
+    principal: Principal,
+    params: NoteParams,
+    idempotencyKey: string | undefined,
+    response: Response,
+  ) {
+    const result = await this.commands.dispatch(
+      principal,
+      type,
       params.id,
       { noteId: params.noteId },
       idempotencyKey,

@@ -17,6 +17,7 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'too-many-tags': { status: 422, title: 'The contact would carry more tags than allowed' },
   'note-not-found': { status: 404, title: 'The note does not exist' },
   'not-note-author': { status: 403, title: 'Only the author or an admin may change this note' },
+  'too-many-pinned-notes': { status: 422, title: 'The contact would have more pinned notes than allowed' },
   'tag-not-found': { status: 404, title: 'The tag does not exist' },
   'tag-name-taken': { status: 409, title: 'Another tag of the catalog has that name' },
   'segment-not-found': { status: 404, title: 'The segment does not exist' },

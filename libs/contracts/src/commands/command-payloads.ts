@@ -1,5 +1,6 @@
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
+import { HasMentionsAtMost, MENTIONS_PER_NOTE_MAX } from '../notes/mentions';
 import { IsTagNames } from '../tags/tag-name';
 
 /** Create a contact, or update the one that already owns one of these identities. */
@@ -37,10 +38,14 @@ export class AddNotePayload {
   @Matches(NOTE_ID_PATTERN)
   noteId: string;
 
-  /** Stored and returned exactly as given; escape it when rendering. */
+  /**
+   * Stored and returned exactly as given; escape it when rendering. `@agent-id` mentions an
+   * agent (see `mentionedActorIds`), at most 20 distinct ones.
+   */
   @IsString()
   @MinLength(1)
   @MaxLength(NOTE_BODY_MAX_LENGTH)
+  @HasMentionsAtMost(MENTIONS_PER_NOTE_MAX)
   body: string;
 }
 
@@ -50,6 +55,17 @@ export class DeleteNotePayload {
   @Matches(NOTE_ID_PATTERN)
   noteId: string;
 }
+
+/** Pinned notes a contact may have at once. */
+export const PINNED_NOTES_PER_CONTACT_MAX = 10;
+
+/** Pins a note: it comes first in the contact's notes. Agents and admins, any note. */
+export class PinNotePayload {
+  @Matches(NOTE_ID_PATTERN)
+  noteId: string;
+}
+
+export class UnpinNotePayload extends PinNotePayload {}
 
 /** Tags one call may add or remove. */
 export const TAGS_PER_CALL_MAX = 50;

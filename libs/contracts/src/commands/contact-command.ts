@@ -19,9 +19,11 @@ import {
   CreateContactPayload,
   DeleteNotePayload,
   EditNotePayload,
+  PinNotePayload,
   TagContactPayload,
   UntagContactPayload,
   UnblockContactPayload,
+  UnpinNotePayload,
   UpdateContactPayload,
 } from './command-payloads';
 import {
@@ -47,6 +49,8 @@ export const contactCommandPayloadContracts = {
   'note.add': AddNotePayload,
   'note.edit': EditNotePayload,
   'note.delete': DeleteNotePayload,
+  'note.pin': PinNotePayload,
+  'note.unpin': UnpinNotePayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
 /**

@@ -19,6 +19,7 @@ import {
   CommandRejectedPayload,
   ContactStatePayload,
   JobPayload,
+  NoteMentionedPayload,
   NotePayload,
   SegmentPayload,
   TagPayload,
@@ -37,6 +38,9 @@ export const eventPayloadContracts = {
   NoteAdded: NotePayload,
   NoteEdited: NotePayload,
   NoteDeleted: NotePayload,
+  NotePinned: NotePayload,
+  NoteUnpinned: NotePayload,
+  NoteMentioned: NoteMentionedPayload,
   TagCreated: TagPayload,
   TagUpdated: TagPayload,
   TagDeleted: TagPayload,
@@ -98,6 +102,16 @@ export type ContactEvent = {
     payload: InstanceType<(typeof eventPayloadContracts)[K]>;
   };
 }[EventType];
+
+/**
+ * Events that accompany a command's outcome rather than end it: whoever waits for a command's
+ * outcome by its id skips them.
+ */
+export const AccompanyingEventTypes: readonly EventType[] = ['NoteMentioned'];
+
+export function isCommandOutcome(event: { type: string }): boolean {
+  return !AccompanyingEventTypes.includes(event.type as EventType);
+}
 
 export type ContactEventOf<K extends EventType> = Extract<ContactEvent, { type: K }>;
 

@@ -4,6 +4,8 @@ import {
   IsArray,
   IsISO8601,
   IsBoolean,
+  IsInt,
+  Min,
   IsOptional,
   IsString,
   Matches,
@@ -81,9 +83,35 @@ export class NoteView {
   @IsOptional()
   @IsString()
   editedBy?: string;
+
+  /** Pinned notes come first in the contact's notes. (Absent on events from before pins.) */
+  @IsOptional()
+  @IsBoolean()
+  pinned?: boolean;
+
+  @IsOptional()
+  @IsISO8601()
+  pinnedAt?: string;
+
+  @IsOptional()
+  @IsString()
+  pinnedBy?: string;
 }
 
-/** Note events: the note after the change (for a deletion, as it was). */
+/** What a note change replaced: the note's body and pin state before it. */
+export class NoteBefore {
+  @IsString()
+  body: string;
+
+  @IsBoolean()
+  pinned: boolean;
+}
+
+/**
+ * Note events (`NoteAdded`, `NoteEdited`, `NoteDeleted`, `NotePinned`, `NoteUnpinned`): the note
+ * after the change (for a deletion, as it was), what it was before, and who changed it (the
+ * envelope's `actor`), so that no consumer needs to look anything up.
+ */
 export class NotePayload {
   @IsDefined()
   @ValidateNested()
@@ -92,6 +120,48 @@ export class NotePayload {
 
   @IsBoolean()
   changed: boolean;
+
+  /** The note before the change; absent on `NoteAdded` and on a change that changed nothing. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NoteBefore)
+  previous?: NoteBefore;
+
+  /** What the change changed: `body`, `pinned`, `deleted`. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  changedFields?: string[];
+
+  /** The note's history revision this change wrote (see GET …/notes/{noteId}/history). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
+}
+
+/**
+ * `NoteMentioned`: an added or edited note newly mentions an agent (`@agent-id`), for
+ * notification services. One per mentioned agent and command; the envelope's `actor` is who
+ * mentioned them, its `eventId` a UUIDv5 of the command id and the mentioned id. It is not a
+ * command's outcome: the command ends in its `NoteAdded` / `NoteEdited`.
+ */
+export class NoteMentionedPayload {
+  @IsString()
+  noteId: string;
+
+  @IsString()
+  mentionedActorId: string;
+
+  /** Up to 200 characters of the body around the mention, `…` where cut. */
+  @IsString()
+  @MaxLength(202)
+  excerpt: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
 }
 
 /** Catalog events: the tag after the change (for a deletion, as it was). */
