@@ -16,8 +16,12 @@ const int32 = (value) => {
   return bytes;
 };
 const elements = Buffer.concat([
-  Buffer.from([0x10]), Buffer.from('ping\0'), int32(1),
-  Buffer.from([0x02]), Buffer.from('$db\0'), bsonString('admin'),
+  Buffer.from([0x10]),
+  Buffer.from('ping\0'),
+  int32(1),
+  Buffer.from([0x02]),
+  Buffer.from('$db\0'),
+  bsonString('admin'),
 ]);
 const document = Buffer.concat([int32(4 + elements.length + 1), elements, Buffer.from([0])]);
 const body = Buffer.concat([int32(0), Buffer.from([0]), document]); // flag bits, section kind 0
