@@ -18,6 +18,7 @@ export const ErrorCodes = [
   'not-note-author',
   'tag-not-found',
   'tag-name-taken',
+  'merge-target-not-found',
   'segment-not-found',
   'segment-name-taken',
   'campaign-not-found',

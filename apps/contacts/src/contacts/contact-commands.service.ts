@@ -27,7 +27,13 @@ import {
   type Decision,
 } from './contact-decisions';
 import { tagUsageDeltas } from './tag-usage';
-import { blocklistRecords, contactEvent, eventRecord, noteEvent } from './contact-publications';
+import {
+  blocklistRecords,
+  commandReason,
+  contactEvent,
+  eventRecord,
+  noteEvent,
+} from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 
@@ -40,6 +46,8 @@ export interface JobStep {
   stepId: string;
   tenantId: string;
   actor: Actor;
+  /** Why, when the job was given a reason: its events carry it. */
+  reason?: string;
 }
 
 /**
@@ -145,7 +153,7 @@ export class ContactCommandsService {
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
     const outcome = await this.lock.run(contactKey(command.tenantId, contactId), () =>
-      this.applyLocked(command, contactId, decide, { recordNoOps: true }),
+      this.applyLocked(command, contactId, decide, { recordNoOps: true, reason: commandReason(command) }),
     );
     if (outcome.kind === 'rejected') {
       return this.commandOutcomes.reject(command, outcome.code, outcome.reason);
@@ -177,7 +185,7 @@ export class ContactCommandsService {
       payload: {},
     };
     return this.lock.run(contactKey(step.tenantId, contactId), () =>
-      this.applyLocked(cause, contactId, decide, { recordNoOps: false }),
+      this.applyLocked(cause, contactId, decide, { recordNoOps: false, reason: step.reason }),
     );
   }
 
@@ -185,7 +193,7 @@ export class ContactCommandsService {
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
-    { recordNoOps }: { recordNoOps: boolean },
+    { recordNoOps, reason }: { recordNoOps: boolean; reason?: string },
   ): Promise<ChangeOutcome> {
     const { tenantId, commandId } = command;
     for (;;) {
@@ -212,7 +220,7 @@ export class ContactCommandsService {
         : [];
       const event = eventRecord(
         this.topics,
-        contactEvent(command, decision.eventType, next, changedFields, now),
+        contactEvent(command, decision.eventType, next, changedFields, now, { before: current, reason }),
       );
       const usage = tagUsageDeltas(current, next);
       const publication = {
@@ -336,7 +344,7 @@ export class ContactCommandsService {
       value: String(event.value),
     });
     if (usageDeltas) {
-      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
+      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)), commandId);
     }
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }

@@ -21,6 +21,7 @@ import {
   JobPayload,
   NotePayload,
   SegmentPayload,
+  TagMergedPayload,
   TagPayload,
 } from './event-payloads';
 
@@ -40,6 +41,7 @@ export const eventPayloadContracts = {
   TagCreated: TagPayload,
   TagUpdated: TagPayload,
   TagDeleted: TagPayload,
+  TagMerged: TagMergedPayload,
   BulkJobStarted: JobPayload,
   SegmentSaved: SegmentPayload,
   SegmentDeleted: SegmentPayload,
