@@ -52,8 +52,9 @@ export class Tag {
   /**
    * The last publications whose deltas moved `usage`, one per slot (see `usageSlot`): a
    * publication repeated after a crash finds its id and moves the count no second time.
+   * Left out of every query (`select: false`): nothing reads it, only the `$inc` filters on it.
    */
-  @Prop({ type: Object })
+  @Prop({ type: Object, select: false })
   usageApplied?: Record<string, string>;
 }
 
