@@ -15,6 +15,8 @@ export default tseslint.config(
       '.dependency-cruiser.js',
       // CommonJS glue that jest loads as is (the swagger transformer for ts-jest)
       'test/setup/*.js',
+      // plain Node helpers of the local stack script
+      'stack/*.js',
     ],
   },
   eslint.configs.recommended,

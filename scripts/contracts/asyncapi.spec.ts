@@ -64,6 +64,29 @@ const anEvent = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+const aBlockedPayload = () => ({
+  contact: {
+    tenantId: 'acme',
+    contactId: 'c_ada',
+    identities: [{ channel: 'whatsapp', address: '+14155550123' }],
+    attributes: {},
+    tags: [],
+    block: { blocked: true, blockedAt: '2026-11-25T10:00:00.000Z', blockedBy: 'agent-1', reason: 'spam' },
+    version: 2,
+    createdAt: '2026-11-25T09:00:00.000Z',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+  },
+  changed: true,
+  changedFields: ['block'],
+  reason: 'spam',
+  changes: {
+    block: {
+      before: { blocked: false },
+      after: { blocked: true, blockedAt: '2026-11-25T10:00:00.000Z', blockedBy: 'agent-1', reason: 'spam' },
+    },
+  },
+});
+
 /** [what, message, kind of class check, value]: valid and invalid records of every topic. */
 const samples: [string, string, string, unknown][] = [
   ['a create command', 'contact.create', 'command', aContactCommand()],
@@ -145,6 +168,36 @@ const samples: [string, string, string, unknown][] = [
     'NoteAdded',
     'event',
     anEvent({ payload: { ...anEvent().payload, extra: 1 } }),
+  ],
+  ['a tag merge', 'tag.merge', 'command', aTenantCommand('tag.merge', 'tags', { tagId: 't_1', into: 't_2' })],
+  [
+    'a block event with its reason and changes',
+    'ContactBlocked',
+    'event',
+    anEvent({ type: 'ContactBlocked', payload: aBlockedPayload() }),
+  ],
+  [
+    'a block event whose change lacks the state after',
+    'ContactBlocked',
+    'event',
+    anEvent({
+      type: 'ContactBlocked',
+      payload: { ...aBlockedPayload(), changes: { block: { before: { blocked: false } } } },
+    }),
+  ],
+  [
+    'a profile event clearing a field',
+    'ContactUpdated',
+    'event',
+    anEvent({
+      type: 'ContactUpdated',
+      payload: {
+        ...aBlockedPayload(),
+        reason: undefined,
+        changedFields: ['name'],
+        changes: { name: { before: 'Ada', after: null } },
+      },
+    }),
   ],
   ['an inbound message', 'InboundMessage', 'InboundMessage', anInboundMessage()],
   [

@@ -19,6 +19,7 @@ export const ErrorCodes = [
   'too-many-pinned-notes',
   'tag-not-found',
   'tag-name-taken',
+  'merge-target-not-found',
   'segment-not-found',
   'segment-name-taken',
   'campaign-not-found',

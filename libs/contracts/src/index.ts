@@ -8,6 +8,7 @@ export * from './contact-fields';
 export * from './contact-view';
 export * from './events/contact-event';
 export * from './events/event-payloads';
+export * from './events/contact-changes';
 export * from './identifiers';
 export * from './keys';
 export * from './topics';

@@ -76,6 +76,8 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
         return this.catalog.update(command);
       case 'tag.delete':
         return this.catalog.delete(command);
+      case 'tag.merge':
+        return this.catalog.merge(command);
       case 'bulk.tag':
         return this.bulkTagging.start(command);
       case 'segment.save':

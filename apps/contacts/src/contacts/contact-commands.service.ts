@@ -27,7 +27,13 @@ import {
   type Decision,
 } from './contact-decisions';
 import { tagUsageDeltas } from './tag-usage';
-import { blocklistRecords, contactEvent, eventRecord, noteEvent } from './contact-publications';
+import {
+  blocklistRecords,
+  commandReason,
+  contactEvent,
+  eventRecord,
+  noteEvent,
+} from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
 
@@ -40,6 +46,8 @@ export interface JobStep {
   stepId: string;
   tenantId: string;
   actor: Actor;
+  /** Why, when the job was given a reason: its events carry it. */
+  reason?: string;
 }
 
 /**
@@ -147,7 +155,7 @@ export class ContactCommandsService {
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
     const outcome = await this.lock.run(contactKey(command.tenantId, contactId), () =>
-      this.applyLocked(command, contactId, decide, { recordNoOps: true }),
+      this.applyLocked(command, contactId, decide, { recordNoOps: true, reason: commandReason(command) }),
     );
     if (outcome.kind === 'rejected') {
       return this.commandOutcomes.reject(command, outcome.code, outcome.reason);
@@ -179,7 +187,7 @@ export class ContactCommandsService {
       payload: {},
     };
     return this.lock.run(contactKey(step.tenantId, contactId), () =>
-      this.applyLocked(cause, contactId, decide, { recordNoOps: false }),
+      this.applyLocked(cause, contactId, decide, { recordNoOps: false, reason: step.reason }),
     );
   }
 
@@ -187,7 +195,7 @@ export class ContactCommandsService {
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
-    { recordNoOps }: { recordNoOps: boolean },
+    { recordNoOps, reason }: { recordNoOps: boolean; reason?: string },
   ): Promise<ChangeOutcome> {
     const { tenantId, commandId } = command;
     for (;;) {
@@ -214,7 +222,7 @@ export class ContactCommandsService {
         : [];
       const event = eventRecord(
         this.topics,
-        contactEvent(command, decision.eventType, next, changedFields, now),
+        contactEvent(command, decision.eventType, next, changedFields, now, { before: current, reason }),
       );
       const usage = tagUsageDeltas(current, next);
       const publication = {
@@ -329,9 +337,10 @@ export class ContactCommandsService {
 
   /**
    * Moves the usage counts, publishes what an applied change left in the outbox, records the
-   * outcome, and only then empties the outbox: a crash anywhere before repeats it all (the
-   * records and outcome idempotently; a usage count may then move twice). The counts move
-   * first so that whoever sees the event (a caller answered 200) reads them already counted.
+   * outcome, and only then empties the outbox: a crash anywhere before repeats it all, each
+   * step idempotently (the usage `$inc` records the publication it applied, see adjustUsage).
+   * The counts move first so that whoever sees the event (a caller answered 200) reads them
+   * already counted.
    */
   private async publish(
     tenantId: string,
@@ -342,7 +351,7 @@ export class ContactCommandsService {
   ): Promise<void> {
     const { commandId, records, usageDeltas } = publication;
     if (usageDeltas) {
-      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)));
+      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)), commandId);
     }
     // Blocklist records first, the event after: whoever sees the event (the gateway confirming
     // a block) can rely on the blocklist already holding its records.

@@ -225,3 +225,28 @@ export function decideRenameTag(current: Contact | null, contactId: string, rena
     ? { kind: 'apply', eventType: 'ContactUpdated', changed: true, changes: tagChanges(next) }
     : { kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} };
 }
+
+/**
+ * Moves a contact from one catalog tag to the one it was merged into: the merged tag's place
+ * goes to the target (with the catalog's spelling), or, if the contact already carries the
+ * target, the merged tag just goes. The count never grows, so the tag limit cannot be crossed.
+ */
+export function decideMergeTag(
+  current: Contact | null,
+  contactId: string,
+  mergedTagId: string,
+  into: CarriedTag,
+): Decision {
+  if (!current) {
+    return notFound(contactId);
+  }
+  const carried = carriedTags(current);
+  if (!carried.some((tag) => tag.tagId === mergedTagId)) {
+    return { kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} };
+  }
+  const hasTarget = carried.some((tag) => tag.tagId === into.tagId);
+  const next = hasTarget
+    ? carried.filter((tag) => tag.tagId !== mergedTagId)
+    : carried.map((tag) => (tag.tagId === mergedTagId ? into : tag));
+  return { kind: 'apply', eventType: 'ContactUpdated', changed: true, changes: tagChanges(next) };
+}

@@ -11,6 +11,7 @@ import {
   type TopicNames,
 } from '@switchboard/contracts';
 import type { OutboundRecord } from '@switchboard/kafka';
+import { contactChanges } from './contact-changes';
 import { toContactView, type Contact } from './contact.schema';
 
 /** The `contacts.events` record of an event. */
@@ -59,12 +60,23 @@ export function eventOf<T extends ContactEvent['type']>(
   } as ContactEvent;
 }
 
+/** The reason a command gives, if its payload has one (a block or an unblock). */
+export function commandReason(command: ContactCommand): string | undefined {
+  const { reason } = command.payload as { reason?: unknown };
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+/**
+ * A contact state event: the contact after the change, the fields it changed before and after
+ * (from the two states, so every command and job step reports them alike) and the reason given.
+ */
 export function contactEvent(
   command: EventCause,
   eventType: ContactStateEventType,
   contact: Contact,
   changedFields: string[],
   now: Date,
+  { before, reason }: { before: Contact | null; reason?: string },
 ): ContactEvent {
   const changed = changedFields.length > 0 || eventType === 'ContactCreated';
   // The contact may differ from the command's (a create that found the identity's owner).
@@ -72,7 +84,13 @@ export function contactEvent(
     command,
     { contactId: contact.contactId },
     eventType,
-    { contact: toContactView(contact), changed, changedFields },
+    {
+      contact: toContactView(contact),
+      changed,
+      changedFields,
+      changes: changed ? contactChanges(before, contact) : {},
+      ...(reason !== undefined && { reason }),
+    },
     now,
   );
 }

@@ -6,6 +6,7 @@ import type { Contact } from '../contacts/contact.schema';
 import { ContactCommandsService, type ChangeOutcome } from '../contacts/contact-commands.service';
 import {
   decideAddTags,
+  decideMergeTag,
   decideRemoveTagIds,
   decideRenameTag,
   type Decision,
@@ -23,13 +24,15 @@ const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
 /** Catalog jobs look again until a pass finds nobody left (a contact tagged mid-run). */
 const CATALOG_PASSES_MAX = 3;
 
+const CATALOG_JOB_KINDS = new Set<JobKind>(['tag-rename', 'tag-delete', 'tag-merge']);
+
 type Decide = (current: Contact | null, contactId: string) => Decision;
 
 /** The decision of a step whose tag is gone. */
 const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} });
 
 /**
- * Jobs that change many contacts one at a time: a catalog rename or deletion reaching every
+ * Jobs that change many contacts one at a time: a catalog rename, deletion or merge reaching every
  * tagged contact, and bulk tagging or untagging by id list or segment.
  *
  * Each contact's change is a job step with a deterministic id, applied like a command (at most
@@ -40,7 +43,7 @@ const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', c
  */
 @Injectable()
 export class ContactJobWork implements JobWork {
-  readonly kinds: readonly JobKind[] = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag'];
+  readonly kinds: readonly JobKind[] = ['tag-rename', 'tag-delete', 'tag-merge', 'bulk-tag', 'bulk-untag'];
 
   constructor(
     private readonly contacts: ContactsRepository,
@@ -83,7 +86,7 @@ export class ContactJobWork implements JobWork {
       }
       return { outcome: 'completed', progress };
     }
-    const passes = job.kind === 'tag-rename' || job.kind === 'tag-delete' ? CATALOG_PASSES_MAX : 1;
+    const passes = CATALOG_JOB_KINDS.has(job.kind) ? CATALOG_PASSES_MAX : 1;
     for (let pass = 0; pass < passes; pass++) {
       const remaining = await this.remaining(job);
       if (!remaining) {
@@ -135,6 +138,16 @@ export class ContactJobWork implements JobWork {
       }
       case 'tag-delete':
         return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
+      case 'tag-merge': {
+        // The target as the catalog has it now: its latest spelling, or the tag it was merged
+        // into since; when it was deleted since, the merged tag just goes, as the target did.
+        const into = await this.catalog.live(job.tenantId, job.params.intoTagId!);
+        if (!into) {
+          return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
+        }
+        const target = { tagId: into.tagId, name: into.name };
+        return (current, contactId) => decideMergeTag(current, contactId, tagId!, target);
+      }
       case 'bulk-tag': {
         const live = await this.catalog.findByIds(
           job.tenantId,
@@ -164,6 +177,7 @@ export class ContactJobWork implements JobWork {
         return tag ? { tagIds: tagId, tags: { $ne: tag.name } } : undefined;
       }
       case 'tag-delete':
+      case 'tag-merge':
         return { tagIds: tagId };
       case 'bulk-tag':
         return segment && !segment.matchesNothing

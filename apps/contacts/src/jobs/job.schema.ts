@@ -5,8 +5,10 @@ import type { ResolvedSegment } from '../segments/segment-query';
 
 /** What a job works on; which fields are set depends on its kind. */
 export interface JobParams {
-  /** tag-rename, tag-delete: the catalog tag. */
+  /** tag-rename, tag-delete, tag-merge: the catalog tag. */
   tagId?: string;
+  /** tag-merge: the tag the contacts carry instead. */
+  intoTagId?: string;
   /** bulk-tag, bulk-untag: the tags to add or remove. */
   tags?: CarriedTag[];
   /** Bulk jobs over a list of contacts. */

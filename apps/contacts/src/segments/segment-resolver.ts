@@ -15,7 +15,8 @@ export class SegmentResolver {
 
   /**
    * `pinned` maps lower-case names to the tag ids they had when a segment was saved: those names
-   * keep meaning those tags after a rename (and nothing once the tag is deleted).
+   * keep meaning those tags after a rename, the tag it was merged into after a merge, and
+   * nothing once the tag is deleted.
    */
   async resolve(
     tenantId: string,
@@ -23,18 +24,20 @@ export class SegmentResolver {
     pinned: Record<string, string> = {},
   ): Promise<ResolvedSegment> {
     const names = [...(definition.all ?? []), ...(definition.any ?? []), ...(definition.none ?? [])];
+    const pinnedIds = Object.values(pinned);
     const [byName, pinnedTags] = await Promise.all([
       this.catalog.findByNames(tenantId, names),
-      this.catalog.findByIds(tenantId, Object.values(pinned)),
+      // A pinned tag merged since stands for the tag it was merged into.
+      Promise.all(pinnedIds.map((tagId) => this.catalog.live(tenantId, tagId))),
     ]);
     const lookup = new Map<string, TagLookup>(
       [...byName].map(([key, tag]) => [key, { tagId: tag.tagId, usage: tag.usage ?? 0 }]),
     );
-    const live = new Map(pinnedTags.map((tag) => [tag.tagId, tag]));
+    const live = new Map(pinnedIds.map((tagId, index) => [tagId, pinnedTags[index]]));
     for (const [key, tagId] of Object.entries(pinned)) {
       const tag = live.get(tagId);
       if (tag) {
-        lookup.set(key, { tagId, usage: tag.usage });
+        lookup.set(key, { tagId: tag.tagId, usage: Math.max(tag.usage ?? 0, 0) });
       } else {
         lookup.delete(key);
       }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { JobRunner } from '../jobs/job-runner';
-import { newJob } from '../jobs/job.schema';
+import { newJob, toJobView } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { defaultColour, tagDocumentId, toTagView } from './tag.schema';
 import { TagCatalogRepository } from './tag-catalog.repository';
@@ -94,5 +94,44 @@ export class TagCatalogCommands {
     );
     this.runner.wake();
     return this.outcomes.publish(command, 'TagDeleted', { tag: toTagView(tag), jobId: jobIdOf(commandId) });
+  }
+
+  /**
+   * Merges a tag into another. The merged tag leaves the catalog at once, like a deletion (its
+   * name is free again), recording which tag took its place: saved segments that pinned it
+   * resolve to that tag. A `tag-merge` job moves every contact that carries it.
+   */
+  async merge(command: TenantCommandOf<'tag.merge'>): Promise<void> {
+    const { tenantId, payload, commandId } = command;
+    if (payload.tagId === payload.into) {
+      return this.outcomes.reject(command, 'validation-failed', 'a tag cannot be merged into itself');
+    }
+    const tag = await this.catalog.get(tenantId, payload.tagId);
+    const redelivered = tag?.deletedAt !== undefined && tag.deletedByCommand === commandId;
+    if (!tag || (tag.deletedAt && !redelivered)) {
+      return this.outcomes.reject(command, 'tag-not-found', `tag ${payload.tagId} does not exist`);
+    }
+    const into = await this.catalog.get(tenantId, payload.into);
+    // A redelivery checked the target the first time; later catalog commands may have changed it since.
+    if (!redelivered && (!into || into.deletedAt)) {
+      return this.outcomes.reject(
+        command,
+        'merge-target-not-found',
+        `tag ${payload.into}, to merge ${payload.tagId} into, does not exist`,
+      );
+    }
+    const now = new Date();
+    await this.catalog.markMerged(tag, payload.into, commandId, now);
+    const jobId = jobIdOf(commandId);
+    await this.jobs.insert(
+      newJob(tenantId, jobId, 'tag-merge', command.actor, { tagId: tag.tagId, intoTagId: payload.into }, now),
+    );
+    this.runner.wake();
+    const job = (await this.jobs.get(tenantId, jobId))!;
+    return this.outcomes.publish(command, 'TagMerged', {
+      tag: toTagView(tag),
+      into: toTagView(into!),
+      job: toJobView(job),
+    });
   }
 }

@@ -14,6 +14,22 @@ export interface CarriedTag {
   name: string;
 }
 
+/** Merges followed from a merged tag to the live one (a merge into a merged tag is refused). */
+const MERGE_HOPS_MAX = 8;
+/**
+ * Slots of `usageApplied`: a repeated publication is recognised unless this many others of
+ * the same tag hashed to its slot in between (repeats come right after a restart).
+ */
+const USAGE_SLOTS = 256;
+
+export function usageSlot(publicationId: string): string {
+  let hash = 0;
+  for (const character of publicationId) {
+    hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
+  }
+  return `s${hash % USAGE_SLOTS}`;
+}
+
 export function newTagId(): string {
   return `t_${randomBytes(9).toString('base64url')}`;
 }
@@ -74,6 +90,18 @@ export class TagCatalogRepository {
   /** A tag by id, deleted ones included. */
   get(tenantId: string, tagId: string): Promise<Tag | null> {
     return this.tags.findById(tagDocumentId(tenantId, tagId)).lean<Tag>().exec();
+  }
+
+  /**
+   * The live tag an id stands for now: the tag itself, or the tag it was merged into (through
+   * later merges too). Null when it was deleted, or merged into a tag deleted since.
+   */
+  async live(tenantId: string, tagId: string): Promise<Tag | null> {
+    let tag = await this.get(tenantId, tagId);
+    for (let hops = 0; tag?.mergedInto && hops < MERGE_HOPS_MAX; hops++) {
+      tag = await this.get(tenantId, tag.mergedInto);
+    }
+    return tag && !tag.deletedAt ? tag : null;
   }
 
   /** The live tag with this name, regardless of case. */
@@ -152,18 +180,43 @@ export class TagCatalogRepository {
       .exec();
   }
 
+  /** Takes the tag out of the catalog as merged into `into`, and frees its name. */
+  async markMerged(tag: Tag, into: string, commandId: string, now: Date): Promise<void> {
+    await this.tags
+      .updateOne(
+        { _id: tag._id },
+        {
+          $set: {
+            deletedAt: now,
+            deletedByCommand: commandId,
+            mergedInto: into,
+            nameKey: releasedNameKey(tag.tagId),
+          },
+        },
+      )
+      .exec();
+  }
+
   /**
-   * Adds each delta to its tag's usage count. `$inc` is read-modify-write on FerretDB, so the
-   * increments of one tag are serialised in this process (see KeyedLock).
+   * Adds each delta of a publication to its tag's usage count, once: the publication's id is
+   * recorded in the same write (a slot of `usageApplied`), so a publication repeated after a
+   * crash moves no count twice. `$inc` is read-modify-write on FerretDB, so the increments of
+   * one tag are serialised in this process (see KeyedLock).
    */
-  async adjustUsage(tenantId: string, deltas: Map<string, number>): Promise<void> {
+  async adjustUsage(tenantId: string, deltas: Map<string, number>, publicationId: string): Promise<void> {
+    const slot = `usageApplied.${usageSlot(publicationId)}`;
     await Promise.all(
       [...deltas]
         .filter(([, delta]) => delta !== 0)
         .map(([tagId, delta]) => {
           const _id = tagDocumentId(tenantId, tagId);
           return this.lock.run(`usage:${_id}`, () =>
-            this.tags.updateOne({ _id }, { $inc: { usage: delta } }).exec(),
+            this.tags
+              .updateOne(
+                { _id, [slot]: { $ne: publicationId } },
+                { $inc: { usage: delta }, $set: { [slot]: publicationId } },
+              )
+              .exec(),
           );
         }),
     );

@@ -44,6 +44,18 @@ export class Tag {
   /** The command that deleted it: its redelivery is recognised, anyone else's gets a 404. */
   @Prop()
   deletedByCommand?: string;
+
+  /** Set when the tag left the catalog by a merge: the tag that took its place. */
+  @Prop()
+  mergedInto?: string;
+
+  /**
+   * The last publications whose deltas moved `usage`, one per slot (see `usageSlot`): a
+   * publication repeated after a crash finds its id and moves the count no second time.
+   * Left out of every query (`select: false`): nothing reads it, only the `$inc` filters on it.
+   */
+  @Prop({ type: Object, select: false })
+  usageApplied?: Record<string, string>;
 }
 
 export const TagSchema = SchemaFactory.createForClass(Tag);

@@ -20,6 +20,7 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'too-many-pinned-notes': { status: 422, title: 'The contact would have more pinned notes than allowed' },
   'tag-not-found': { status: 404, title: 'The tag does not exist' },
   'tag-name-taken': { status: 409, title: 'Another tag of the catalog has that name' },
+  'merge-target-not-found': { status: 422, title: 'The tag to merge into does not exist' },
   'segment-not-found': { status: 404, title: 'The segment does not exist' },
   'segment-name-taken': { status: 409, title: 'Another saved segment has that name' },
   'campaign-not-found': { status: 404, title: 'The campaign does not exist' },

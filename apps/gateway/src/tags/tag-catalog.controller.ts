@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { TagView } from '@switchboard/contracts';
+import { JobView, TagView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS, READERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
-import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
+import { ApiLateOutcomeResponse, ApiStartedResponse } from '../commands/accepted-command-responses';
 import { CommandBus } from '../commands/command-bus';
-import { answerCommand, pickTag } from '../commands/command-response';
+import { answerCommand, pickJob, pickTag } from '../commands/command-response';
 import { mintId } from '../commands/minted-ids';
 import { ContactsReader } from '../contacts/contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
@@ -16,7 +16,7 @@ import { ApiError } from '../problems/api-error';
 import { ProblemResponses } from '../problems/problem-responses';
 import { ResourceUrls } from '../resource-urls';
 import { tagChangeOf, TagChangeView } from './tag-change-view';
-import { CreateTagRequest, TagIdParams, UpdateTagRequest } from './tag-requests';
+import { CreateTagRequest, MergeTagRequest, TagIdParams, UpdateTagRequest } from './tag-requests';
 
 /** The tenant's tag catalog: names, colours, descriptions, and how many contacts carry each tag. */
 @ApiTags('tags')
@@ -116,5 +116,43 @@ export class TagCatalogController {
       idempotencyKey,
     );
     return answerCommand(result, response, (event) => tagChangeOf(pickTag(event)));
+  }
+
+  /**
+   * Merges the tag into another (`into`): every contact that carries it carries `into` instead
+   * (once; already having both leaves just `into`), in the background. The merged tag leaves
+   * the catalog at once and its name is free again; saved segments that named it mean `into`.
+   */
+  @Post(':tagId/merge')
+  @HttpCode(202)
+  @Authenticated(...ADMINS)
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiStartedResponse(
+    JobView,
+    'The merge started: `Location` is where to follow its job. When the outcome itself is ' +
+      'late, the command status instead (`commandId`, `statusUrl`).',
+  )
+  async merge(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: TagIdParams,
+    @Body() request: MergeTagRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (request.into === params.tagId) {
+      throw new ApiError('validation-failed', 'a tag cannot be merged into itself', [
+        { field: 'into', messages: ['into must be another tag than the merged one'] },
+      ]);
+    }
+    const result = await this.commands.dispatchTenantCommand(
+      principal,
+      'tag.merge',
+      { tagId: params.tagId, into: request.into },
+      idempotencyKey,
+    );
+    return answerCommand(result, response, pickJob, {
+      status: HttpStatus.ACCEPTED,
+      location: (job) => ResourceUrls.job(job.jobId),
+    });
   }
 }

@@ -3,6 +3,7 @@ import { Matches } from 'class-validator';
 import {
   BulkTagPayload,
   CreateTagPayload,
+  MergeTagPayload,
   TAG_ID_PATTERN,
   TagNamesPayload,
   UpdateTagPayload,
@@ -28,3 +29,6 @@ export class UpdateTagRequest extends OmitType(UpdateTagPayload, ['tagId'] as co
  * definition (exactly one). The gateway gives the job its id.
  */
 export class BulkTagRequest extends OmitType(BulkTagPayload, ['jobId'] as const) {}
+
+/** The tag to merge into: every contact carrying the merged tag carries this one instead. */
+export class MergeTagRequest extends OmitType(MergeTagPayload, ['tagId'] as const) {}

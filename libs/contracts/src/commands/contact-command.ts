@@ -32,6 +32,7 @@ import {
   CreateTagPayload,
   DeleteSegmentPayload,
   DeleteTagPayload,
+  MergeTagPayload,
   SaveSegmentPayload,
   UpdateTagPayload,
 } from './tenant-command-payloads';
@@ -61,6 +62,7 @@ export const tenantCommandPayloadContracts = {
   'tag.create': CreateTagPayload,
   'tag.update': UpdateTagPayload,
   'tag.delete': DeleteTagPayload,
+  'tag.merge': MergeTagPayload,
   'bulk.tag': BulkTagPayload,
   'segment.save': SaveSegmentPayload,
   'segment.delete': DeleteSegmentPayload,
@@ -194,6 +196,7 @@ export function tenantCommandSubject(command: TenantCommandBody): string {
     case 'tag.create':
     case 'tag.update':
     case 'tag.delete':
+    case 'tag.merge':
       return 'tags';
     case 'segment.save':
     case 'segment.delete':
@@ -211,6 +214,7 @@ export function tenantCommandEntityId(command: TenantCommandBody): string {
     case 'tag.create':
     case 'tag.update':
     case 'tag.delete':
+    case 'tag.merge':
       return command.payload.tagId;
     case 'segment.save':
     case 'segment.delete':

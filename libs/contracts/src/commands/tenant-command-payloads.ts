@@ -95,6 +95,18 @@ export class DeleteTagPayload {
   tagId: string;
 }
 
+/**
+ * Merges a tag into another: every contact carrying `tagId` carries `into` instead (once), and
+ * `tagId` leaves the catalog. Saved segments that named `tagId` mean `into` from then on.
+ */
+export class MergeTagPayload {
+  @Matches(TAG_ID_PATTERN)
+  tagId: string;
+
+  @Matches(TAG_ID_PATTERN)
+  into: string;
+}
+
 /** A target field is validated when given, and the first one also when none is. */
 function validateTarget(fields: readonly string[], field: string) {
   return (payload: object) => {

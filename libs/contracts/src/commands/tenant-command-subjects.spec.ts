@@ -11,6 +11,7 @@ describe('tenant command subjects', () => {
     expect(tenantCommandSubject({ type: 'tag.create', payload: { tagId: 't_1', name: 'vip' } })).toBe('tags');
     expect(tenantCommandSubject({ type: 'tag.update', payload: { tagId: 't_1', name: 'VIP' } })).toBe('tags');
     expect(tenantCommandSubject({ type: 'tag.delete', payload: { tagId: 't_1' } })).toBe('tags');
+    expect(tenantCommandSubject({ type: 'tag.merge', payload: { tagId: 't_1', into: 't_2' } })).toBe('tags');
   });
 
   it('keys every segment command of a tenant alike', () => {

@@ -22,6 +22,7 @@ import {
   NoteMentionedPayload,
   NotePayload,
   SegmentPayload,
+  TagMergedPayload,
   TagPayload,
 } from './event-payloads';
 
@@ -44,6 +45,7 @@ export const eventPayloadContracts = {
   TagCreated: TagPayload,
   TagUpdated: TagPayload,
   TagDeleted: TagPayload,
+  TagMerged: TagMergedPayload,
   BulkJobStarted: JobPayload,
   SegmentSaved: SegmentPayload,
   SegmentDeleted: SegmentPayload,

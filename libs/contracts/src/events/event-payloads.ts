@@ -13,10 +13,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CampaignView } from '../campaigns/campaign-fields';
+import { BLOCK_REASON_MAX_LENGTH } from '../commands/command-payloads';
 import { ContactView } from '../contact-view';
 import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
 import { SegmentView } from '../segments/segment-fields';
 import { TagView } from '../tags/tag-view';
+import { ContactChanges } from './contact-changes';
 
 /** Events that report a contact's new state. */
 export class ContactStatePayload {
@@ -34,6 +36,18 @@ export class ContactStatePayload {
   @IsArray()
   @IsString({ each: true })
   changedFields?: string[];
+
+  /** Each changed public field before and after (`{}` for a no-op). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactChanges)
+  changes?: ContactChanges;
+
+  /** Why, when the command gave a reason (a block or an unblock). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(BLOCK_REASON_MAX_LENGTH)
+  reason?: string;
 }
 
 export class RejectionFieldError {
@@ -175,6 +189,27 @@ export class TagPayload {
   @IsOptional()
   @Matches(JOB_ID_PATTERN)
   jobId?: string;
+}
+
+/**
+ * A catalog tag merged into another: `tag` is the merged tag as it was (it left the catalog),
+ * `into` the tag its contacts carry now, `job` the background job that moves them.
+ */
+export class TagMergedPayload {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => TagView)
+  tag: TagView;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => TagView)
+  into: TagView;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => JobView)
+  job: JobView;
 }
 
 export class JobPayload {

@@ -1,7 +1,14 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
 
 export const JOB_ID_PATTERN = /^j_[A-Za-z0-9_-]{1,64}$/;
-export const JobKinds = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag', 'campaign-dispatch'] as const;
+export const JobKinds = [
+  'tag-rename',
+  'tag-delete',
+  'tag-merge',
+  'bulk-tag',
+  'bulk-untag',
+  'campaign-dispatch',
+] as const;
 export type JobKind = (typeof JobKinds)[number];
 export const JobStatuses = ['running', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JobStatuses)[number];
