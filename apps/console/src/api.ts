@@ -66,5 +66,8 @@ export class Api {
 
 /** A path with each dynamic segment encoded. */
 export function path(strings: TemplateStringsArray, ...values: string[]): string {
-  return strings.reduce((built, part, index) => built + part + (index < values.length ? encodeURIComponent(values[index]) : ''), '');
+  return strings.reduce(
+    (built, part, index) => built + part + (index < values.length ? encodeURIComponent(values[index]) : ''),
+    '',
+  );
 }

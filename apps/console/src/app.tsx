@@ -46,7 +46,11 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
   const catalog = useCatalog(api);
   useEffect(() => {
     document.title =
-      route.page === 'segments' ? 'Segments · Switchboard' : route.contactId ? 'Conversation · Switchboard' : 'Inbox · Switchboard';
+      route.page === 'segments'
+        ? 'Segments · Switchboard'
+        : route.contactId
+          ? 'Conversation · Switchboard'
+          : 'Inbox · Switchboard';
   }, [route]);
   return (
     <div class="shell">

@@ -41,7 +41,13 @@ export function BlockDialog({
           delivered after an unblock.
         </p>
         <label for="block-reason">Reason (optional, visible to your team)</label>
-        <textarea id="block-reason" rows={3} maxLength={500} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+        <textarea
+          id="block-reason"
+          rows={3}
+          maxLength={500}
+          value={reason}
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
         <div class="actions">
           <button type="button" onClick={onCancel}>
             Cancel

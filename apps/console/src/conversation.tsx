@@ -62,7 +62,9 @@ export function ConversationScreen({
     return (
       <section class="conversation" aria-label="Conversation">
         <p class="error" role="alert">
-          {failure === 404 ? 'This conversation does not exist.' : `The conversation could not be opened (HTTP ${failure}).`}
+          {failure === 404
+            ? 'This conversation does not exist.'
+            : `The conversation could not be opened (HTTP ${failure}).`}
         </p>
       </section>
     );
@@ -78,7 +80,9 @@ export function ConversationScreen({
   const blocked = details.block.blocked;
   const droppedSinceBlock = blocked
     ? messages.filter(
-        (message) => message.status === 'blocked' && (!details.block.blockedAt || message.sentAt >= details.block.blockedAt),
+        (message) =>
+          message.status === 'blocked' &&
+          (!details.block.blockedAt || message.sentAt >= details.block.blockedAt),
       ).length
     : 0;
 
@@ -113,7 +117,11 @@ export function ConversationScreen({
             </p>
           </div>
           <span class={`stream-state ${streamState}`} role="status">
-            {streamState === 'live' ? 'Live' : streamState === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
+            {streamState === 'live'
+              ? 'Live'
+              : streamState === 'reconnecting'
+                ? 'Reconnecting…'
+                : 'Connecting…'}
           </span>
           {blocked ? (
             <button type="button" disabled={busy} onClick={() => void changeBlock('unblock')}>

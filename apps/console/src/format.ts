@@ -44,6 +44,10 @@ export function textColourOn(background: string): string {
   return luminance > 0.55 ? '#111' : '#fff';
 }
 
-export function contactTitle(contact: { name?: string; identities: { address: string }[]; contactId: string }): string {
+export function contactTitle(contact: {
+  name?: string;
+  identities: { address: string }[];
+  contactId: string;
+}): string {
   return contact.name || contact.identities[0]?.address || contact.contactId;
 }

@@ -57,7 +57,10 @@ export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; 
   const nextCursor = pages[pages.length - 1]?.nextCursor;
   const loadMore = () => {
     if (nextCursor) {
-      query(nextCursor).then((page) => setPages((current) => [...current, page]), (problem: Error) => setError(problem.message));
+      query(nextCursor).then(
+        (page) => setPages((current) => [...current, page]),
+        (problem: Error) => setError(problem.message),
+      );
     }
   };
 
@@ -102,7 +105,9 @@ export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; 
                 <span class="name">{contactTitle(contact)}</span>
                 <time dateTime={contact.lastMessageAt}>{relativeTime(contact.lastMessageAt)}</time>
               </span>
-              <span class="preview">{lastMessage ? messageText(lastMessage.content, lastMessage.type) : 'No messages'}</span>
+              <span class="preview">
+                {lastMessage ? messageText(lastMessage.content, lastMessage.type) : 'No messages'}
+              </span>
               <span class="row chips">
                 {contact.block.blocked && <span class="blocked-marker">Blocked</span>}
                 {contact.tags.map((name) => (
@@ -113,7 +118,9 @@ export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; 
           </li>
         ))}
       </ul>
-      {items.length === 0 && !error && <p class="empty-state">No conversations{tag || blocked ? ' match these filters' : ' yet'}.</p>}
+      {items.length === 0 && !error && (
+        <p class="empty-state">No conversations{tag || blocked ? ' match these filters' : ' yet'}.</p>
+      )}
       {nextCursor && (
         <button type="button" onClick={loadMore}>
           Load more

@@ -134,7 +134,13 @@ export function SegmentsPage({ api, session, catalog }: { api: Api; session: Ses
         {session.role !== 'viewer' && (
           <form onSubmit={(event) => void save(event)} class="inline-form">
             <label for="segment-name">Segment name</label>
-            <input id="segment-name" value={name} maxLength={100} onInput={(event) => setName(event.currentTarget.value)} required />
+            <input
+              id="segment-name"
+              value={name}
+              maxLength={100}
+              onInput={(event) => setName(event.currentTarget.value)}
+              required
+            />
             <button type="submit">Save segment</button>
           </form>
         )}
@@ -205,13 +211,24 @@ function TagPicker({
       </span>
       <span class="chips">
         {tags.map((tag) => (
-          <TagChip key={tag} name={tag} catalog={catalog} onRemove={() => onChange(tags.filter((own) => own !== tag))} />
+          <TagChip
+            key={tag}
+            name={tag}
+            catalog={catalog}
+            onRemove={() => onChange(tags.filter((own) => own !== tag))}
+          />
         ))}
       </span>
       <label for={`${id}-input`} class="visually-hidden">
         {label}: tag to add
       </label>
-      <input id={`${id}-input`} list={`${id}-tags`} value={text} placeholder="tag…" onInput={(event) => setText(event.currentTarget.value)} />
+      <input
+        id={`${id}-input`}
+        list={`${id}-tags`}
+        value={text}
+        placeholder="tag…"
+        onInput={(event) => setText(event.currentTarget.value)}
+      />
       <datalist id={`${id}-tags`}>
         {catalog.tags.map((tag) => (
           <option key={tag.tagId} value={tag.name} />
@@ -233,7 +250,8 @@ function CampaignStarter({ api, session, segment }: { api: Api; session: Session
       return;
     }
     const timer = setTimeout(
-      () => void api.get<Campaign>(path`/v1/campaigns/${campaign.campaignId}`).then(setCampaign, () => undefined),
+      () =>
+        void api.get<Campaign>(path`/v1/campaigns/${campaign.campaignId}`).then(setCampaign, () => undefined),
       1_000,
     );
     return () => clearTimeout(timer);

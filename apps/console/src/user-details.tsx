@@ -46,7 +46,10 @@ export function UserDetails(props: Props) {
   );
 }
 
-type SectionProps = Props & { canWrite: boolean; change: (action: () => Promise<unknown>) => Promise<boolean> };
+type SectionProps = Props & {
+  canWrite: boolean;
+  change: (action: () => Promise<unknown>) => Promise<boolean>;
+};
 
 function Profile({ api, details, canWrite, change }: SectionProps) {
   const [editing, setEditing] = useState(false);
@@ -62,7 +65,10 @@ function Profile({ api, details, canWrite, change }: SectionProps) {
         .filter((field) => form[field].trim() !== (details[field] ?? ''))
         .map((field) => [field, form[field].trim() === '' ? null : form[field].trim()]),
     );
-    if (Object.keys(changes).length === 0 || (await change(() => api.patch(path`/v1/contacts/${details.contactId}`, changes)))) {
+    if (
+      Object.keys(changes).length === 0 ||
+      (await change(() => api.patch(path`/v1/contacts/${details.contactId}`, changes)))
+    ) {
       setEditing(false);
     }
   };
@@ -114,7 +120,8 @@ function Profile({ api, details, canWrite, change }: SectionProps) {
             ))}
             <dt>Messages</dt>
             <dd>
-              {details.counters?.accepted ?? 0} delivered · {details.counters?.blocked ?? 0} dropped while blocked
+              {details.counters?.accepted ?? 0} delivered · {details.counters?.blocked ?? 0} dropped while
+              blocked
             </dd>
             <dt>Customer since</dt>
             <dd>{fullTime(details.firstSeenAt ?? details.createdAt)}</dd>
@@ -141,7 +148,9 @@ function Tags({ api, catalog, details, canWrite, change }: SectionProps) {
       catalog.reload();
     }
   };
-  const available = catalog.tags.filter((tag) => !details.tags.some((own) => own.toLowerCase() === tag.name.toLowerCase()));
+  const available = catalog.tags.filter(
+    (tag) => !details.tags.some((own) => own.toLowerCase() === tag.name.toLowerCase()),
+  );
   return (
     <section aria-labelledby="tags-title" class="panel-section">
       <h3 id="tags-title">Tags</h3>
@@ -152,7 +161,11 @@ function Tags({ api, catalog, details, canWrite, change }: SectionProps) {
             <TagChip
               name={tag}
               catalog={catalog}
-              onRemove={canWrite ? () => void change(() => api.post(`${tagsPath}/remove`, { tags: [tag] })) : undefined}
+              onRemove={
+                canWrite
+                  ? () => void change(() => api.post(`${tagsPath}/remove`, { tags: [tag] }))
+                  : undefined
+              }
             />
           </li>
         ))}
@@ -206,7 +219,10 @@ function Notes({ api, session, details, canWrite, change }: SectionProps) {
   // The recent notes in the details change when anyone writes one: read the list again then.
   const recentKey = details.recentNotes.map((note) => `${note.noteId}@${note.updatedAt}`).join();
   useEffect(() => {
-    api.get<Page<Note>>(`${notesPath}?limit=50`).then((page) => setNotes(page.items), () => setNotes(details.recentNotes));
+    api.get<Page<Note>>(`${notesPath}?limit=50`).then(
+      (page) => setNotes(page.items),
+      () => setNotes(details.recentNotes),
+    );
   }, [api, notesPath, recentKey]);
   const add = async (event: Event) => {
     event.preventDefault();
@@ -216,7 +232,12 @@ function Notes({ api, session, details, canWrite, change }: SectionProps) {
   };
   const saveEdit = async (event: Event) => {
     event.preventDefault();
-    if (editing && (await change(() => api.patch(`${notesPath}/${encodeURIComponent(editing.noteId)}`, { body: editing.body })))) {
+    if (
+      editing &&
+      (await change(() =>
+        api.patch(`${notesPath}/${encodeURIComponent(editing.noteId)}`, { body: editing.body }),
+      ))
+    ) {
       setEditing(undefined);
     }
   };
@@ -279,7 +300,11 @@ function Notes({ api, session, details, canWrite, change }: SectionProps) {
                 </p>
                 {mayEdit(note) && (
                   <div class="actions">
-                    <button type="button" class="link" onClick={() => setEditing({ noteId: note.noteId, body: note.body })}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => setEditing({ noteId: note.noteId, body: note.body })}
+                    >
                       Edit<span class="visually-hidden"> note</span>
                     </button>
                     <button type="button" class="link danger-text" onClick={() => remove(note)}>
@@ -319,7 +344,9 @@ function Activity({ entries }: { entries: ActivityEntry[] }) {
             <strong>{entry.actor.id}</strong> {ACTIVITY_VERBS[entry.type] ?? entry.type}
             {entry.details.reason && <> · reason: “{entry.details.reason}”</>}
             {entry.details.changedFields?.length ? <> ({entry.details.changedFields.join(', ')})</> : null}
-            {entry.details.tags && entry.type === 'ContactTagged' && <> · now: {entry.details.tags.join(', ')}</>}
+            {entry.details.tags && entry.type === 'ContactTagged' && (
+              <> · now: {entry.details.tags.join(', ')}</>
+            )}
             <time dateTime={entry.occurredAt} title={fullTime(entry.occurredAt)}>
               {relativeTime(entry.occurredAt)}
             </time>

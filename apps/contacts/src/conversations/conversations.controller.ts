@@ -52,7 +52,9 @@ export class ConversationsController {
     while (scanned < SCAN_BUDGET) {
       const batchSize = Math.min(pageSize + 1 - items.length, SCAN_BUDGET - scanned);
       const batch = await this.conversations.newestFirst(tenantId, { before: position, limit: batchSize });
-      const found = await Promise.all(batch.map((messages) => this.contacts.find(tenantId, messages.contactId)));
+      const found = await Promise.all(
+        batch.map((messages) => this.contacts.find(tenantId, messages.contactId)),
+      );
       for (const [index, messages] of batch.entries()) {
         const contact = found[index];
         if (contact && matchesConversationFilter(contact, filter)) {
