@@ -44,6 +44,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
   const api = useMemo(() => new Api(session), [session]);
   const route = useRoute();
   const catalog = useCatalog(api);
+  const [inboxRefresh, setInboxRefresh] = useState(0);
   useEffect(() => {
     document.title =
       route.page === 'segments'
@@ -82,7 +83,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
         </main>
       ) : (
         <div class="workspace">
-          <Inbox api={api} catalog={catalog} selected={route.contactId} />
+          <Inbox api={api} catalog={catalog} selected={route.contactId} refresh={inboxRefresh} />
           <main id="main" class="conversation-area">
             {route.contactId ? (
               <ConversationScreen
@@ -91,6 +92,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
                 session={session}
                 catalog={catalog}
                 contactId={route.contactId}
+                onChange={() => setInboxRefresh((count) => count + 1)}
               />
             ) : (
               <p class="empty-state">Choose a conversation from the inbox.</p>

@@ -16,11 +16,14 @@ export function ConversationScreen({
   session,
   catalog,
   contactId,
+  onChange,
 }: {
   api: Api;
   session: Session;
   catalog: Catalog;
   contactId: string;
+  /** The contact or its messages changed (the inbox shows both). */
+  onChange: () => void;
 }) {
   const [details, setDetails] = useState<ContactDetails>();
   const [messages, setMessages] = useState<Message[]>([]);
@@ -38,8 +41,10 @@ export function ConversationScreen({
       ({ event, data }) => {
         if (event === 'contact') {
           setDetails(JSON.parse(data) as ContactDetails);
+          onChange();
         } else if (event === 'messages') {
           setMessages((JSON.parse(data) as { items: Message[] }).items);
+          onChange();
         } else if (event === 'gone') {
           setFailure(404);
         }

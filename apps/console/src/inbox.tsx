@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from './api';
 import type { Catalog } from './catalog';
 import { contactTitle, messageText, relativeTime } from './format';
@@ -7,8 +7,21 @@ import type { Conversation, Page } from './types';
 
 const REFRESH_MS = 5_000;
 
-/** Contacts with recent conversations, newest first; filter by tag and block state. */
-export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; selected?: string }) {
+/**
+ * Contacts with recent conversations, newest first; filter by tag and block state. Read again
+ * every few seconds, and at once when `refresh` changes (the open conversation changed).
+ */
+export function Inbox({
+  api,
+  catalog,
+  selected,
+  refresh,
+}: {
+  api: Api;
+  catalog: Catalog;
+  selected?: string;
+  refresh: number;
+}) {
   const [tag, setTag] = useState('');
   const [blocked, setBlocked] = useState('');
   const [pages, setPages] = useState<Page<Conversation>[]>([]);
@@ -31,8 +44,14 @@ export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; 
     [api, tag, blocked],
   );
 
+  const shownQuery = useRef(query);
   useEffect(() => {
     let stopped = false;
+    if (shownQuery.current !== query) {
+      // Other filters: start from their first page.
+      shownQuery.current = query;
+      setPages([]);
+    }
     const load = () =>
       query().then(
         (first) => {
@@ -44,14 +63,13 @@ export function Inbox({ api, catalog, selected }: { api: Api; catalog: Catalog; 
         },
         (problem: Error) => !stopped && setError(problem.message),
       );
-    setPages([]);
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => {
       stopped = true;
       clearInterval(timer);
     };
-  }, [query]);
+  }, [query, refresh]);
 
   const items = pages.flatMap((page) => page.items);
   const nextCursor = pages[pages.length - 1]?.nextCursor;

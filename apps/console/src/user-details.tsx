@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { path, type Api } from './api';
 import type { Catalog } from './catalog';
@@ -107,16 +108,16 @@ function Profile({ api, details, canWrite, change }: SectionProps) {
             <dt>Phone</dt>
             <dd>{details.phone ?? '—'}</dd>
             {details.identities.map((identity) => (
-              <>
+              <Fragment key={`${identity.channel}:${identity.address}`}>
                 <dt>{identity.channel}</dt>
                 <dd>{identity.address}</dd>
-              </>
+              </Fragment>
             ))}
             {Object.entries(details.attributes).map(([key, value]) => (
-              <>
+              <Fragment key={key}>
                 <dt>{key}</dt>
                 <dd>{String(value)}</dd>
-              </>
+              </Fragment>
             ))}
             <dt>Messages</dt>
             <dd>
