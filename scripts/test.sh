@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit specs, then the integration suites and the console's end-to-end test
-# (Debian's headless Chromium) against real Kafka and a real MongoDB-wire store (KAFKA_BROKERS/MONGODB_URI if set, else Testcontainers where Docker
-# answers, else the local stack, which it starts). Ends with one summary line.
+# (Debian's headless Chromium) against real Kafka and a real MongoDB-wire store
+# (KAFKA_BROKERS/MONGODB_URI if set, else Testcontainers where Docker answers, else the local
+# stack, which it starts). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

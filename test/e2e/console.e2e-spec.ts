@@ -15,7 +15,9 @@ import { postInbound } from '../support/webhook';
 import { buildConsole, systemChromium } from './browser';
 
 const screenshots = resolve(__dirname, '../../artifacts/console');
+/** How long the page may take to show what the system did (playwright waits, expectEventually polls). */
 const WAIT = { timeout: 20_000 };
+const EVENTUALLY = { timeoutMs: 20_000, intervalMs: 100 };
 
 /**
  * The agent console in Debian's headless Chromium against the real stack (gateway, contacts,
@@ -121,7 +123,7 @@ describe('the agent console', () => {
 
     // The inbox: newest first, with previews, tag chips and the blocked marker.
     const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('link');
-    await expectEventually(async () => expect(await conversations.count()).toBe(3), WAIT);
+    await expectEventually(async () => expect(await conversations.count()).toBe(3), EVENTUALLY);
     expect(await conversations.nth(0).innerText()).toContain('Ada Lovelace');
     expect(await conversations.nth(0).innerText()).toContain('Still waiting');
     expect(await conversations.nth(2).innerText()).toMatch(/Linus Torvalds[\s\S]*Blocked[\s\S]*VIP/);
@@ -129,12 +131,12 @@ describe('the agent console', () => {
     await expectEventually(async () => {
       expect(await conversations.count()).toBe(1);
       expect(await conversations.nth(0).innerText()).toContain('Linus');
-    }, WAIT);
+    }, EVENTUALLY);
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Tag').selectOption('VIP');
-    await expectEventually(async () => expect(await conversations.count()).toBe(2), WAIT);
+    await expectEventually(async () => expect(await conversations.count()).toBe(2), EVENTUALLY);
     await page.getByLabel('Tag').selectOption('');
-    await expectEventually(async () => expect(await conversations.count()).toBe(3), WAIT);
+    await expectEventually(async () => expect(await conversations.count()).toBe(3), EVENTUALLY);
     await page.screenshot({ path: `${screenshots}/inbox.png` });
 
     // Open Ada's conversation: her messages, escaped as text, live.
@@ -178,7 +180,7 @@ describe('the agent console', () => {
       const entry = await conversations.nth(0).innerText();
       expect(entry).toContain('Thanks, it arrived today!');
       expect(entry).not.toContain('Blocked');
-    }, WAIT);
+    }, EVENTUALLY);
 
     // A tag typed in, one picked from the catalog, and a note.
     await page.getByLabel('Add a tag').fill('Early adopter');
@@ -202,7 +204,7 @@ describe('the agent console', () => {
       expect(text).toContain('agent-7 unblocked');
       expect(text).toContain('agent-7 tagged');
       expect(text).toContain('agent-7 added a note');
-    }, WAIT);
+    }, EVENTUALLY);
     await page.screenshot({ path: `${screenshots}/conversation.png` });
 
     // What the API has now agrees.
@@ -231,7 +233,7 @@ describe('the agent console', () => {
       expect(await page.getByRole('status').filter({ hasText: 'of them blocked' }).innerText()).toContain(
         '1 of them blocked',
       );
-    }, WAIT);
+    }, EVENTUALLY);
     await page.getByLabel('Segment name').fill('VIP customers');
     await page.getByRole('button', { name: 'Save segment' }).click();
     const saved = page.getByRole('region', { name: 'Saved segments' });

@@ -112,7 +112,10 @@ export class ContactsReader {
         .filter(([, value]) => value !== undefined)
         .map(([name, value]): [string, string] => [name, String(value)]),
     );
-    return this.call<T>({ path: `${InternalRoutes.conversations(tenantId)}?${query.toString()}`, scans: true });
+    return this.call<T>({
+      path: `${InternalRoutes.conversations(tenantId)}?${query.toString()}`,
+      scans: true,
+    });
   }
 
   /** The tenant's tag catalog with how many contacts carry each tag. */
