@@ -83,13 +83,8 @@ export function ConversationScreen({
   }
 
   const blocked = details.block.blocked;
-  const droppedSinceBlock = blocked
-    ? messages.filter(
-        (message) =>
-          message.status === 'blocked' &&
-          (!details.block.blockedAt || message.sentAt >= details.block.blockedAt),
-      ).length
-    : 0;
+  const dropped = blocked ? droppedSinceBlocking(messages) : '0';
+  const canWrite = session.role !== 'viewer';
 
   const changeBlock = async (action: 'block' | 'unblock', reason?: string) => {
     setBusy(true);
@@ -128,21 +123,22 @@ export function ConversationScreen({
                 ? 'Reconnecting…'
                 : 'Connecting…'}
           </span>
-          {blocked ? (
-            <button type="button" disabled={busy} onClick={() => void changeBlock('unblock')}>
-              Unblock
-            </button>
-          ) : (
-            <button type="button" class="danger" disabled={busy} onClick={() => setDialogOpen(true)}>
-              Block
-            </button>
-          )}
+          {canWrite &&
+            (blocked ? (
+              <button type="button" disabled={busy} onClick={() => void changeBlock('unblock')}>
+                Unblock
+              </button>
+            ) : (
+              <button type="button" class="danger" disabled={busy} onClick={() => setDialogOpen(true)}>
+                Block
+              </button>
+            ))}
         </header>
         {blocked && (
           <div class="blocked-banner" role="status" aria-live="polite">
             <strong>This customer is blocked and cannot send messages.</strong>{' '}
             <span data-testid="dropped-count">
-              {droppedSinceBlock} {droppedSinceBlock === 1 ? 'attempt' : 'attempts'} dropped since blocking
+              {dropped} {dropped === '1' ? 'attempt' : 'attempts'} dropped since blocking
             </span>
             <span class="block-by">
               Blocked by {details.block.blockedBy ?? 'someone'} {relativeTime(details.block.blockedAt)}
@@ -179,4 +175,18 @@ export function ConversationScreen({
       )}
     </div>
   );
+}
+
+/** What the history keeps of a contact (the contacts service's bound). */
+const HISTORY_KEPT = 50;
+
+/**
+ * Attempts dropped since the block: the newest messages that were all dropped, back to the
+ * last one delivered (arrival order, so a channel's clock does not matter); "50+" when the
+ * whole bounded history is dropped messages.
+ */
+function droppedSinceBlocking(newestFirst: Message[]): string {
+  const run = newestFirst.findIndex((message) => message.status !== 'blocked');
+  const count = run < 0 ? newestFirst.length : run;
+  return run < 0 && count >= HISTORY_KEPT ? `${count}+` : String(count);
 }
