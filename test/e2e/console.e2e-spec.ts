@@ -189,6 +189,10 @@ describe('the agent console', () => {
     await tags.getByText('Early adopter').waitFor(WAIT);
     await page.getByRole('button', { name: 'Add tag VIP' }).click();
     await tags.getByText('VIP').waitFor(WAIT);
+    await expectEventually(
+      async () => expect(await conversations.nth(0).innerText()).toMatch(/Early adopter[\s\S]*VIP/),
+      EVENTUALLY,
+    );
     await page.getByLabel('New note').fill('Prefers email; order #1042 re-shipped on Monday.');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page

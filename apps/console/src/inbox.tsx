@@ -44,32 +44,42 @@ export function Inbox({
     [api, tag, blocked],
   );
 
+  // Reads overlap (a refresh per change of the open conversation, one every few seconds): the
+  // newest answer for the current filters wins, whichever arrives first.
   const shownQuery = useRef(query);
+  const requested = useRef(0);
+  const applied = useRef(0);
+  const load = useCallback(() => {
+    const sequence = ++requested.current;
+    query().then(
+      (first) => {
+        if (shownQuery.current === query && sequence > applied.current) {
+          applied.current = sequence;
+          setError('');
+          // The first page is replaced; pages that "Load more" added stay.
+          setPages((current) => (current.length > 1 ? [first, ...current.slice(1)] : [first]));
+        }
+      },
+      (problem: Error) => shownQuery.current === query && setError(problem.message),
+    );
+  }, [query]);
+
   useEffect(() => {
-    let stopped = false;
     if (shownQuery.current !== query) {
       // Other filters: start from their first page.
       shownQuery.current = query;
       setPages([]);
     }
-    const load = () =>
-      query().then(
-        (first) => {
-          if (!stopped) {
-            setError('');
-            // A refresh replaces the first page and keeps what "Load more" added only on a manual load.
-            setPages((current) => (current.length > 1 ? [first, ...current.slice(1)] : [first]));
-          }
-        },
-        (problem: Error) => !stopped && setError(problem.message),
-      );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [query, refresh]);
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [query, load]);
+
+  useEffect(() => {
+    if (refresh > 0) {
+      load();
+    }
+  }, [refresh]);
 
   const items = pages.flatMap((page) => page.items);
   const nextCursor = pages[pages.length - 1]?.nextCursor;
