@@ -149,9 +149,14 @@ describe('the agent console', () => {
     expect(await messages.locator('img, b').count()).toBe(0);
     await page.getByText('Live', { exact: true }).waitFor(WAIT);
 
-    // Block, with a confirmation dialog and a reason.
-    await page.getByRole('button', { name: 'Block', exact: true }).click();
+    // Block, with a confirmation dialog and a reason; Escape cancels it, from the keyboard.
     const dialog = page.getByRole('dialog', { name: 'Block Ada Lovelace?' });
+    await page.getByRole('button', { name: 'Block', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ ...WAIT, state: 'detached' });
+    await page.getByRole('button', { name: 'Block', exact: true }).click();
     await dialog.getByLabel('Reason (optional, visible to your team)').fill('abusive language');
     await page.screenshot({ path: `${screenshots}/block-dialog.png` });
     await dialog.getByRole('button', { name: 'Block customer' }).click();
