@@ -1,6 +1,7 @@
 /**
  * Projects: `unit` (no infrastructure), `integration` (real Kafka and store), `faults` (kill,
- * restart and stall parts of the real system under traffic) and `openapi` (the served OpenAPI
+ * restart and stall parts of the real system under traffic), `e2e` (the agent console in headless
+ * Chromium against the real system) and `openapi` (the served OpenAPI
  * document, compiled like `nest build`).
  */
 const moduleNameMapper = {
@@ -51,6 +52,18 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test'],
       testMatch: ['**/faults/*.fault-spec.ts'],
+      transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      // The agent console in Debian's headless Chromium against the real stack.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/e2e/*.e2e-spec.ts'],
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

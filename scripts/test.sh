@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: unit specs, then the integration suites against real Kafka and a real
-# MongoDB-wire store (KAFKA_BROKERS/MONGODB_URI if set, else Testcontainers where Docker
-# answers, else the local stack, which it starts). Ends with one summary line.
+# Runs every test: unit specs, then the integration suites and the console's end-to-end test
+# (Debian's headless Chromium) against real Kafka and a real MongoDB-wire store
+# (KAFKA_BROKERS/MONGODB_URI if set, else Testcontainers where Docker answers, else the local
+# stack, which it starts). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 mkdir -p artifacts
+# The e2e project drives Debian's Chromium; without it that suite fails and says why.
+bash scripts/ensure-chromium.sh || echo "warning: could not install Debian's chromium; the e2e suite will fail" >&2
 status=0
 npx jest --runInBand --json --outputFile=artifacts/jest-results.json "$@" || status=$?
 node -e '

@@ -45,6 +45,8 @@ describe('the gateway OpenAPI document', () => {
         '/v1/segments/{segmentId}/preview',
         '/v1/campaigns',
         '/v1/campaigns/{campaignId}',
+        '/v1/conversations',
+        '/v1/contacts/{id}/messages/stream',
       ]),
     );
   });

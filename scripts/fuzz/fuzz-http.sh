@@ -12,6 +12,8 @@ command -v schemathesis >/dev/null || python3 -m pip install --quiet 'schemathes
 source scripts/load-env.sh
 token=$(npx ts-node -T scripts/mint-token.ts --tenant fuzz --sub fuzz-agent --role admin)
 export PYTHONPATH="scripts/fuzz${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=hooks
+# The conversation stream never ends by design: a fuzzer would wait on it forever.
 exec schemathesis --config-file scripts/fuzz/schemathesis.toml run \
   "http://127.0.0.1:${GATEWAY_PORT:-3000}/docs/openapi.json" \
+  --exclude-path '/v1/contacts/{id}/messages/stream' \
   -H "Authorization: Bearer $token" --checks all --max-examples "${FUZZ_EXAMPLES:-30}" --workers 1 "$@"

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
+import { serveConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
 import { GatewaySettings } from './gateway-settings';
 import { createOpenApiDocument } from './openapi/openapi-document';
@@ -22,6 +23,7 @@ export async function createGatewayApp(
   app.use('/v1/bulk', jsonBodyParser(settings.BULK_BODY_LIMIT_BYTES));
   app.use(jsonBodyParser(settings.BODY_LIMIT_BYTES));
   app.useGlobalPipes(createValidationPipe());
+  serveConsole(app, settings.CONSOLE_DIR);
   const document = createOpenApiDocument(app);
   app.use(methodNotAllowed(document));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

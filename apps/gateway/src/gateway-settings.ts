@@ -78,4 +78,8 @@ export class GatewaySettings extends ServiceSettings {
   @IsInt()
   @Min(1)
   WEBHOOK_TOLERANCE_SECONDS: number = 300;
+
+  /** The built agent console (`npm run build`), served at `/console/`. */
+  @IsString()
+  CONSOLE_DIR: string = 'dist/console';
 }

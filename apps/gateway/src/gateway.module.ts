@@ -11,6 +11,9 @@ import { ContactEventsListener } from './commands/contact-events.listener';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { ContactsReader } from './contacts/contacts-reader';
+import { ContactStreamController } from './conversations/contact-stream.controller';
+import { ContactStreams } from './conversations/contact-streams';
+import { ConversationsController } from './conversations/conversations.controller';
 import { GatewaySettings } from './gateway-settings';
 import { InboundWebhookController } from './inbound/inbound-webhook.controller';
 import { JobsController } from './jobs/jobs.controller';
@@ -45,6 +48,8 @@ export class GatewayModule {
         CampaignsController,
         CommandsController,
         InboundWebhookController,
+        ConversationsController,
+        ContactStreamController,
       ],
       providers: [
         CommandBus,
@@ -52,6 +57,7 @@ export class GatewayModule {
         ContactEventsListener,
         ContactsReader,
         ProducerReadiness,
+        ContactStreams,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

@@ -23,6 +23,8 @@ export const InternalRoutes = {
   campaigns: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns`,
   campaign: (tenantId: string, campaignId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns/${encodeURIComponent(campaignId)}`,
+  /** The inbox: contacts with recent conversations, newest last message first. */
+  conversations: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/conversations`,
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
 };

@@ -47,6 +47,8 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { CampaignDispatchWork } from '../campaigns/campaign-dispatch-work';
 import { CampaignsController } from '../campaigns/campaigns.controller';
+import { ConversationsController } from '../conversations/conversations.controller';
+import { ConversationsRepository } from '../conversations/conversations.repository';
 
 @Module({
   imports: [
@@ -64,7 +66,14 @@ import { CampaignsController } from '../campaigns/campaigns.controller';
       { name: CampaignRecipient.name, schema: CampaignRecipientSchema },
     ]),
   ],
-  controllers: [ContactsController, TagsController, SegmentsController, JobsController, CampaignsController],
+  controllers: [
+    ContactsController,
+    TagsController,
+    SegmentsController,
+    JobsController,
+    CampaignsController,
+    ConversationsController,
+  ],
   providers: [
     ContactsRepository,
     IdentityClaimsRepository,
@@ -97,6 +106,7 @@ import { CampaignsController } from '../campaigns/campaigns.controller';
       useFactory: (...works: JobWork[]) => works,
     },
     JobRunner,
+    ConversationsRepository,
   ],
 })
 export class ContactsModule {}

@@ -42,3 +42,5 @@ export class ContactMessages {
 }
 
 export const ContactMessagesSchema = SchemaFactory.createForClass(ContactMessages);
+// The inbox: a tenant's conversations, newest last message first.
+ContactMessagesSchema.index({ tenantId: 1, lastMessageAt: -1, contactId: -1 });

@@ -111,6 +111,22 @@ export class ContactsReader {
     });
   }
 
+  /** The inbox: contacts with recent conversations, newest last message first. */
+  conversations<T>(
+    tenantId: string,
+    page: { cursor?: string; limit: number; tag?: string; blocked?: 'true' | 'false' },
+  ): Promise<T> {
+    const query = new URLSearchParams(
+      Object.entries(page)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]): [string, string] => [name, String(value)]),
+    );
+    return this.call<T>({
+      path: `${InternalRoutes.conversations(tenantId)}?${query.toString()}`,
+      scans: true,
+    });
+  }
+
   /** The tenant's tag catalog with how many contacts carry each tag. */
   tags(tenantId: string): Promise<ItemList<TagView>> {
     return this.call({ path: InternalRoutes.tags(tenantId) });

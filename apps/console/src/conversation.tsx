@@ -1,0 +1,192 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { path, type Api } from './api';
+import type { Catalog } from './catalog';
+import { followEvents } from './event-stream';
+import { contactTitle, fullTime, messageText, relativeTime } from './format';
+import type { Session } from './session';
+import { BlockDialog } from './block-dialog';
+import { UserDetails } from './user-details';
+import type { ContactDetails, Message } from './types';
+
+type StreamState = 'connecting' | 'live' | 'reconnecting' | 'failed';
+
+/** The open conversation: messages (live), block controls, and the user details beside it. */
+export function ConversationScreen({
+  api,
+  session,
+  catalog,
+  contactId,
+  onChange,
+}: {
+  api: Api;
+  session: Session;
+  catalog: Catalog;
+  contactId: string;
+  /** The contact or its messages changed (the inbox shows both). */
+  onChange: () => void;
+}) {
+  const [details, setDetails] = useState<ContactDetails>();
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [streamState, setStreamState] = useState<StreamState>('connecting');
+  const [failure, setFailure] = useState<number>();
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const bottom = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void followEvents(
+      (signal) => api.stream(path`/v1/contacts/${contactId}/messages/stream`, signal),
+      ({ event, data }) => {
+        if (event === 'contact') {
+          setDetails(JSON.parse(data) as ContactDetails);
+          onChange();
+        } else if (event === 'messages') {
+          setMessages((JSON.parse(data) as { items: Message[] }).items);
+          onChange();
+        } else if (event === 'gone') {
+          setFailure(404);
+        }
+      },
+      (state, status) => {
+        setStreamState(state);
+        if (state === 'failed') {
+          setFailure(status);
+        }
+      },
+      controller.signal,
+    );
+    return () => controller.abort();
+  }, [api, contactId]);
+
+  const delivered = [...messages].reverse().filter((message) => message.status === 'accepted');
+  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [delivered.length]);
+
+  if (failure !== undefined) {
+    return (
+      <section class="conversation" aria-label="Conversation">
+        <p class="error" role="alert">
+          {failure === 404
+            ? 'This conversation does not exist.'
+            : `The conversation could not be opened (HTTP ${failure}).`}
+        </p>
+      </section>
+    );
+  }
+  if (!details) {
+    return (
+      <section class="conversation" aria-label="Conversation" aria-busy="true">
+        <p class="empty-state">Opening the conversation…</p>
+      </section>
+    );
+  }
+
+  const blocked = details.block.blocked;
+  const dropped = blocked ? droppedSinceBlocking(messages) : '0';
+  const canWrite = session.role !== 'viewer';
+
+  const changeBlock = async (action: 'block' | 'unblock', reason?: string) => {
+    setBusy(true);
+    setNotice('');
+    try {
+      const updated = await api.post<ContactDetails>(
+        path`/v1/contacts/${contactId}/${action}`,
+        action === 'block' && reason ? { reason } : {},
+      );
+      if (updated?.block) {
+        setDetails((current) => current && { ...current, block: updated.block });
+      }
+      setNotice(action === 'block' ? 'Customer blocked.' : 'Customer unblocked.');
+    } catch (error) {
+      setNotice((error as Error).message);
+    } finally {
+      setBusy(false);
+      setDialogOpen(false);
+    }
+  };
+
+  return (
+    <div class="conversation-layout">
+      <section class="conversation" aria-labelledby="conversation-title">
+        <header class="conversation-header">
+          <div>
+            <h2 id="conversation-title">{contactTitle(details)}</h2>
+            <p class="identities">
+              {details.identities.map((identity) => `${identity.channel} ${identity.address}`).join(' · ')}
+            </p>
+          </div>
+          <span class={`stream-state ${streamState}`} role="status">
+            {streamState === 'live'
+              ? 'Live'
+              : streamState === 'reconnecting'
+                ? 'Reconnecting…'
+                : 'Connecting…'}
+          </span>
+          {canWrite &&
+            (blocked ? (
+              <button type="button" disabled={busy} onClick={() => void changeBlock('unblock')}>
+                Unblock
+              </button>
+            ) : (
+              <button type="button" class="danger" disabled={busy} onClick={() => setDialogOpen(true)}>
+                Block
+              </button>
+            ))}
+        </header>
+        {blocked && (
+          <div class="blocked-banner" role="status" aria-live="polite">
+            <strong>This customer is blocked and cannot send messages.</strong>{' '}
+            <span data-testid="dropped-count">
+              {dropped} {dropped === '1' ? 'attempt' : 'attempts'} dropped since blocking
+            </span>
+            <span class="block-by">
+              Blocked by {details.block.blockedBy ?? 'someone'} {relativeTime(details.block.blockedAt)}
+              {details.block.reason ? ` · reason: ${details.block.reason}` : ''}
+            </span>
+          </div>
+        )}
+        {notice && (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        )}
+        <ol class="messages" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+          {delivered.length === 0 && <li class="empty-state">No messages yet.</li>}
+          {delivered.map((message) => (
+            <li key={message.messageId} class="message">
+              <p class="bubble">{messageText(message.content, message.type)}</p>
+              <time dateTime={message.sentAt} title={fullTime(message.sentAt)}>
+                {relativeTime(message.sentAt)} · {message.channel}
+              </time>
+            </li>
+          ))}
+          <li ref={bottom} aria-hidden="true" class="end" />
+        </ol>
+      </section>
+      <UserDetails api={api} session={session} catalog={catalog} details={details} onChanged={setDetails} />
+      {dialogOpen && (
+        <BlockDialog
+          name={contactTitle(details)}
+          busy={busy}
+          onCancel={() => setDialogOpen(false)}
+          onConfirm={(reason) => void changeBlock('block', reason)}
+        />
+      )}
+    </div>
+  );
+}
+
+/** What the history keeps of a contact (the contacts service's bound). */
+const HISTORY_KEPT = 50;
+
+/**
+ * Attempts dropped since the block: the newest messages that were all dropped, back to the
+ * last one delivered (arrival order, so a channel's clock does not matter); "50+" when the
+ * whole bounded history is dropped messages.
+ */
+function droppedSinceBlocking(newestFirst: Message[]): string {
+  const run = newestFirst.findIndex((message) => message.status !== 'blocked');
+  const count = run < 0 ? newestFirst.length : run;
+  return run < 0 && count >= HISTORY_KEPT ? `${count}+` : String(count);
+}

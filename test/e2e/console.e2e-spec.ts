@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  aTenantId,
+  aWhatsappIdentity,
+  anInboundMessage,
+  expectEventually,
+  mintToken,
+} from '@switchboard/testing';
+import { http } from '../support/http';
+import { startSystem, type System } from '../support/system';
+import { postInbound } from '../support/webhook';
+import { buildConsole, systemChromium } from './browser';
+
+const screenshots = resolve(__dirname, '../../artifacts/console');
+/** How long the page may take to show what the system did (playwright waits, expectEventually polls). */
+const WAIT = { timeout: 20_000 };
+const EVENTUALLY = { timeoutMs: 20_000, intervalMs: 100 };
+
+/**
+ * The agent console in Debian's headless Chromium against the real stack (gateway, contacts,
+ * message filter, Kafka, the store): what an agent does in the chat screen, end to end.
+ */
+describe('the agent console', () => {
+  const tenant = aTenantId();
+  const otherTenant = aTenantId();
+  const secret = `whsec-${randomUUID()}`;
+  const agent = mintToken({ tenant, sub: 'agent-7', role: 'agent', expiresInSeconds: 1_800 });
+  const admin = mintToken({ tenant, sub: 'admin-1', role: 'admin', expiresInSeconds: 1_800 });
+  const otherAgent = mintToken({
+    tenant: otherTenant,
+    sub: 'agent-9',
+    role: 'agent',
+    expiresInSeconds: 1_800,
+  });
+  const ada = aWhatsappIdentity();
+  const grace = aWhatsappIdentity();
+  const linus = aWhatsappIdentity();
+  let system: System;
+  let browser: Browser;
+  let adaId: string;
+  const url = (path: string) => `${system.gateway.url}${path}`;
+
+  async function say(from: string, text: string, name?: string): Promise<string> {
+    const { tenantId: _tenant, ...message } = anInboundMessage({
+      from,
+      content: { text },
+      ...(name && { profile: { name } }),
+    });
+    expect((await postInbound(system.gateway.url, tenant, secret, message)).status).toBe(202);
+    return message.messageId;
+  }
+
+  async function contactIdOf(address: string, messages: number): Promise<string> {
+    return expectEventually(
+      async () => {
+        const inbox = await http('GET', url('/v1/conversations?limit=50'), { token: agent });
+        const entry = inbox.body.items.find((item: any) => item.contact.identities[0].address === address);
+        expect(entry?.contact.counters.accepted).toBe(messages);
+        return entry.contact.contactId as string;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  }
+
+  async function signedIn(token: string, hash = '#/inbox'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(url(`/console/${hash}`));
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  beforeAll(async () => {
+    const executablePath = systemChromium();
+    const consoleDir = buildConsole();
+    mkdirSync(screenshots, { recursive: true });
+    system = await startSystem({
+      withFilter: true,
+      gatewayEnvironment: { WEBHOOK_SECRETS: `${tenant}=${secret}`, CONSOLE_DIR: consoleDir },
+    });
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+
+    // A small tenant: a catalog with colours, three customers who wrote in.
+    for (const tag of [
+      { name: 'VIP', colour: '#c62828', description: 'top spenders' },
+      { name: 'wholesale', colour: '#1565c0' },
+      { name: 'churn-risk', colour: '#f9a825' },
+    ]) {
+      expect((await http('POST', url('/v1/tags'), { token: admin, body: tag })).status).toBe(201);
+    }
+    await say(linus.address, 'Is the API rate limited?', 'Linus Torvalds');
+    await say(grace.address, 'Can I change my delivery address?', 'Grace Hopper');
+    await say(ada.address, 'Hi! My order #1042 has not arrived yet.', 'Ada Lovelace');
+    await say(ada.address, '<img src=x onerror="document.title=1">Still waiting… <b>please</b> help');
+    adaId = await contactIdOf(ada.address, 2);
+    const linusId = await contactIdOf(linus.address, 1);
+    const graceId = await contactIdOf(grace.address, 1);
+    for (const [contactId, tags] of [
+      [linusId, ['VIP', 'wholesale']],
+      [graceId, ['VIP']],
+    ] as const) {
+      expect(
+        (await http('POST', url(`/v1/contacts/${contactId}/tags`), { token: agent, body: { tags } })).status,
+      ).toBe(200);
+    }
+    expect(
+      (await http('POST', url(`/v1/contacts/${linusId}/block`), { token: agent, body: { reason: 'spam' } }))
+        .status,
+    ).toBe(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('opens a conversation, blocks with confirmation, drops and counts, unblocks, tags and notes', async () => {
+    const page = await signedIn(agent);
+
+    // The inbox: newest first, with previews, tag chips and the blocked marker.
+    const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('link');
+    await expectEventually(async () => expect(await conversations.count()).toBe(3), EVENTUALLY);
+    expect(await conversations.nth(0).innerText()).toContain('Ada Lovelace');
+    expect(await conversations.nth(0).innerText()).toContain('Still waiting');
+    expect(await conversations.nth(2).innerText()).toMatch(/Linus Torvalds[\s\S]*Blocked[\s\S]*VIP/);
+    await page.getByLabel('Status').selectOption('true');
+    await expectEventually(async () => {
+      expect(await conversations.count()).toBe(1);
+      expect(await conversations.nth(0).innerText()).toContain('Linus');
+    }, EVENTUALLY);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Tag').selectOption('VIP');
+    await expectEventually(async () => expect(await conversations.count()).toBe(2), EVENTUALLY);
+    await page.getByLabel('Tag').selectOption('');
+    await expectEventually(async () => expect(await conversations.count()).toBe(3), EVENTUALLY);
+    await page.screenshot({ path: `${screenshots}/inbox.png` });
+
+    // Open Ada's conversation: her messages, escaped as text, live.
+    await conversations.nth(0).click();
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await messages.getByText('My order #1042 has not arrived yet').waitFor(WAIT);
+    await messages
+      .getByText('<img src=x onerror="document.title=1">Still waiting… <b>please</b> help')
+      .waitFor(WAIT);
+    expect(await messages.locator('img, b').count()).toBe(0);
+    await page.getByText('Live', { exact: true }).waitFor(WAIT);
+
+    // Block, with a confirmation dialog and a reason; Escape cancels it, from the keyboard.
+    const dialog = page.getByRole('dialog', { name: 'Block Ada Lovelace?' });
+    await page.getByRole('button', { name: 'Block', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ ...WAIT, state: 'detached' });
+    await page.getByRole('button', { name: 'Block', exact: true }).click();
+    await dialog.getByLabel('Reason (optional, visible to your team)').fill('abusive language');
+    await page.screenshot({ path: `${screenshots}/block-dialog.png` });
+    await dialog.getByRole('button', { name: 'Block customer' }).click();
+    await page.getByText('This customer is blocked and cannot send messages.').waitFor(WAIT);
+    await page.getByText('0 attempts dropped since blocking').waitFor(WAIT);
+
+    // A message from Ada through the webhook: dropped, counted, never shown.
+    await say(ada.address, 'Are you ignoring me?');
+    await page.getByText('1 attempt dropped since blocking').waitFor(WAIT);
+    expect(await messages.innerText()).not.toContain('Are you ignoring me?');
+    await say(ada.address, 'Hello??');
+    await page.getByText('2 attempts dropped since blocking').waitFor(WAIT);
+    expect(await messages.innerText()).not.toContain('Hello??');
+    await page.screenshot({ path: `${screenshots}/blocked.png` });
+
+    // Unblock: the banner goes, and the next message appears.
+    await page.getByRole('button', { name: 'Unblock' }).click();
+    await page
+      .getByText('This customer is blocked and cannot send messages.')
+      .waitFor({ ...WAIT, state: 'detached' });
+    await say(ada.address, 'Thanks, it arrived today!');
+    await messages.getByText('Thanks, it arrived today!').waitFor(WAIT);
+    expect(await messages.innerText()).not.toContain('Are you ignoring me?');
+    // The inbox follows the open conversation: Ada's preview is her new message, not blocked.
+    await expectEventually(async () => {
+      const entry = await conversations.nth(0).innerText();
+      expect(entry).toContain('Thanks, it arrived today!');
+      expect(entry).not.toContain('Blocked');
+    }, EVENTUALLY);
+
+    // A tag typed in, one picked from the catalog, and a note.
+    await page.getByLabel('Add a tag').fill('Early adopter');
+    await page.getByRole('button', { name: 'Add tag', exact: true }).click();
+    const tags = page.getByRole('list', { name: 'Tags on this customer' });
+    await tags.getByText('Early adopter').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Add tag VIP' }).click();
+    await tags.getByText('VIP').waitFor(WAIT);
+    await expectEventually(
+      async () => expect(await conversations.nth(0).innerText()).toMatch(/Early adopter[\s\S]*VIP/),
+      EVENTUALLY,
+    );
+    await page.getByLabel('New note').fill('Prefers email; order #1042 re-shipped on Monday.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page
+      .getByRole('list', { name: 'Notes' })
+      .getByText('Prefers email; order #1042 re-shipped on Monday.')
+      .waitFor(WAIT);
+
+    // The activity says who blocked, why, and who tagged and noted.
+    const activity = page.getByRole('region', { name: 'Activity' });
+    await expectEventually(async () => {
+      const text = await activity.innerText();
+      expect(text).toContain('agent-7 blocked · reason: “abusive language”');
+      expect(text).toContain('agent-7 unblocked');
+      expect(text).toContain('agent-7 tagged');
+      expect(text).toContain('agent-7 added a note');
+    }, EVENTUALLY);
+    await page.screenshot({ path: `${screenshots}/conversation.png` });
+
+    // What the API has now agrees.
+    const details = await http('GET', url(`/v1/contacts/${adaId}`), { token: agent });
+    expect(details.body.tags).toEqual(['Early adopter', 'VIP']);
+    expect(details.body.counters).toEqual({ accepted: 3, blocked: 2 });
+    await page.context().close();
+  });
+
+  it("does not open a contact for another tenant's agent", async () => {
+    const page = await signedIn(otherAgent, `#/inbox/${encodeURIComponent(adaId)}`);
+    await page.getByText('This conversation does not exist.').waitFor(WAIT);
+    await page.getByText('No conversations yet.').waitFor(WAIT);
+    expect(await page.locator('body').innerText()).not.toContain('Ada Lovelace');
+    expect((await http('GET', url(`/v1/contacts/${adaId}`), { token: otherAgent })).status).toBe(404);
+    await page.context().close();
+  });
+
+  it('builds a segment with a live count, saves it and starts a campaign without the blocked', async () => {
+    const page = await signedIn(admin, '#/segments');
+    await page.getByLabel('Has all of: tag to add').fill('VIP');
+    await page.getByLabel('Has all of: tag to add').press('Enter');
+    // Ada, Grace and Linus carry VIP; Linus is blocked.
+    await expectEventually(async () => {
+      expect(await page.getByTestId('segment-count').innerText()).toBe('3');
+      expect(await page.getByRole('status').filter({ hasText: 'of them blocked' }).innerText()).toContain(
+        '1 of them blocked',
+      );
+    }, EVENTUALLY);
+    await page.getByLabel('Segment name').fill('VIP customers');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    const saved = page.getByRole('region', { name: 'Saved segments' });
+    await saved.getByText('VIP customers').waitFor(WAIT);
+    await saved.getByRole('button', { name: 'Start a campaign' }).click();
+    await saved.getByLabel('Message to “VIP customers”').fill('Spring sale: 20% off for our VIPs');
+    await saved.getByRole('button', { name: 'Send campaign' }).click();
+    await saved.getByText('Campaign dispatched: 2 sent of 3; 1 blocked contacts excluded.').waitFor(WAIT);
+    await page.screenshot({ path: `${screenshots}/segments.png` });
+    await page.context().close();
+  });
+});
