@@ -42,3 +42,5 @@ export class ContactMessages {
 }
 
 export const ContactMessagesSchema = SchemaFactory.createForClass(ContactMessages);
+// Segments' message activity conditions select a tenant's contacts by when they last wrote.
+ContactMessagesSchema.index({ tenantId: 1, lastMessageAt: 1 });
