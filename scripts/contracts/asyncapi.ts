@@ -13,6 +13,9 @@ import {
   FilterProgress,
   InboundMessage,
   isTenantCommandType,
+  SEGMENT_COMPARISON_SCHEMA,
+  SEGMENT_EQUALS_SCHEMA,
+  SEGMENT_EXPRESSION_DESCRIPTION,
   topicNames,
   type CommandType,
 } from '@switchboard/contracts';
@@ -55,6 +58,9 @@ export function contractSchemas(): Record<string, Schema> {
       isAttributeFilters: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
       isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
+      isSegmentAttributeValue: SEGMENT_EQUALS_SCHEMA as never,
+      isSegmentComparison: SEGMENT_COMPARISON_SCHEMA as never,
+      isSegmentExpression: { description: SEGMENT_EXPRESSION_DESCRIPTION },
       [IS_ISO8601]: { type: 'string', format: 'date-time' },
     },
   }) as Record<string, Schema>;

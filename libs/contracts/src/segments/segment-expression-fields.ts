@@ -61,7 +61,8 @@ function IsValue(name: string, accepts: (value: unknown) => boolean, expected: s
     });
 }
 
-const comparisonSchema = {
+/** The JSON Schema of a comparison operand (OpenAPI and AsyncAPI alike). */
+export const SEGMENT_COMPARISON_SCHEMA = {
   oneOf: [
     { type: 'number' },
     { type: 'string', pattern: SEGMENT_DATE_PATTERN.source, description: 'an ISO-8601 date or date-time' },
@@ -70,9 +71,18 @@ const comparisonSchema = {
     'a number compares with numeric attributes; an ISO-8601 date or date-time compares as an instant with attributes written `YYYY-MM-DD`, `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mm:ss.sssZ`',
 };
 
+/** The JSON Schema of an equality operand. */
+export const SEGMENT_EQUALS_SCHEMA = {
+  oneOf: [{ type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH }, { type: 'number' }, { type: 'boolean' }],
+  description: 'the attribute equals this value (strings case-sensitively)',
+};
+
+/** What the expression validator checks beyond each node's fields. */
+export const SEGMENT_EXPRESSION_DESCRIPTION = `exactly one of ${SEGMENT_NODE_KINDS.join(', ')} per node; exactly one test per attribute condition; at most ${SEGMENT_EXPRESSION_DEPTH_MAX} levels and ${SEGMENT_EXPRESSION_NODES_MAX} nodes`;
+
 function Comparison() {
   return (target: object, propertyName: string) => {
-    ApiPropertyOptional(comparisonSchema)(target, propertyName);
+    ApiPropertyOptional(SEGMENT_COMPARISON_SCHEMA)(target, propertyName);
     IsAbsentOr()(target, propertyName);
     IsValue(
       'isSegmentComparison',
@@ -153,10 +163,7 @@ export class SegmentCondition {
   @Matches(ATTRIBUTE_KEY_PATTERN)
   attribute?: string;
 
-  @ApiPropertyOptional({
-    oneOf: [{ type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH }, { type: 'number' }, { type: 'boolean' }],
-    description: 'the attribute equals this value (strings case-sensitively)',
-  })
+  @ApiPropertyOptional(SEGMENT_EQUALS_SCHEMA)
   @IsAbsentOr()
   @IsValue('isSegmentAttributeValue', isAttributeValue, 'a string, a finite number or a boolean')
   eq?: string | number | boolean;
