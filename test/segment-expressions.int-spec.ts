@@ -34,6 +34,18 @@ interface Seeded {
   lastMessageAt?: Date;
 }
 
+/** An attribute test: `attribute` and exactly one of the others. */
+interface AttributeNode {
+  attribute: string;
+  eq?: Attribute;
+  exists?: boolean;
+  contains?: string;
+  gt?: number | string;
+  gte?: number | string;
+  lt?: number | string;
+  lte?: number | string;
+}
+
 /** A node of the definition language, as the API takes it. */
 type Node =
   | { and: Node[] }
@@ -41,7 +53,7 @@ type Node =
   | { not: Node }
   | { tag: string }
   | { blocked: boolean }
-  | ({ attribute: string } & Record<string, Attribute>)
+  | AttributeNode
   | { lastMessageAt: { withinDays?: number; olderThanDays?: number; exists?: boolean } };
 
 interface Definition {
@@ -87,7 +99,7 @@ function holds(node: Node, contact: Seeded, now: number): boolean {
     return (last !== undefined) === exists;
   }
   const value = contact.attributes[node.attribute];
-  const [test, operand] = Object.entries(node).find(([key]) => key !== 'attribute')!;
+  const [test, operand] = Object.entries(node).find(([key]) => key !== 'attribute') as [string, Attribute];
   switch (test) {
     case 'eq':
       return value === operand;

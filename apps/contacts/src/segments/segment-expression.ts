@@ -73,7 +73,8 @@ export function resolveCondition(
           children.push(...('and' in child ? child.and : [child]));
         }
       }
-      const rank = (child: ResolvedCondition) => ('tagId' in child ? (usage.get(child.tagId) ?? 0) : Infinity);
+      const rank = (child: ResolvedCondition) =>
+        'tagId' in child ? (usage.get(child.tagId) ?? 0) : Infinity;
       children.sort((left, right) => rank(left) - rank(right));
       return children.length === 0 ? true : children.length === 1 ? children[0] : { and: children };
     }
@@ -181,7 +182,10 @@ export const DATE_ATTRIBUTE_FORMS = [
 
 /** The instant a date attribute stands for, or undefined when it is written in no date form. */
 export function dateAttributeInstant(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !DATE_ATTRIBUTE_FORMS.some((form) => new RegExp(form.pattern).test(value))) {
+  if (
+    typeof value !== 'string' ||
+    !DATE_ATTRIBUTE_FORMS.some((form) => new RegExp(form.pattern).test(value))
+  ) {
     return undefined;
   }
   const instant = Date.parse(value);

@@ -144,7 +144,9 @@ export function matchesSegment(
 export function storedDefinition(definition: SegmentDefinition): SegmentDefinition {
   return JSON.parse(
     JSON.stringify(
-      Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined && value !== null)),
+      Object.fromEntries(
+        Object.entries(definition).filter(([, value]) => value !== undefined && value !== null),
+      ),
     ),
   ) as SegmentDefinition;
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -27,7 +27,15 @@ export const SEGMENT_EXPRESSION_NODES_MAX = 50;
 export const SEGMENT_ACTIVITY_DAYS_MAX = 3_650;
 
 /** What a node of a segment expression is: exactly one of these keys says it. */
-export const SEGMENT_NODE_KINDS = ['and', 'or', 'not', 'tag', 'blocked', 'attribute', 'lastMessageAt'] as const;
+export const SEGMENT_NODE_KINDS = [
+  'and',
+  'or',
+  'not',
+  'tag',
+  'blocked',
+  'attribute',
+  'lastMessageAt',
+] as const;
 /** The tests of an attribute condition: exactly one of them goes with `attribute`. */
 export const SEGMENT_ATTRIBUTE_TESTS = ['eq', 'exists', 'contains', 'gt', 'gte', 'lt', 'lte'] as const;
 export const SEGMENT_ACTIVITY_TESTS = ['withinDays', 'olderThanDays', 'exists'] as const;
@@ -73,7 +81,11 @@ export const SEGMENT_COMPARISON_SCHEMA = {
 
 /** The JSON Schema of an equality operand. */
 export const SEGMENT_EQUALS_SCHEMA = {
-  oneOf: [{ type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH }, { type: 'number' }, { type: 'boolean' }],
+  oneOf: [
+    { type: 'string', maxLength: ATTRIBUTE_STRING_MAX_LENGTH },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
   description: 'the attribute equals this value (strings case-sensitively)',
 };
 
@@ -97,6 +109,10 @@ function Comparison() {
  * `withinDays` days, or it has messages but none for `olderThanDays` days, or (`exists`) it
  * has ever / never sent one. A contact that never sent a message is neither within nor older.
  */
+@ApiSchema({
+  description:
+    'Exactly one of: `withinDays` (last message at most that many 24-hour days ago), `olderThanDays` (has messages, the last one longer ago), `exists` (has ever sent a message, or never has). A contact that never sent a message is neither within nor older.',
+})
 export class SegmentActivityTest {
   @IsAbsentOr()
   @IsInt()
@@ -122,8 +138,16 @@ export class SegmentActivityTest {
  * (`eq`, `exists`, `contains`: case-insensitive substring of a string, `gt`/`gte`/`lt`/`lte`:
  * numbers, or dates compared as instants), or `lastMessageAt` (message activity).
  */
+@ApiSchema({
+  description: `One node of a segment expression: ${SEGMENT_EXPRESSION_DESCRIPTION}. \`and\`: every child holds; \`or\`: at least one does; \`not\`: its child does not; \`tag\`: the contact carries the tag; \`blocked\`: the block state; \`attribute\` with a test; \`lastMessageAt\`: message activity.`,
+})
 export class SegmentCondition {
-  @ApiPropertyOptional({ type: () => [SegmentCondition], minItems: 1, description: 'every child holds' })
+  @ApiPropertyOptional({
+    type: () => [SegmentCondition],
+    minItems: 1,
+    maxItems: SEGMENT_EXPRESSION_NODES_MAX,
+    description: 'every child holds',
+  })
   @IsAbsentOr()
   @IsArray()
   @ArrayMinSize(1)
@@ -132,7 +156,12 @@ export class SegmentCondition {
   @Type(() => SegmentCondition)
   and?: SegmentCondition[];
 
-  @ApiPropertyOptional({ type: () => [SegmentCondition], minItems: 1, description: 'at least one child holds' })
+  @ApiPropertyOptional({
+    type: () => [SegmentCondition],
+    minItems: 1,
+    maxItems: SEGMENT_EXPRESSION_NODES_MAX,
+    description: 'at least one child holds',
+  })
   @IsAbsentOr()
   @IsArray()
   @ArrayMinSize(1)
@@ -235,12 +264,13 @@ export function segmentExpressionProblem(root: unknown, rootPath = 'match'): str
       }
     }
     const children =
-      kinds[0] === 'not' ? [[fields.not, `${path}.not`] as const] :
-      kinds[0] === 'and' || kinds[0] === 'or'
-        ? (Array.isArray(fields[kinds[0]]) ? (fields[kinds[0]] as unknown[]) : []).map(
-            (child, index) => [child, `${path}.${kinds[0]}.${index}`] as const,
-          )
-        : [];
+      kinds[0] === 'not'
+        ? [[fields.not, `${path}.not`] as const]
+        : kinds[0] === 'and' || kinds[0] === 'or'
+          ? (Array.isArray(fields[kinds[0]]) ? (fields[kinds[0]] as unknown[]) : []).map(
+              (child, index) => [child, `${path}.${kinds[0]}.${index}`] as const,
+            )
+          : [];
     for (const [child, childPath] of children) {
       const problem = problemAt(child, childPath, depth + 1);
       if (problem) {
@@ -266,7 +296,8 @@ export function IsSegmentExpression() {
         validate: (value: unknown, args: ValidationArguments) =>
           segmentExpressionProblem(value, args.property) === undefined,
         defaultMessage: (args: ValidationArguments) =>
-          segmentExpressionProblem(args.value, args.property) ?? `${args.property} is not a segment expression`,
+          segmentExpressionProblem(args.value, args.property) ??
+          `${args.property} is not a segment expression`,
       },
     });
 }
