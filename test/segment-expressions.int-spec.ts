@@ -505,5 +505,15 @@ describe('segment expressions (nested and/or/not of tags, block state, attribute
     });
     expect(badDate.status).toBe(400);
     expect(badDate.body.errors.map((error: { field: string }) => error.field)).toContain('match.gt');
+    // Thousands of levels fit in a bulk request: refused before anything walks them recursively.
+    const levels = 30_000;
+    const hostile = `{"not":`.repeat(levels) + '{"tag":"alpha"}' + '}'.repeat(levels);
+    const hostileBulk = await http('POST', url('/bulk/tags'), {
+      token: agent,
+      body: `{"action":"add","tags":["x"],"segment":{"match":${hostile}}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(hostileBulk.status).toBe(400);
+    expect(hostileBulk.body.detail).toContain('nests more than 64 levels');
   });
 });

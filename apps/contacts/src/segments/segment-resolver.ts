@@ -4,7 +4,7 @@ import type { SegmentDefinition } from '@switchboard/contracts';
 import type { Contact } from '../contacts/contact.schema';
 import { ContactMessagesRepository } from '../messages/contact-messages.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { activityConditions, activityKey } from './segment-expression';
+import { activityConditions, activityKey, type ActivityKeys } from './segment-expression';
 import {
   definitionTagNames,
   resolveSegment,
@@ -59,15 +59,16 @@ export class SegmentResolver {
    * there first, as the `_id`s of the contacts it holds, and the contact query tests those.
    */
   async filterOf(tenantId: string, segment: ResolvedSegment): Promise<FilterQuery<Contact>> {
+    return segmentFilter(tenantId, segment, await this.activityOf(tenantId, segment));
+  }
+
+  /** The contacts each activity condition of the segment holds (see `filterOf`). */
+  async activityOf(tenantId: string, segment: ResolvedSegment): Promise<ActivityKeys> {
     const conditions = segment.match ? activityConditions(segment.match) : [];
     const keys = await Promise.all(
       conditions.map((condition) => this.messages.contactKeysWith(tenantId, condition)),
     );
-    return segmentFilter(
-      tenantId,
-      segment,
-      new Map(conditions.map((condition, index) => [activityKey(condition), keys[index]])),
-    );
+    return new Map(conditions.map((condition, index) => [activityKey(condition), keys[index]]));
   }
 
   resolveSaved(segment: Segment): Promise<ResolvedSegment> {

@@ -6,7 +6,7 @@ import { toContactView } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { segmentDefinitionOf } from './segment-definition-input';
-import { disjointParts, type ResolvedSegment } from './segment-query';
+import { disjointParts, segmentFilter, type ResolvedSegment } from './segment-query';
 import { SegmentResolver } from './segment-resolver';
 import { toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
@@ -66,8 +66,9 @@ export class SegmentsController {
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }
-    const parts = await Promise.all(
-      (disjointParts(segment) ?? [segment]).map((part) => this.resolver.filterOf(tenantId, part)),
+    const activity = await this.resolver.activityOf(tenantId, segment);
+    const parts = (disjointParts(segment) ?? [segment]).map((part) =>
+      segmentFilter(tenantId, part, activity),
     );
     const [counts, samples] = await Promise.all([
       Promise.all(parts.map((part) => this.contacts.count(tenantId, part))),

@@ -14,7 +14,13 @@ function fieldErrorsOf(plain: object): { field: string; messages: string[] }[] {
 }
 
 /** `depth` levels of `not` around a tag test. */
-const nested = (depth: number): object => (depth === 1 ? { tag: 'vip' } : { not: nested(depth - 1) });
+function nested(depth: number): object {
+  let node: object = { tag: 'vip' };
+  for (let level = 1; level < depth; level++) {
+    node = { not: node };
+  }
+  return node;
+}
 
 describe('segment expressions', () => {
   it('accepts every kind of node, nested, next to the flat fields', () => {
@@ -52,6 +58,12 @@ describe('segment expressions', () => {
   ])('refuses %s, saying where', (_case, match, message) => {
     const errors = fieldErrorsOf({ match });
     expect(errors).toContainEqual({ field: 'match', messages: [expect.stringContaining(message)] });
+  });
+
+  it('refuses an expression thousands of levels deep without exhausting the stack', () => {
+    expect(() => validateContract(SegmentDefinition, { match: nested(30_000) })).toThrow(
+      'SegmentDefinition nests more than 64 levels',
+    );
   });
 
   it('accepts five levels and 50 nodes', () => {
