@@ -79,6 +79,7 @@ describe('the gateway OpenAPI document', () => {
       'any',
       'attributes',
       'blocked',
+      'match',
       'none',
     ]);
   });
@@ -141,5 +142,50 @@ describe('the gateway OpenAPI document', () => {
     ]);
     const pin = document.paths['/v1/contacts/{id}/notes/{noteId}/pin'].post;
     expect(Object.keys(pin.responses)).toEqual(expect.arrayContaining(['200', '202', '422']));
+  });
+
+  it('describes the nested segment expression node by node', () => {
+    const schemas = document.components.schemas;
+    expect(schemas.SegmentDefinitionRequest.properties.match).toMatchObject({
+      allOf: [{ $ref: '#/components/schemas/SegmentCondition' }],
+    });
+    const condition = schemas.SegmentCondition;
+    expect(Object.keys(condition.properties).sort()).toEqual(
+      [
+        'and',
+        'attribute',
+        'blocked',
+        'contains',
+        'eq',
+        'exists',
+        'gt',
+        'gte',
+        'lastMessageAt',
+        'lt',
+        'lte',
+        'not',
+        'or',
+        'tag',
+      ].sort(),
+    );
+    expect(condition.required ?? []).toEqual([]);
+    expect(condition.description).toContain(
+      'exactly one of and, or, not, tag, blocked, attribute, lastMessageAt',
+    );
+    expect(condition.properties.and).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/SegmentCondition' },
+      minItems: 1,
+      maxItems: 50,
+    });
+    expect(condition.properties.gte.oneOf).toEqual([
+      { type: 'number' },
+      expect.objectContaining({ type: 'string', pattern: expect.any(String) }),
+    ]);
+    expect(Object.keys(schemas.SegmentActivityTest.properties).sort()).toEqual([
+      'exists',
+      'olderThanDays',
+      'withinDays',
+    ]);
   });
 });

@@ -13,6 +13,9 @@ import {
   FilterProgress,
   InboundMessage,
   isTenantCommandType,
+  SEGMENT_COMPARISON_SCHEMA,
+  SEGMENT_EQUALS_SCHEMA,
+  SEGMENT_EXPRESSION_DESCRIPTION,
   topicNames,
   type CommandType,
 } from '@switchboard/contracts';
@@ -56,6 +59,9 @@ export function contractSchemas(): Record<string, Schema> {
       isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
       hasMentionsAtMost: { description: 'mentions (`@agent-id`) at most 20 distinct agents' },
+      isSegmentAttributeValue: SEGMENT_EQUALS_SCHEMA as never,
+      isSegmentComparison: SEGMENT_COMPARISON_SCHEMA as never,
+      isSegmentExpression: { description: SEGMENT_EXPRESSION_DESCRIPTION },
       [IS_ISO8601]: { type: 'string', format: 'date-time' },
     },
   }) as Record<string, Schema>;

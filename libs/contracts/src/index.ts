@@ -23,6 +23,7 @@ export * from './commands/tenant-command-payloads';
 export * from './tags/tag-name';
 export * from './tags/tag-view';
 export * from './segments/segment-fields';
+export * from './segments/segment-expression-fields';
 export * from './campaigns/campaign-fields';
 export * from './jobs/job-view';
 export * from './notes/mentions';

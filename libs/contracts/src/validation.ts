@@ -42,12 +42,39 @@ export const contractValidationOptions = {
 } as const;
 
 /**
+ * How deep JSON may nest anywhere (objects and arrays): class-transformer copies values
+ * recursively, and a document nested thousands deep (a recursive segment expression fits in a
+ * bulk request) would exhaust the stack instead of being refused.
+ */
+export const JSON_NESTING_MAX = 64;
+
+/** Whether `value` nests objects or arrays deeper than `max`, measured without recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current === 'object' && current !== null) {
+      if (depth + 1 > max) {
+        return true;
+      }
+      for (const child of Object.values(current)) {
+        pending.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Validates a plain value against a contract class and returns the typed instance.
  * Unknown properties are violations, not silently dropped.
  */
 export function validateContract<T extends object>(contract: ClassConstructor<T>, plain: unknown): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ContractViolationError(`${contract.name} must be a JSON object`);
+  }
+  if (nestsDeeperThan(plain, JSON_NESTING_MAX)) {
+    throw new ContractViolationError(`${contract.name} nests more than ${JSON_NESTING_MAX} levels`);
   }
   const instance = plainToInstance(contract, plain);
   const errors = validateSync(instance, contractValidationOptions);
@@ -66,11 +93,16 @@ export function parseJson(value: Buffer | string | null): unknown {
   if (value === null) {
     throw new ContractViolationError('record has no value');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(value.toString()) as unknown;
+    parsed = JSON.parse(value.toString()) as unknown;
   } catch (error) {
     throw new ContractViolationError(`record value is not JSON: ${(error as Error).message}`);
   }
+  if (nestsDeeperThan(parsed, JSON_NESTING_MAX)) {
+    throw new ContractViolationError(`record value nests more than ${JSON_NESTING_MAX} levels`);
+  }
+  return parsed;
 }
 
 /**

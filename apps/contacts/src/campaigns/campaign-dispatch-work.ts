@@ -14,7 +14,7 @@ import { ContactsSettings } from '../contacts-settings';
 import type { Contact } from '../contacts/contact.schema';
 import type { JobProgress } from '../jobs/jobs.repository';
 import { progressOf, type JobRun, type JobWork } from '../jobs/job-work';
-import { segmentFilter } from '../segments/segment-query';
+import { SegmentResolver } from '../segments/segment-resolver';
 import type { Campaign, CampaignRecipient } from './campaign.schema';
 import { CampaignsRepository } from './campaigns.repository';
 
@@ -47,6 +47,7 @@ export class CampaignDispatchWork implements JobWork {
     private readonly producer: KafkaProducer,
     private readonly settings: ContactsSettings,
     @Inject(TOPICS) private readonly topics: TopicNames,
+    private readonly resolver: SegmentResolver,
   ) {}
 
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
@@ -74,7 +75,7 @@ export class CampaignDispatchWork implements JobWork {
       let chunk: Pick<Contact, 'contactId' | 'identities' | 'block'>[] = [];
       const audience = this.contacts.stream(
         campaign.tenantId,
-        segmentFilter(campaign.tenantId, campaign.resolvedSegment),
+        await this.resolver.filterOf(campaign.tenantId, campaign.resolvedSegment),
         ['identities', 'block'],
       );
       for await (const contact of audience) {

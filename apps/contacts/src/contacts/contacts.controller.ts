@@ -31,7 +31,7 @@ import { decodeCursor, encodeCursor } from './page-cursor';
 import { toContactView } from './contact.schema';
 import { ContactsRepository } from './contacts.repository';
 import { segmentDefinitionOf } from '../segments/segment-definition-input';
-import { segmentFilter, type ResolvedSegment } from '../segments/segment-query';
+import type { ResolvedSegment } from '../segments/segment-query';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { SegmentsRepository } from '../segments/segments.repository';
 
@@ -191,7 +191,7 @@ export class ContactsController {
       return { items: [] };
     }
     const contacts = await this.contacts.list(tenantId, {
-      ...(segment && { segment: segmentFilter(tenantId, segment) }),
+      ...(segment && { segment: await this.resolver.filterOf(tenantId, segment) }),
       blocked: blocked === undefined ? undefined : blocked === 'true',
       afterContactId: after,
       limit: pageSize + 1,

@@ -13,7 +13,7 @@ import {
 } from '../contacts/contact-decisions';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { ContactsSettings } from '../contacts-settings';
-import { segmentFilter } from '../segments/segment-query';
+import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import type { Job } from './job.schema';
 import { JobsRepository, type JobProgress } from './jobs.repository';
@@ -51,6 +51,7 @@ export class ContactJobWork implements JobWork {
     private readonly catalog: TagCatalogRepository,
     private readonly jobs: JobsRepository,
     private readonly settings: ContactsSettings,
+    private readonly resolver: SegmentResolver,
   ) {}
 
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
@@ -181,11 +182,14 @@ export class ContactJobWork implements JobWork {
         return { tagIds: tagId };
       case 'bulk-tag':
         return segment && !segment.matchesNothing
-          ? { ...segmentFilter(job.tenantId, segment), $or: tagIds.map((id) => ({ tagIds: { $ne: id } })) }
+          ? {
+              ...(await this.resolver.filterOf(job.tenantId, segment)),
+              $or: tagIds.map((id) => ({ tagIds: { $ne: id } })),
+            }
           : undefined;
       case 'bulk-untag':
         return segment && !segment.matchesNothing
-          ? { $and: [segmentFilter(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
+          ? { $and: [await this.resolver.filterOf(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
           : undefined;
       case 'campaign-dispatch':
         return undefined;

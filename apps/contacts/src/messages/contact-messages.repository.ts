@@ -5,6 +5,7 @@ import { contactKey } from '@switchboard/contracts';
 import { KeyedLock } from '../store/keyed-lock';
 import { ContactMessages, type RecentMessage } from './contact-messages.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import type { ActivityCondition } from '../segments/segment-expression';
 
 /** How many recent messages a contact keeps for the chat screen (and for recognising redeliveries). */
 export const RECENT_MESSAGES_KEPT = 50;
@@ -27,6 +28,22 @@ export class ContactMessagesRepository {
     return new Map(
       found.filter((doc): doc is ContactMessages => doc !== null).map((doc) => [doc.contactId, doc]),
     );
+  }
+
+  /**
+   * The `_id`s (`tenantId:contactId`, as the contacts') of the tenant's contacts whose message
+   * activity meets `condition`: messaged at all, last at or after a time, or last before it.
+   */
+  async contactKeysWith(tenantId: string, condition: ActivityCondition): Promise<string[]> {
+    const lastMessageAt =
+      condition.messaged === 'ever'
+        ? {}
+        : { lastMessageAt: { [condition.messaged === 'since' ? '$gte' : '$lt']: new Date(condition.at) } };
+    const found = await this.messages
+      .find({ tenantId, ...lastMessageAt }, { _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
+    return found.map((doc) => doc._id);
   }
 
   /** Counts a message and adds it to the history; false when it was already recorded. */

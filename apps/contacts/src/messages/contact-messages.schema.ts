@@ -42,5 +42,6 @@ export class ContactMessages {
 }
 
 export const ContactMessagesSchema = SchemaFactory.createForClass(ContactMessages);
-// The inbox: a tenant's conversations, newest last message first.
+// The inbox (a tenant's conversations, newest last message first) and segments' message
+// activity conditions (contacts by when they last wrote).
 ContactMessagesSchema.index({ tenantId: 1, lastMessageAt: -1, contactId: -1 });

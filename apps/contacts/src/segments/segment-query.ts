@@ -1,6 +1,16 @@
 import type { FilterQuery } from 'mongoose';
 import type { SegmentAttributeValue, SegmentDefinition } from '@switchboard/contracts';
 import type { Contact } from '../contacts/contact.schema';
+import {
+  conditionFilter,
+  conditionTagNames,
+  matchesCondition,
+  requiredTagIds,
+  resolveCondition,
+  type ActivityKeys,
+  type ResolvedCondition,
+  type TagLookup,
+} from './segment-expression';
 
 /**
  * A segment with its tag names resolved to catalog ids. Names no tag has: in `all`, nothing
@@ -12,19 +22,18 @@ export interface ResolvedSegment {
   none: string[];
   blocked?: boolean;
   attributes?: Record<string, SegmentAttributeValue>;
+  /** The nested expression, resolved; absent when there is none or it holds for everyone. */
+  match?: ResolvedCondition;
   matchesNothing: boolean;
 }
 
-/** How a tag name resolves: its id and how many contacts carry it (to pick the most selective). */
-export interface TagLookup {
-  tagId: string;
-  usage: number;
-}
+export type { TagLookup } from './segment-expression';
 
 /** Resolves a definition's names with `lookup` (keyed by lower-case name). */
 export function resolveSegment(
   definition: SegmentDefinition,
   lookup: ReadonlyMap<string, TagLookup>,
+  now = new Date(),
 ): ResolvedSegment {
   const resolve = (names: string[] | undefined) =>
     (names ?? [])
@@ -37,6 +46,7 @@ export function resolveSegment(
   const unknownAll =
     all.length < new Set((definition.all ?? []).map((name) => name.trim().toLowerCase())).size;
   const noKnownAny = (definition.any ?? []).length > 0 && any.length === 0;
+  const match = definition.match === undefined ? true : resolveCondition(definition.match, lookup, now);
   return {
     all: [...new Set(all)],
     any: [...new Set(any)],
@@ -44,23 +54,44 @@ export function resolveSegment(
     ...(definition.blocked !== undefined && { blocked: definition.blocked }),
     ...(definition.attributes &&
       Object.keys(definition.attributes).length > 0 && { attributes: definition.attributes }),
-    matchesNothing: unknownAll || noKnownAny,
+    ...(typeof match === 'object' && { match }),
+    matchesNothing: unknownAll || noKnownAny || match === false,
   };
+}
+
+/** Every tag name a definition uses, in its flat fields and its expression. */
+export function definitionTagNames(definition: SegmentDefinition): string[] {
+  return [
+    ...(definition.all ?? []),
+    ...(definition.any ?? []),
+    ...(definition.none ?? []),
+    ...(definition.match ? conditionTagNames(definition.match) : []),
+  ];
 }
 
 /**
  * The store query of a resolved segment. The most selective tag (the `all` tag fewest contacts
- * carry) is a top-level equality next to the tenant: MongoDB's `{tenantId, tagIds}` index and
- * FerretDB's pushdown both narrow on it; the rest filters what it finds.
+ * carry, else a tag the expression requires at its top level) is a top-level equality next to
+ * the tenant: MongoDB's `{tenantId, tagIds}` index and FerretDB's pushdown both narrow on it;
+ * the rest filters what it finds. `activity` holds the contacts of the expression's message
+ * activity conditions (see `SegmentResolver.filterOf`); everything else stays under `$and`, so
+ * callers may add a top-level `$or` of their own.
  */
-export function segmentFilter(tenantId: string, segment: ResolvedSegment): FilterQuery<Contact> {
+export function segmentFilter(
+  tenantId: string,
+  segment: ResolvedSegment,
+  activity: ActivityKeys = new Map(),
+): FilterQuery<Contact> {
   const filter: FilterQuery<Contact> = { tenantId };
   const and: FilterQuery<Contact>[] = [];
   const [narrowest, ...otherAll] = segment.all;
+  const [required] = segment.match ? requiredTagIds(segment.match) : [];
   if (narrowest !== undefined) {
     filter.tagIds = narrowest;
   } else if (segment.any.length === 1) {
     filter.tagIds = segment.any[0];
+  } else if (required !== undefined) {
+    filter.tagIds = required;
   }
   for (const tagId of otherAll) {
     and.push({ tagIds: tagId });
@@ -77,6 +108,9 @@ export function segmentFilter(tenantId: string, segment: ResolvedSegment): Filte
   for (const [key, value] of Object.entries(segment.attributes ?? {})) {
     filter[`attributes.${key}`] = value;
   }
+  if (segment.match) {
+    and.push(conditionFilter(segment.match, activity));
+  }
   if (and.length > 0) {
     filter.$and = and;
   }
@@ -87,6 +121,7 @@ export function segmentFilter(tenantId: string, segment: ResolvedSegment): Filte
 export function matchesSegment(
   segment: ResolvedSegment,
   contact: Pick<Contact, 'tagIds' | 'block' | 'attributes'>,
+  lastMessageAt?: Date,
 ): boolean {
   if (segment.matchesNothing) {
     return false;
@@ -97,15 +132,23 @@ export function matchesSegment(
     (segment.any.length === 0 || segment.any.some((tagId) => carried.has(tagId))) &&
     segment.none.every((tagId) => !carried.has(tagId)) &&
     (segment.blocked === undefined || (contact.block?.blocked ?? false) === segment.blocked) &&
-    Object.entries(segment.attributes ?? {}).every(([key, value]) => contact.attributes?.[key] === value)
+    Object.entries(segment.attributes ?? {}).every(([key, value]) => contact.attributes?.[key] === value) &&
+    (segment.match === undefined || matchesCondition(segment.match, contact, lastMessageAt))
   );
 }
 
-/** A definition as stored: only the conditions it has (no `undefined` or `null` placeholders). */
+/**
+ * A definition as stored: only the conditions it has (no `undefined` or `null` placeholders,
+ * in the expression either).
+ */
 export function storedDefinition(definition: SegmentDefinition): SegmentDefinition {
-  return Object.fromEntries(
-    Object.entries(definition).filter(([, value]) => value !== undefined && value !== null),
-  );
+  return JSON.parse(
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(definition).filter(([, value]) => value !== undefined && value !== null),
+      ),
+    ),
+  ) as SegmentDefinition;
 }
 
 /**

@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { FilterQuery } from 'mongoose';
 import type { SegmentDefinition } from '@switchboard/contracts';
+import type { Contact } from '../contacts/contact.schema';
+import { ContactMessagesRepository } from '../messages/contact-messages.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { resolveSegment, type ResolvedSegment, type TagLookup } from './segment-query';
+import { activityConditions, activityKey, type ActivityKeys } from './segment-expression';
+import {
+  definitionTagNames,
+  resolveSegment,
+  segmentFilter,
+  type ResolvedSegment,
+  type TagLookup,
+} from './segment-query';
 import type { Segment } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
 
@@ -11,6 +21,7 @@ export class SegmentResolver {
   constructor(
     private readonly catalog: TagCatalogRepository,
     private readonly segments: SegmentsRepository,
+    private readonly messages: ContactMessagesRepository,
   ) {}
 
   /**
@@ -23,7 +34,7 @@ export class SegmentResolver {
     definition: SegmentDefinition,
     pinned: Record<string, string> = {},
   ): Promise<ResolvedSegment> {
-    const names = [...(definition.all ?? []), ...(definition.any ?? []), ...(definition.none ?? [])];
+    const names = definitionTagNames(definition);
     const pinnedIds = Object.values(pinned);
     const [byName, pinnedTags] = await Promise.all([
       this.catalog.findByNames(tenantId, names),
@@ -43,6 +54,24 @@ export class SegmentResolver {
       }
     }
     return resolveSegment(definition, lookup);
+  }
+
+  /**
+   * The store query of a resolved segment. Message activity lives in `contact_messages`, which
+   * no contact query can join (FerretDB has no `$lookup`): each activity condition is looked up
+   * there first, as the `_id`s of the contacts it holds, and the contact query tests those.
+   */
+  async filterOf(tenantId: string, segment: ResolvedSegment): Promise<FilterQuery<Contact>> {
+    return segmentFilter(tenantId, segment, await this.activityOf(tenantId, segment));
+  }
+
+  /** The contacts each activity condition of the segment holds (see `filterOf`). */
+  async activityOf(tenantId: string, segment: ResolvedSegment): Promise<ActivityKeys> {
+    const conditions = segment.match ? activityConditions(segment.match) : [];
+    const keys = await Promise.all(
+      conditions.map((condition) => this.messages.contactKeysWith(tenantId, condition)),
+    );
+    return new Map(conditions.map((condition, index) => [activityKey(condition), keys[index]]));
   }
 
   resolveSaved(segment: Segment): Promise<ResolvedSegment> {
@@ -68,7 +97,7 @@ export class SegmentResolver {
 
   /** The tag ids a definition's names have now, to pin when it is saved. */
   async pin(tenantId: string, definition: SegmentDefinition): Promise<Record<string, string>> {
-    const names = [...(definition.all ?? []), ...(definition.any ?? []), ...(definition.none ?? [])];
+    const names = definitionTagNames(definition);
     const tags = await this.catalog.findByNames(tenantId, names);
     return Object.fromEntries([...tags].map(([key, tag]) => [key, tag.tagId]));
   }

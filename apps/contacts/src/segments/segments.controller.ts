@@ -66,7 +66,10 @@ export class SegmentsController {
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }
-    const parts = (disjointParts(segment) ?? [segment]).map((part) => segmentFilter(tenantId, part));
+    const activity = await this.resolver.activityOf(tenantId, segment);
+    const parts = (disjointParts(segment) ?? [segment]).map((part) =>
+      segmentFilter(tenantId, part, activity),
+    );
     const [counts, samples] = await Promise.all([
       Promise.all(parts.map((part) => this.contacts.count(tenantId, part))),
       Promise.all(parts.map((part) => this.contacts.sample(tenantId, part, SAMPLE_SIZE))),

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { json } from 'express';
-import type { ErrorCode } from '@switchboard/contracts';
+import { JSON_NESTING_MAX, nestsDeeperThan, type ErrorCode } from '@switchboard/contracts';
 import { ApiError } from './api-error';
 
 /** body-parser's error types, which reach us before any handler runs. */
@@ -33,7 +33,12 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
   return (request, response, next) =>
     parse(request, response, (error?: unknown) => {
       if (!error) {
-        next();
+        const body: unknown = (request as { body?: unknown }).body;
+        next(
+          nestsDeeperThan(body, JSON_NESTING_MAX)
+            ? new ApiError('validation-failed', `the body nests more than ${JSON_NESTING_MAX} levels`)
+            : undefined,
+        );
         return;
       }
       const type = (error as { type?: unknown }).type;

@@ -14,6 +14,7 @@ import {
 import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH, IsAttributeMap } from '../contact-fields';
 import { ContactView } from '../contact-view';
 import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
+import { IsSegmentExpression, SegmentCondition } from './segment-expression-fields';
 
 /** Tags one segment expression may name in each of `all`, `any` and `none`. */
 export const SEGMENT_TAGS_MAX = 20;
@@ -26,8 +27,9 @@ export type SegmentAttributeValue = string | number | boolean;
 /**
  * Which contacts a segment holds: those carrying every tag of `all`, at least one of `any`
  * (when given) and none of `none` (names match the catalog case-insensitively), optionally
- * only blocked or only unblocked ones, and only those whose attributes equal the given values.
- * An empty definition holds every contact of the tenant.
+ * only blocked or only unblocked ones, only those whose attributes equal the given values, and
+ * only those `match` (a nested expression) holds for. An empty definition holds every contact
+ * of the tenant.
  */
 export class SegmentDefinition {
   @IsTagNames(1, SEGMENT_TAGS_MAX, { optional: true })
@@ -58,6 +60,17 @@ export class SegmentDefinition {
   @IsAbsentOr()
   @IsAttributeMap('isAttributeFilters', { maxKeys: SEGMENT_ATTRIBUTES_MAX, nullable: false })
   attributes?: Record<string, SegmentAttributeValue>;
+
+  /**
+   * A nested expression of `and`, `or`, `not` and conditions (tags, block state, attribute
+   * tests, message activity), at most 5 levels deep and 50 nodes; it must hold as well as the
+   * fields beside it.
+   */
+  @IsAbsentOr()
+  @IsSegmentExpression()
+  @ValidateNested()
+  @Type(() => SegmentCondition)
+  match?: SegmentCondition;
 }
 
 export const SEGMENT_NAME_MAX_LENGTH = 100;
