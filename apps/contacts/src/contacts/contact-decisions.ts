@@ -4,6 +4,7 @@ import {
   type ContactCommandOf,
   type Identity,
 } from '@switchboard/contracts';
+import { blockExpiry, decideBlockRequest } from './block-decisions';
 import type { ContactStateEventType } from './contact-publications';
 import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
@@ -67,25 +68,22 @@ export function decideCreate(command: ContactCommandOf<'contact.create'>, curren
   return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
 }
 
+/** Blocks the contact, for good or until an expiry (see `decideBlockRequest`). */
 export function decideBlock(
   command: ContactCommandOf<'contact.block'>,
   current: Contact | null,
   now: Date,
 ): Decision {
-  if (!current) {
-    return notFound(command.contactId);
+  const until = blockExpiry(command.payload, now);
+  if (typeof until === 'string') {
+    return { kind: 'rejected', code: 'validation-failed', reason: until };
   }
-  if (current.block?.blocked) {
-    return { kind: 'apply', eventType: 'ContactBlocked', changes: {}, changed: false };
-  }
-  return {
-    kind: 'apply',
-    eventType: 'ContactBlocked',
-    changed: true,
-    changes: {
-      block: { blocked: true, blockedAt: now, blockedBy: command.actor.id, reason: command.payload.reason },
-    },
-  };
+  return decideBlockRequest(
+    current,
+    command.contactId,
+    { blockedBy: command.actor.id, reason: command.payload.reason, until },
+    now,
+  );
 }
 
 export function decideUnblock(

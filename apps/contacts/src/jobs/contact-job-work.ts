@@ -3,7 +3,12 @@ import { v5 as uuidv5 } from 'uuid';
 import type { JobKind } from '@switchboard/contracts';
 import type { FilterQuery } from 'mongoose';
 import type { Contact } from '../contacts/contact.schema';
-import { ContactCommandsService, type ChangeOutcome } from '../contacts/contact-commands.service';
+import { decideBlockRequest, decideUnblockRequest } from '../contacts/block-decisions';
+import {
+  ContactCommandsService,
+  type ChangeOutcome,
+  type JobStep,
+} from '../contacts/contact-commands.service';
 import {
   decideAddTags,
   decideRemoveTagIds,
@@ -23,14 +28,14 @@ const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
 /** Catalog jobs look again until a pass finds nobody left (a contact tagged mid-run). */
 const CATALOG_PASSES_MAX = 3;
 
-type Decide = (current: Contact | null, contactId: string) => Decision;
+type Decide = (current: Contact | null, contactId: string, now: Date) => Decision;
 
 /** The decision of a step whose tag is gone. */
 const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} });
 
 /**
  * Jobs that change many contacts one at a time: a catalog rename or deletion reaching every
- * tagged contact, and bulk tagging or untagging by id list or segment.
+ * tagged contact, and bulk tagging, untagging, blocking or unblocking by id list or segment.
  *
  * Each contact's change is a job step with a deterministic id, applied like a command (at most
  * once, its event published at least once), so a job that resumes after a crash applies no
@@ -40,7 +45,14 @@ const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', c
  */
 @Injectable()
 export class ContactJobWork implements JobWork {
-  readonly kinds: readonly JobKind[] = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag'];
+  readonly kinds: readonly JobKind[] = [
+    'tag-rename',
+    'tag-delete',
+    'bulk-tag',
+    'bulk-untag',
+    'bulk-block',
+    'bulk-unblock',
+  ];
 
   constructor(
     private readonly contacts: ContactsRepository,
@@ -113,12 +125,13 @@ export class ContactJobWork implements JobWork {
   }
 
   private step(job: Job, contactId: string, decide: Decide): Promise<ChangeOutcome> {
-    const step = {
+    const step: JobStep = {
       stepId: uuidv5(`${job.tenantId}\n${job.jobId}\n${contactId}`, STEP_NAMESPACE),
       tenantId: job.tenantId,
       actor: job.requestedBy,
+      ...blockCommandOf(job),
     };
-    return this.commands.applyJobStep(step, contactId, (current) => decide(current, contactId));
+    return this.commands.applyJobStep(step, contactId, (current, now) => decide(current, contactId, now));
   }
 
   /** What the job does to one contact; undefined when its tag no longer exists. */
@@ -149,6 +162,14 @@ export class ContactJobWork implements JobWork {
             contactId,
             tags.map((tag) => tag.tagId),
           );
+      case 'bulk-block': {
+        // Contacts already blocked keep their block (and its expiry).
+        const requested = { blockedBy: job.requestedBy.id, ...job.params.block };
+        return (current, contactId, now) =>
+          decideBlockRequest(current, contactId, requested, now, { keepExisting: true });
+      }
+      case 'bulk-unblock':
+        return (current, contactId) => decideUnblockRequest(current, contactId);
       case 'campaign-dispatch':
         throw new Error(`not a contact job: ${job.kind}`);
     }
@@ -173,9 +194,41 @@ export class ContactJobWork implements JobWork {
         return segment && !segment.matchesNothing
           ? { $and: [segmentFilter(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
           : undefined;
+      case 'bulk-block':
+      case 'bulk-unblock':
+        return segment && !segment.matchesNothing
+          ? {
+              $and: [
+                segmentFilter(job.tenantId, segment),
+                job.kind === 'bulk-block' ? { 'block.blocked': { $ne: true } } : { 'block.blocked': true },
+              ],
+            }
+          : undefined;
       case 'campaign-dispatch':
         return undefined;
     }
+  }
+}
+
+/** The command a bulk block or unblock step stands for: its events carry its type and reason. */
+function blockCommandOf(job: Job): Pick<JobStep, 'command'> {
+  const reason = job.params.block?.reason;
+  const until = job.params.block?.until;
+  switch (job.kind) {
+    case 'bulk-block':
+      return {
+        command: {
+          type: 'contact.block',
+          payload: {
+            ...(reason !== undefined && { reason }),
+            ...(until && { until: new Date(until).toISOString() }),
+          },
+        },
+      };
+    case 'bulk-unblock':
+      return { command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } } };
+    default:
+      return {};
   }
 }
 

@@ -14,6 +14,7 @@ import { CampaignView } from '../campaigns/campaign-fields';
 import { ContactView } from '../contact-view';
 import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
 import { SegmentView } from '../segments/segment-fields';
+import { BlockPolicyView } from '../settings/block-policy';
 import { TagView } from '../tags/tag-view';
 
 /** Events that report a contact's new state. */
@@ -126,4 +127,11 @@ export class CampaignPayload {
   @ValidateNested()
   @Type(() => CampaignView)
   campaign: CampaignView;
+}
+
+export class BlockPolicyPayload {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => BlockPolicyView)
+  policy: BlockPolicyView;
 }

@@ -1,7 +1,15 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
 
 export const JOB_ID_PATTERN = /^j_[A-Za-z0-9_-]{1,64}$/;
-export const JobKinds = ['tag-rename', 'tag-delete', 'bulk-tag', 'bulk-untag', 'campaign-dispatch'] as const;
+export const JobKinds = [
+  'tag-rename',
+  'tag-delete',
+  'bulk-tag',
+  'bulk-untag',
+  'bulk-block',
+  'bulk-unblock',
+  'campaign-dispatch',
+] as const;
 export type JobKind = (typeof JobKinds)[number];
 export const JobStatuses = ['running', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JobStatuses)[number];
@@ -27,7 +35,7 @@ export class JobView {
   @Min(0)
   changed: number;
 
-  /** Contacts the job could not change (a contact already at the tag limit, for example). */
+  /** Contacts the job could not change (a contact already at the tag limit, or gone, for example). */
   @IsInt()
   @Min(0)
   skipped: number;
