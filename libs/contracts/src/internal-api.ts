@@ -21,6 +21,8 @@ export const InternalRoutes = {
   campaigns: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns`,
   campaign: (tenantId: string, campaignId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns/${encodeURIComponent(campaignId)}`,
+  blockPolicy: (tenantId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/settings/block-policy`,
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
 };

@@ -11,7 +11,7 @@ import { ContactsSettings } from '../contacts-settings';
 import { decideBlockExpiry } from './block-decisions';
 import { BlockExpiriesRepository } from './block-expiries.repository';
 import type { BlockExpiry } from './block-expiry.schema';
-import { ContactCommandsService } from './contact-commands.service';
+import { ContactCommandsService, type JobStep } from './contact-commands.service';
 import { ContactsRepository } from './contacts.repository';
 
 /** Namespace of automatic-unblock step ids (UUIDv5 of tenant, contact, blockedAt and until). */
@@ -21,6 +21,27 @@ const SWEEP_BATCH = 500;
 /** Who unblocks a temporary block that ended (the Actor contract's `system` kind). */
 export const SYSTEM_ACTOR: Actor = { id: 'system', kind: 'system', role: 'admin' };
 export const EXPIRED_REASON = 'expired';
+
+/**
+ * The automatic unblock of one temporary block, as a job step: its id follows from the tenant,
+ * the contact and that block's start and end, so every sweep that sees the block applies the
+ * same step (once), and a later block of the contact is another step.
+ */
+export function expiryStep(
+  expiry: Pick<BlockExpiry, 'tenantId' | 'contactId' | 'blockedAt' | 'until'>,
+): JobStep {
+  const { tenantId, contactId, blockedAt, until } = expiry;
+  return {
+    stepId: uuidv5(
+      `${tenantId}\n${contactId}\n${new Date(blockedAt).toISOString()}\n${new Date(until).toISOString()}`,
+      EXPIRY_NAMESPACE,
+    ),
+    tenantId,
+    actor: SYSTEM_ACTOR,
+    reason: EXPIRED_REASON,
+    command: { type: 'contact.unblock', payload: { reason: EXPIRED_REASON } },
+  };
+}
 
 const automaticUnblocks = counter({
   name: 'switchboard_block_expiries_total',
@@ -96,15 +117,7 @@ export class BlockExpirySweeper implements OnApplicationBootstrap, BeforeApplica
 
   private async expire(expiry: BlockExpiry): Promise<void> {
     const { tenantId, contactId, blockedAt, until } = expiry;
-    const step = {
-      stepId: uuidv5(
-        `${tenantId}\n${contactId}\n${new Date(blockedAt).toISOString()}\n${new Date(until).toISOString()}`,
-        EXPIRY_NAMESPACE,
-      ),
-      tenantId,
-      actor: SYSTEM_ACTOR,
-      command: { type: 'contact.unblock', payload: { reason: EXPIRED_REASON } } as const,
-    };
+    const step = expiryStep(expiry);
     const outcome = await this.commands.applyJobStep(step, contactId, (current, now) =>
       decideBlockExpiry(current, { blockedAt, until }, now),
     );

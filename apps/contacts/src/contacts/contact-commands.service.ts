@@ -42,6 +42,8 @@ export interface JobStep {
   stepId: string;
   tenantId: string;
   actor: Actor;
+  /** Why, when the job was given a reason: its events carry it. */
+  reason?: string;
   /** The command the step stands for (a bulk or automatic block or unblock, with its reason). */
   command?:
     | Pick<ContactCommandOf<'contact.block'>, 'type' | 'payload'>

@@ -211,12 +211,13 @@ export class ContactJobWork implements JobWork {
 }
 
 /** The command a bulk block or unblock step stands for: its events carry its type and reason. */
-function blockCommandOf(job: Job): Pick<JobStep, 'command'> {
+function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
   const reason = job.params.block?.reason;
   const until = job.params.block?.until;
   switch (job.kind) {
     case 'bulk-block':
       return {
+        reason,
         command: {
           type: 'contact.block',
           payload: {
@@ -226,7 +227,10 @@ function blockCommandOf(job: Job): Pick<JobStep, 'command'> {
         },
       };
     case 'bulk-unblock':
-      return { command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } } };
+      return {
+        reason,
+        command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
+      };
     default:
       return {};
   }

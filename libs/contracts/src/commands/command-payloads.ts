@@ -62,7 +62,11 @@ export const IsBlockDuration = () =>
  * read late); the gateway also refuses a past one up front.
  */
 export const IsBlockUntil = () =>
-  applyDecorators(IsOptional(), IsNotGivenWith('durationSeconds'), IsISO8601({ strict: true, strictSeparator: true }));
+  applyDecorators(
+    IsOptional(),
+    IsNotGivenWith('durationSeconds'),
+    IsISO8601({ strict: true, strictSeparator: true }),
+  );
 
 /**
  * Blocks the contact: for good, or until `until` / for `durationSeconds` (then the contacts

@@ -86,7 +86,8 @@ export function isTenantCommandType(type: unknown): type is TenantCommandType {
  * What a tenant command is about, which is also its key's second half: all catalog commands of
  * a tenant share one subject (so names are decided in order), as do all segment commands.
  */
-export const SUBJECT_PATTERN = /^(tags|segments|settings|job:j_[A-Za-z0-9_-]{1,64}|campaign:c_[A-Za-z0-9_-]{1,64})$/;
+export const SUBJECT_PATTERN =
+  /^(tags|segments|settings|job:j_[A-Za-z0-9_-]{1,64}|campaign:c_[A-Za-z0-9_-]{1,64})$/;
 
 /** Envelope of a record on `contacts.commands`; its key is `tenantId:contactId` or `tenantId:subject`. */
 export class ContactCommandEnvelope {

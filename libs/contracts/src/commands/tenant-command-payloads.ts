@@ -106,12 +106,12 @@ function validateTarget(fields: readonly string[], field: string) {
 const BULK_TARGETS = ['contactIds', 'segmentId', 'segment'] as const;
 
 /** An expiry only means something for `action: block`. */
-function IsOnlyForBlocking() {
-  return (target: object, propertyName: string) =>
+export function IsOnlyForBlocking(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isOnlyForBlocking',
       target: target.constructor,
-      propertyName,
+      propertyName: String(propertyName),
       validator: {
         validate(value: unknown, args: ValidationArguments) {
           return value === undefined || (args.object as { action?: unknown }).action === 'block';
