@@ -356,8 +356,18 @@ describe('temporary blocks, bulk blocking and the block policy', () => {
         { action: 'unblock', durationSeconds: 600, contactIds: ['c_a'] },
         ['durationSeconds'],
       ],
+      [
+        'an end on an unblock',
+        { action: 'unblock', until: new Date(Date.now() + 600_000).toISOString(), contactIds: ['c_a'] },
+        ['until'],
+      ],
+      [
+        'an end in the past',
+        { action: 'block', until: '2020-01-01T00:00:00Z', contactIds: ['c_a'] },
+        ['until'],
+      ],
       ['an unknown action', { action: 'mute', contactIds: ['c_a'] }, ['action']],
-    ])('refuses %s with field errors', async (_case, body, fields) => {
+    ])('refuses %s with field errors', async (_case, body: Record<string, unknown>, fields) => {
       const refused = await http('POST', url('/v1/bulk/block'), { token: agent, body });
       expect(refused.status).toBe(400);
       expect(refused.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(fields);

@@ -32,6 +32,9 @@ describe('the gateway OpenAPI document', () => {
         '/v1/tags',
         '/v1/tags/{tagId}',
         '/v1/bulk/tags',
+        '/v1/bulk/block',
+        '/v1/settings/block-policy',
+        '/v1/contacts/{id}/unblock',
         '/v1/jobs/{jobId}',
         '/v1/segments',
         '/v1/segments/preview',
@@ -60,6 +63,18 @@ describe('the gateway OpenAPI document', () => {
     expect(shape('BulkTagRequest')).toEqual({
       required: ['action', 'tags'],
       properties: ['action', 'contactIds', 'segment', 'segmentId', 'tags'],
+    });
+    expect(shape('BlockContactRequest')).toEqual({
+      required: [],
+      properties: ['durationSeconds', 'reason', 'until'],
+    });
+    expect(shape('BulkBlockRequest')).toEqual({
+      required: ['action'],
+      properties: ['action', 'contactIds', 'durationSeconds', 'reason', 'segment', 'segmentId', 'until'],
+    });
+    expect(shape('BlockPolicyRequest')).toEqual({
+      required: ['reasonRequired', 'whoMayBlock'],
+      properties: ['reasonRequired', 'whoMayBlock'],
     });
     expect(shape('CreateCampaignRequest')).toEqual({
       required: ['message', 'name'],

@@ -24,4 +24,4 @@ export * from './tags/tag-view';
 export * from './segments/segment-fields';
 export * from './campaigns/campaign-fields';
 export * from './jobs/job-view';
-export * from './settings/block-policy';
+export * from './settings/block-policy-fields';

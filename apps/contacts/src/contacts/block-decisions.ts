@@ -3,6 +3,7 @@ import {
   type Actor,
   type BlockContactPayload,
   type BlockPolicy,
+  type ContactCommandOf,
 } from '@switchboard/contracts';
 import type { ContactBlock, Contact } from './contact.schema';
 import type { Decision } from './contact-decisions';
@@ -86,6 +87,24 @@ export function decideBlockRequest(
   return { kind: 'apply', eventType: 'ContactBlocked', changed: true, changes: { block } };
 }
 
+/** Blocks the contact, for good or until an expiry (see `decideBlockRequest`). */
+export function decideBlock(
+  command: ContactCommandOf<'contact.block'>,
+  current: Contact | null,
+  now: Date,
+): Decision {
+  const until = blockExpiry(command.payload, now);
+  if (typeof until === 'string') {
+    return { kind: 'rejected', code: 'validation-failed', reason: until };
+  }
+  return decideBlockRequest(
+    current,
+    command.contactId,
+    { blockedBy: command.actor.id, reason: command.payload.reason, until },
+    now,
+  );
+}
+
 /** Unblocks a blocked contact (bulk unblocking; `contact.unblock` has `decideUnblock`). */
 export function decideUnblockRequest(current: Contact | null, contactId: string): Decision {
   if (!current) {
@@ -137,7 +156,7 @@ export function blockPolicyRefusal(
     return {
       kind: 'rejected',
       code: 'block-not-permitted',
-      reason: `the tenant's block policy lets only ${policy.whoMayBlock} ${action} contacts; ${actor.id} is ${actor.role === 'admin' ? 'an' : 'a'} ${actor.role}`,
+      reason: `the tenant's block policy lets only ${policy.whoMayBlock} ${action} contacts; ${actor.id} is ${actor.role === 'viewer' ? 'a' : 'an'} ${actor.role}`,
     };
   }
   if (policy.reasonRequired && (reason === undefined || reason.trim() === '')) {

@@ -18,10 +18,9 @@ import { decideNote } from '../notes/note-decisions';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { KeyedLock } from '../store/keyed-lock';
 import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
-import { blockPolicyRefusal } from './block-decisions';
+import { blockPolicyRefusal, decideBlock } from './block-decisions';
 import {
   decideAddTags,
-  decideBlock,
   decideCreate,
   decideUnblock,
   decideUntag,
@@ -198,7 +197,7 @@ export class ContactCommandsService {
       issuedAt: new Date().toISOString(),
       version: COMMAND_SCHEMA_VERSION,
       ...(step.command ?? { type: 'contact.update', payload: {} }),
-    } as ContactCommand;
+    };
     return this.lock.run(contactKey(step.tenantId, contactId), () =>
       this.applyLocked(cause, contactId, decide, { recordNoOps: false }),
     );

@@ -4,7 +4,6 @@ import {
   type ContactCommandOf,
   type Identity,
 } from '@switchboard/contracts';
-import { blockExpiry, decideBlockRequest } from './block-decisions';
 import type { ContactStateEventType } from './contact-publications';
 import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
@@ -66,24 +65,6 @@ export function decideCreate(command: ContactCommandOf<'contact.create'>, curren
     }
   }
   return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
-}
-
-/** Blocks the contact, for good or until an expiry (see `decideBlockRequest`). */
-export function decideBlock(
-  command: ContactCommandOf<'contact.block'>,
-  current: Contact | null,
-  now: Date,
-): Decision {
-  const until = blockExpiry(command.payload, now);
-  if (typeof until === 'string') {
-    return { kind: 'rejected', code: 'validation-failed', reason: until };
-  }
-  return decideBlockRequest(
-    current,
-    command.contactId,
-    { blockedBy: command.actor.id, reason: command.payload.reason, until },
-    now,
-  );
 }
 
 export function decideUnblock(

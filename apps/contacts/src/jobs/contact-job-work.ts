@@ -214,26 +214,20 @@ export class ContactJobWork implements JobWork {
 function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
   const reason = job.params.block?.reason;
   const until = job.params.block?.until;
-  switch (job.kind) {
-    case 'bulk-block':
-      return {
-        reason,
-        command: {
-          type: 'contact.block',
-          payload: {
-            ...(reason !== undefined && { reason }),
-            ...(until && { until: new Date(until).toISOString() }),
-          },
-        },
-      };
-    case 'bulk-unblock':
-      return {
-        reason,
-        command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
-      };
-    default:
-      return {};
+  if (job.kind === 'bulk-block') {
+    const payload = {
+      ...(reason !== undefined && { reason }),
+      ...(until && { until: new Date(until).toISOString() }),
+    };
+    return { reason, command: { type: 'contact.block', payload } };
   }
+  if (job.kind === 'bulk-unblock') {
+    return {
+      reason,
+      command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
+    };
+  }
+  return {};
 }
 
 function count(progress: JobProgress, outcomes: ChangeOutcome[]): void {

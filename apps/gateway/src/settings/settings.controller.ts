@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BlockPolicyView, SetBlockPolicyPayload } from '@switchboard/contracts';
+import { BlockPolicyView } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
@@ -10,9 +10,7 @@ import { answerCommand, pickBlockPolicy } from '../commands/command-response';
 import { ContactsReader } from '../contacts/contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../contacts/idempotency-key';
 import { ProblemResponses } from '../problems/problem-responses';
-
-/** Who may block and unblock (`admins` or `agents` too), and whether a reason is required. */
-export class BlockPolicyRequest extends SetBlockPolicyPayload {}
+import { BlockPolicyRequest } from './settings-requests';
 
 /** The tenant's settings: admins only. */
 @ApiTags('settings')

@@ -22,7 +22,7 @@ import { JOB_ID_PATTERN } from '../jobs/job-view';
 import { SEGMENT_ID_PATTERN, SEGMENT_NAME_MAX_LENGTH, SegmentDefinition } from '../segments/segment-fields';
 import { IsAbsentOr, IsTagName, IsTagNames } from '../tags/tag-name';
 import { TAG_COLOUR_PATTERN, TAG_DESCRIPTION_MAX_LENGTH, TAG_ID_PATTERN } from '../tags/tag-view';
-import { BlockPolicy } from '../settings/block-policy';
+import { BlockPolicy } from '../settings/block-policy-fields';
 import { IsBlockDuration, IsBlockReason, IsBlockUntil, TAGS_PER_CALL_MAX } from './command-payloads';
 
 /** Contact ids one bulk request may list; larger audiences are named by a segment. */

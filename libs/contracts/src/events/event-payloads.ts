@@ -14,7 +14,7 @@ import { CampaignView } from '../campaigns/campaign-fields';
 import { ContactView } from '../contact-view';
 import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
 import { SegmentView } from '../segments/segment-fields';
-import { BlockPolicyView } from '../settings/block-policy';
+import { BlockPolicyView } from '../settings/block-policy-fields';
 import { TagView } from '../tags/tag-view';
 
 /** Events that report a contact's new state. */
