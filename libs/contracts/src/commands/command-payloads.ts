@@ -2,7 +2,6 @@ import { applyDecorators } from '@nestjs/common';
 import {
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -13,7 +12,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
-import { IsTagNames } from '../tags/tag-name';
+import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 
 /** Create a contact, or update the one that already owns one of these identities. */
 export class CreateContactPayload extends ContactIdentityFields {}
@@ -42,14 +41,14 @@ export function IsNotGivenWith(other: string): PropertyDecorator {
     });
 }
 
-/** Why a customer is blocked or unblocked: 1-500 characters, optional unless the tenant's policy requires it. */
+/** Why a customer is blocked or unblocked: 1-500 characters (not null), optional unless the tenant's policy requires it. */
 export const IsBlockReason = () =>
-  applyDecorators(IsOptional(), IsString(), MinLength(1), MaxLength(BLOCK_REASON_MAX_LENGTH));
+  applyDecorators(IsAbsentOr(), IsString(), MinLength(1), MaxLength(BLOCK_REASON_MAX_LENGTH));
 
 /** How long a temporary block lasts, in whole seconds; not together with `until`. */
 export const IsBlockDuration = () =>
   applyDecorators(
-    IsOptional(),
+    IsAbsentOr(),
     IsNotGivenWith('until'),
     IsInt(),
     Min(BLOCK_DURATION_MIN_SECONDS),
@@ -63,7 +62,7 @@ export const IsBlockDuration = () =>
  */
 export const IsBlockUntil = () =>
   applyDecorators(
-    IsOptional(),
+    IsAbsentOr(),
     IsNotGivenWith('durationSeconds'),
     IsISO8601({ strict: true, strictSeparator: true }),
   );
