@@ -38,6 +38,9 @@ describe('the gateway OpenAPI document', () => {
         '/v1/tags',
         '/v1/tags/{tagId}',
         '/v1/bulk/tags',
+        '/v1/bulk/block',
+        '/v1/settings/block-policy',
+        '/v1/contacts/{id}/unblock',
         '/v1/jobs/{jobId}',
         '/v1/segments',
         '/v1/segments/preview',
@@ -68,6 +71,18 @@ describe('the gateway OpenAPI document', () => {
     expect(shape('BulkTagRequest')).toEqual({
       required: ['action', 'tags'],
       properties: ['action', 'contactIds', 'segment', 'segmentId', 'tags'],
+    });
+    expect(shape('BlockContactRequest')).toEqual({
+      required: [],
+      properties: ['durationSeconds', 'reason', 'until'],
+    });
+    expect(shape('BulkBlockRequest')).toEqual({
+      required: ['action'],
+      properties: ['action', 'contactIds', 'durationSeconds', 'reason', 'segment', 'segmentId', 'until'],
+    });
+    expect(shape('BlockPolicyRequest')).toEqual({
+      required: ['reasonRequired', 'whoMayBlock'],
+      properties: ['reasonRequired', 'whoMayBlock'],
     });
     expect(shape('CreateCampaignRequest')).toEqual({
       required: ['message', 'name'],
@@ -117,6 +132,7 @@ describe('the gateway OpenAPI document', () => {
       { required: ['segmentId'] },
       { required: ['segment'] },
     ]);
+    expect(schemas.BulkBlockRequest.oneOf).toEqual(schemas.BulkTagRequest.oneOf);
     expect(schemas.CreateCampaignRequest.oneOf).toEqual([
       { required: ['segmentId'] },
       { required: ['segment'] },

@@ -78,8 +78,13 @@ export async function startMessageFilter(overrides: Record<string, string> = {})
 export async function startSystem({
   withFilter = false,
   gatewayEnvironment = {},
-}: { withFilter?: boolean; gatewayEnvironment?: Record<string, string> } = {}): Promise<System> {
-  const contacts = await startContacts();
+  contactsEnvironment = {},
+}: {
+  withFilter?: boolean;
+  gatewayEnvironment?: Record<string, string>;
+  contactsEnvironment?: Record<string, string>;
+} = {}): Promise<System> {
+  const contacts = await startContacts(contactsEnvironment);
   const gateway = await startGateway(contacts.url, gatewayEnvironment);
   const filter = withFilter ? await startMessageFilter() : undefined;
   await Promise.all([untilReady(contacts), untilReady(gateway), ...(filter ? [untilReady(filter)] : [])]);

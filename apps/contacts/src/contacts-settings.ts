@@ -37,6 +37,11 @@ export class ContactsSettings extends StoreSettings {
   @Min(1_000)
   JOB_LEASE_MS: number = 30_000;
 
+  /** How often the contacts service looks for temporary blocks that ended, and unblocks them. */
+  @IsInt()
+  @Min(100)
+  BLOCK_EXPIRY_SWEEP_MS: number = 1_000;
+
   /** Campaign recipients published, recorded and counted per round. */
   @IsInt()
   @Min(1)

@@ -4,6 +4,7 @@ import { SettingsModule } from '@switchboard/config';
 import { KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
 import { AuthModule } from './auth/auth.module';
+import { BulkBlockController } from './blocks/bulk-block.controller';
 import { BlockEnforcement } from './commands/block-enforcement';
 import { CommandBus } from './commands/command-bus';
 import { CommandsController } from './commands/commands.controller';
@@ -19,6 +20,7 @@ import { InboundWebhookController } from './inbound/inbound-webhook.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { NotesController } from './notes/notes.controller';
 import { SegmentsController } from './segments/segments.controller';
+import { SettingsController } from './settings/settings.controller';
 import { BulkTagsController } from './tags/bulk-tags.controller';
 import { TagCatalogController } from './tags/tag-catalog.controller';
 import { TagsController } from './tags/tags.controller';
@@ -43,6 +45,8 @@ export class GatewayModule {
         TagsController,
         TagCatalogController,
         BulkTagsController,
+        BulkBlockController,
+        SettingsController,
         JobsController,
         SegmentsController,
         CampaignsController,

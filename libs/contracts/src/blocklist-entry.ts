@@ -29,6 +29,14 @@ export class BlocklistEntry {
   @IsString()
   reason?: string;
 
+  /**
+   * When a temporary block ends: from that instant the filter treats the entry as not blocked,
+   * before (and regardless of when) the tombstone of the automatic unblock arrives.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+
   /** The contact's version when the block was written: a later unblock has a higher one. */
   @IsInt()
   @Min(1)

@@ -29,6 +29,11 @@ export class BlockState {
   @IsOptional()
   @IsString()
   reason?: string;
+
+  /** When a temporary block ends by itself; absent for a block that lasts until an unblock. */
+  @IsOptional()
+  @IsISO8601()
+  until?: string;
 }
 
 export class MessageCounters {

@@ -24,6 +24,8 @@ export const ErrorCodes = [
   'segment-name-taken',
   'campaign-not-found',
   'job-not-found',
+  'block-not-permitted',
+  'block-reason-required',
   'rate-limited',
   'dependency-unavailable',
   'internal-error',

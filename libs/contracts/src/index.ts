@@ -28,3 +28,4 @@ export * from './campaigns/campaign-fields';
 export * from './jobs/job-view';
 export * from './notes/mentions';
 export * from './notes/note-history-view';
+export * from './settings/block-policy-fields';

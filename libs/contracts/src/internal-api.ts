@@ -25,6 +25,8 @@ export const InternalRoutes = {
     `/internal/tenants/${encodeURIComponent(tenantId)}/campaigns/${encodeURIComponent(campaignId)}`,
   /** The inbox: contacts with recent conversations, newest last message first. */
   conversations: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/conversations`,
+  blockPolicy: (tenantId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/settings/block-policy`,
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
 };

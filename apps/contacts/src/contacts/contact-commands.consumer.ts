@@ -13,15 +13,17 @@ import { ReadinessRegistry } from '@switchboard/observability';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { ContactsSettings } from '../contacts-settings';
+import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { SegmentCommands } from '../segments/segment-commands';
+import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { ContactCommandsService } from './contact-commands.service';
 
 /**
  * Reads `contacts.commands`: parses and validates each record, then hands it to what handles
  * its type: contact commands to the contact service, tenant commands (catalog, segments,
- * campaigns, bulk jobs) to theirs, after answering any that was handled before.
+ * settings, campaigns, bulk jobs) to theirs, after answering any that was handled before.
  */
 @Injectable()
 export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,8 +38,10 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     private readonly contacts: ContactCommandsService,
     private readonly catalog: TagCatalogCommands,
     private readonly bulkTagging: BulkTaggingCommands,
+    private readonly bulkBlocking: BulkBlockingCommands,
     private readonly segments: SegmentCommands,
     private readonly campaigns: CampaignCommands,
+    private readonly tenantSettings: TenantSettingsCommands,
     private readonly tenantOutcomes: CommandOutcomes,
   ) {
     this.consumer = new RecordConsumer(kafka, producer, {
@@ -80,6 +84,10 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
         return this.catalog.merge(command);
       case 'bulk.tag':
         return this.bulkTagging.start(command);
+      case 'bulk.block':
+        return this.bulkBlocking.start(command);
+      case 'settings.block-policy':
+        return this.tenantSettings.setBlockPolicy(command);
       case 'segment.save':
         return this.segments.save(command);
       case 'segment.delete':

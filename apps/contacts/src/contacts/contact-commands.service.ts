@@ -17,9 +17,10 @@ import { decideNote, noteChangeOf, type NoteCommand } from '../notes/note-decisi
 import { mentionEvents, notePayloadOf } from '../notes/note-publications';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { KeyedLock } from '../store/keyed-lock';
+import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
+import { blockPolicyRefusal, decideBlock } from './block-decisions';
 import {
   decideAddTags,
-  decideBlock,
   decideCreate,
   decideUnblock,
   decideUntag,
@@ -48,6 +49,10 @@ export interface JobStep {
   actor: Actor;
   /** Why, when the job was given a reason: its events carry it. */
   reason?: string;
+  /** The command the step stands for (a bulk or automatic block or unblock, with its reason). */
+  command?:
+    | Pick<ContactCommandOf<'contact.block'>, 'type' | 'payload'>
+    | Pick<ContactCommandOf<'contact.unblock'>, 'type' | 'payload'>;
 }
 
 /**
@@ -70,6 +75,7 @@ export class ContactCommandsService {
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly lock: KeyedLock,
+    private readonly tenantSettings: TenantSettingsRepository,
     private readonly producer: KafkaProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
@@ -82,9 +88,8 @@ export class ContactCommandsService {
       case 'contact.create':
         return this.create(command);
       case 'contact.block':
-        return this.apply(command, command.contactId, (current, now) => decideBlock(command, current, now));
       case 'contact.unblock':
-        return this.apply(command, command.contactId, (current) => decideUnblock(command, current));
+        return this.changeBlock(command);
       case 'contact.update':
         return this.apply(command, command.contactId, (current) => decideUpdate(command, current));
       case 'contact.tag':
@@ -98,6 +103,22 @@ export class ContactCommandsService {
       case 'note.unpin':
         return this.applyNote(command);
     }
+  }
+
+  /** Blocks and unblocks are held to the tenant's block policy, whoever sent them. */
+  private async changeBlock(command: ContactCommandOf<'contact.block' | 'contact.unblock'>): Promise<void> {
+    const policy = await this.tenantSettings.blockPolicy(command.tenantId);
+    const action = command.type === 'contact.block' ? 'block' : 'unblock';
+    const refusal = blockPolicyRefusal(policy, command.actor, action, command.payload.reason);
+    // Decided inside, after the applied-ids check: a redelivery stays applied under a newer policy.
+    return this.apply(command, command.contactId, (current, now) => {
+      if (refusal) {
+        return refusal;
+      }
+      return command.type === 'contact.block'
+        ? decideBlock(command, current, now)
+        : decideUnblock(command, current);
+    });
   }
 
   /** Unknown tags join the tenant's catalog first; the contact then carries their catalog spelling. */
@@ -182,9 +203,8 @@ export class ContactCommandsService {
       contactId,
       actor: step.actor,
       issuedAt: new Date().toISOString(),
-      type: 'contact.update',
       version: COMMAND_SCHEMA_VERSION,
-      payload: {},
+      ...(step.command ?? { type: 'contact.update', payload: {} }),
     };
     return this.lock.run(contactKey(step.tenantId, contactId), () =>
       this.applyLocked(cause, contactId, decide, { recordNoOps: false, reason: step.reason }),

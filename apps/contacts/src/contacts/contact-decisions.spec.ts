@@ -1,7 +1,8 @@
 import { parseCommand, type ContactCommandOf } from '@switchboard/contracts';
 import { aContactCommand } from '@switchboard/testing';
 import { aStoredContact } from '../../../../test/support/contacts-factory';
-import { decideBlock, decideCreate, decideUnblock, decideUpdate } from './contact-decisions';
+import { decideBlock } from './block-decisions';
+import { decideCreate, decideUnblock, decideUpdate } from './contact-decisions';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const command = <K extends 'contact.create' | 'contact.block' | 'contact.unblock' | 'contact.update'>(

@@ -71,27 +71,6 @@ export function decideCreate(command: ContactCommandOf<'contact.create'>, curren
   return { kind: 'apply', eventType: 'ContactUpdated', changes, changed: Object.keys(changes).length > 0 };
 }
 
-export function decideBlock(
-  command: ContactCommandOf<'contact.block'>,
-  current: Contact | null,
-  now: Date,
-): Decision {
-  if (!current) {
-    return notFound(command.contactId);
-  }
-  if (current.block?.blocked) {
-    return { kind: 'apply', eventType: 'ContactBlocked', changes: {}, changed: false };
-  }
-  return {
-    kind: 'apply',
-    eventType: 'ContactBlocked',
-    changed: true,
-    changes: {
-      block: { blocked: true, blockedAt: now, blockedBy: command.actor.id, reason: command.payload.reason },
-    },
-  };
-}
-
 export function decideUnblock(
   command: ContactCommandOf<'contact.unblock'>,
   current: Contact | null,

@@ -129,10 +129,11 @@ export function blocklistRecords(
   const knownBefore = new Set(
     (before?.identities ?? []).map(({ channel, address }) => `${channel}|${address}`),
   );
-  const identities =
-    isBlocked && wasBlocked
-      ? after.identities.filter(({ channel, address }) => !knownBefore.has(`${channel}|${address}`))
-      : after.identities;
+  // A block replaced by another (a new expiry) is written again for every identity.
+  const sameBlock = wasBlocked && isBlocked && sameInstant(before?.block.blockedAt, after.block.blockedAt);
+  const identities = sameBlock
+    ? after.identities.filter(({ channel, address }) => !knownBefore.has(`${channel}|${address}`))
+    : after.identities;
   if (!isBlocked && !wasBlocked) {
     return [];
   }
@@ -149,8 +150,12 @@ export function blocklistRecords(
       blockedAt: new Date(after.block.blockedAt ?? after.updatedAt).toISOString(),
       blockedBy: after.block.blockedBy ?? 'unknown',
       ...(after.block.reason && { reason: after.block.reason }),
+      ...(after.block.until && { until: new Date(after.block.until).toISOString() }),
       contactVersion: after.version,
     };
     return { topic: topics.contactBlocklist, key, value: JSON.stringify(entry) };
   });
 }
+
+const sameInstant = (left?: Date, right?: Date) =>
+  (left && new Date(left).getTime()) === (right && new Date(right).getTime());

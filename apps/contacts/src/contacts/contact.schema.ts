@@ -16,6 +16,8 @@ export interface ContactBlock {
   blockedAt?: Date;
   blockedBy?: string;
   reason?: string;
+  /** When a temporary block ends; the block-expiry sweeper then unblocks the contact. */
+  until?: Date;
 }
 
 /**
@@ -81,6 +83,8 @@ export class Contact {
 export const ContactSchema = SchemaFactory.createForClass(Contact);
 ContactSchema.index({ tenantId: 1, contactId: 1 });
 ContactSchema.index({ tenantId: 1, 'block.blocked': 1 });
+// The block-expiry sweeper's query, over every tenant: blocked contacts are few.
+ContactSchema.index({ 'block.blocked': 1, 'block.until': 1 });
 // Segments, catalog jobs and campaigns select contacts by tag (a multikey index on MongoDB).
 ContactSchema.index({ tenantId: 1, tagIds: 1 });
 
@@ -100,6 +104,7 @@ export function toContactView(contact: Contact, messages?: ContactMessages | nul
       ...(contact.block?.blockedAt && { blockedAt: new Date(contact.block.blockedAt).toISOString() }),
       ...(contact.block?.blockedBy && { blockedBy: contact.block.blockedBy }),
       ...(contact.block?.reason && { reason: contact.block.reason }),
+      ...(contact.block?.until && { until: new Date(contact.block.until).toISOString() }),
     },
     version: contact.version,
     createdAt: new Date(contact.createdAt).toISOString(),

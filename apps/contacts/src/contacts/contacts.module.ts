@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BlockExpiriesRepository } from './block-expiries.repository';
+import { BlockExpiry, BlockExpirySchema } from './block-expiry.schema';
+import { BlockExpirySweeper } from './block-expiry.sweeper';
 import { CommandOutcome, CommandOutcomeSchema } from './command-outcome.schema';
 import { CommandOutcomesPurger } from './command-outcomes.purger';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
@@ -30,6 +33,7 @@ import { JobsRepository } from '../jobs/jobs.repository';
 import { JobRunner } from '../jobs/job-runner';
 import { JOB_WORKS, type JobWork } from '../jobs/job-work';
 import { ContactJobWork } from '../jobs/contact-job-work';
+import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { JobsController } from '../jobs/jobs.controller';
 import { Segment, SegmentSchema } from '../segments/segment.schema';
@@ -49,6 +53,10 @@ import { CampaignDispatchWork } from '../campaigns/campaign-dispatch-work';
 import { CampaignsController } from '../campaigns/campaigns.controller';
 import { ConversationsController } from '../conversations/conversations.controller';
 import { ConversationsRepository } from '../conversations/conversations.repository';
+import { SettingsController } from '../settings/settings.controller';
+import { TenantSettings, TenantSettingsSchema } from '../settings/tenant-settings.schema';
+import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
+import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
 
 @Module({
   imports: [
@@ -64,6 +72,8 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
       { name: Segment.name, schema: SegmentSchema },
       { name: Campaign.name, schema: CampaignSchema },
       { name: CampaignRecipient.name, schema: CampaignRecipientSchema },
+      { name: TenantSettings.name, schema: TenantSettingsSchema },
+      { name: BlockExpiry.name, schema: BlockExpirySchema },
     ]),
   ],
   controllers: [
@@ -73,6 +83,7 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
     JobsController,
     CampaignsController,
     ConversationsController,
+    SettingsController,
   ],
   providers: [
     ContactsRepository,
@@ -96,6 +107,11 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
     SegmentCommands,
     JobsRepository,
     BulkTaggingCommands,
+    BulkBlockingCommands,
+    TenantSettingsRepository,
+    TenantSettingsCommands,
+    BlockExpiriesRepository,
+    BlockExpirySweeper,
     ContactJobWork,
     CampaignsRepository,
     CampaignCommands,

@@ -86,6 +86,19 @@ export class ContactsRepository {
     }
   }
 
+  /**
+   * Blocked contacts whose temporary block ended by `now`, of every tenant: the one query
+   * not scoped by tenant, for the block-expiry sweeper. Blocked contacts are few, and
+   * `block.blocked` is an equality every backend serves from an index.
+   */
+  dueBlockExpiries(now: Date, limit: number): Promise<Pick<Contact, 'tenantId' | 'contactId' | 'block'>[]> {
+    return this.contacts
+      .find({ 'block.blocked': true, 'block.until': { $lte: now } }, { tenantId: 1, contactId: 1, block: 1 })
+      .limit(limit)
+      .lean<Pick<Contact, 'tenantId' | 'contactId' | 'block'>[]>()
+      .exec();
+  }
+
   /** Inserts a new contact with its first command applied; false if it already exists. */
   async insert(
     tenantId: string,

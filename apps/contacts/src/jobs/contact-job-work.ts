@@ -3,7 +3,12 @@ import { v5 as uuidv5 } from 'uuid';
 import type { JobKind } from '@switchboard/contracts';
 import type { FilterQuery } from 'mongoose';
 import type { Contact } from '../contacts/contact.schema';
-import { ContactCommandsService, type ChangeOutcome } from '../contacts/contact-commands.service';
+import { decideBlockRequest, decideUnblockRequest } from '../contacts/block-decisions';
+import {
+  ContactCommandsService,
+  type ChangeOutcome,
+  type JobStep,
+} from '../contacts/contact-commands.service';
 import {
   decideAddTags,
   decideMergeTag,
@@ -26,14 +31,14 @@ const CATALOG_PASSES_MAX = 3;
 
 const CATALOG_JOB_KINDS = new Set<JobKind>(['tag-rename', 'tag-delete', 'tag-merge']);
 
-type Decide = (current: Contact | null, contactId: string) => Decision;
+type Decide = (current: Contact | null, contactId: string, now: Date) => Decision;
 
 /** The decision of a step whose tag is gone. */
 const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} });
 
 /**
  * Jobs that change many contacts one at a time: a catalog rename, deletion or merge reaching every
- * tagged contact, and bulk tagging or untagging by id list or segment.
+ * tagged contact, and bulk tagging, untagging, blocking or unblocking by id list or segment.
  *
  * Each contact's change is a job step with a deterministic id, applied like a command (at most
  * once, its event published at least once), so a job that resumes after a crash applies no
@@ -43,7 +48,15 @@ const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', c
  */
 @Injectable()
 export class ContactJobWork implements JobWork {
-  readonly kinds: readonly JobKind[] = ['tag-rename', 'tag-delete', 'tag-merge', 'bulk-tag', 'bulk-untag'];
+  readonly kinds: readonly JobKind[] = [
+    'tag-rename',
+    'tag-delete',
+    'tag-merge',
+    'bulk-tag',
+    'bulk-untag',
+    'bulk-block',
+    'bulk-unblock',
+  ];
 
   constructor(
     private readonly contacts: ContactsRepository,
@@ -117,12 +130,13 @@ export class ContactJobWork implements JobWork {
   }
 
   private step(job: Job, contactId: string, decide: Decide): Promise<ChangeOutcome> {
-    const step = {
+    const step: JobStep = {
       stepId: uuidv5(`${job.tenantId}\n${job.jobId}\n${contactId}`, STEP_NAMESPACE),
       tenantId: job.tenantId,
       actor: job.requestedBy,
+      ...blockCommandOf(job),
     };
-    return this.commands.applyJobStep(step, contactId, (current) => decide(current, contactId));
+    return this.commands.applyJobStep(step, contactId, (current, now) => decide(current, contactId, now));
   }
 
   /** What the job does to one contact; undefined when its tag no longer exists. */
@@ -163,6 +177,14 @@ export class ContactJobWork implements JobWork {
             contactId,
             tags.map((tag) => tag.tagId),
           );
+      case 'bulk-block': {
+        // Contacts already blocked keep their block (and its expiry).
+        const requested = { blockedBy: job.requestedBy.id, ...job.params.block };
+        return (current, contactId, now) =>
+          decideBlockRequest(current, contactId, requested, now, { keepExisting: true });
+      }
+      case 'bulk-unblock':
+        return (current, contactId) => decideUnblockRequest(current, contactId);
       case 'campaign-dispatch':
         throw new Error(`not a contact job: ${job.kind}`);
     }
@@ -191,10 +213,40 @@ export class ContactJobWork implements JobWork {
         return segment && !segment.matchesNothing
           ? { $and: [await this.resolver.filterOf(job.tenantId, segment), { tagIds: { $in: tagIds } }] }
           : undefined;
+      case 'bulk-block':
+      case 'bulk-unblock':
+        return segment && !segment.matchesNothing
+          ? {
+              $and: [
+                await this.resolver.filterOf(job.tenantId, segment),
+                job.kind === 'bulk-block' ? { 'block.blocked': { $ne: true } } : { 'block.blocked': true },
+              ],
+            }
+          : undefined;
       case 'campaign-dispatch':
         return undefined;
     }
   }
+}
+
+/** The command a bulk block or unblock step stands for: its events carry its type and reason. */
+function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
+  const reason = job.params.block?.reason;
+  const until = job.params.block?.until;
+  if (job.kind === 'bulk-block') {
+    const payload = {
+      ...(reason !== undefined && { reason }),
+      ...(until && { until: new Date(until).toISOString() }),
+    };
+    return { reason, command: { type: 'contact.block', payload } };
+  }
+  if (job.kind === 'bulk-unblock') {
+    return {
+      reason,
+      command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
+    };
+  }
+  return {};
 }
 
 function count(progress: JobProgress, outcomes: ChangeOutcome[]): void {

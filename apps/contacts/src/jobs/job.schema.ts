@@ -11,6 +11,8 @@ export interface JobParams {
   intoTagId?: string;
   /** bulk-tag, bulk-untag: the tags to add or remove. */
   tags?: CarriedTag[];
+  /** bulk-block, bulk-unblock: the reason, and for a temporary block when it ends. */
+  block?: { reason?: string; until?: Date };
   /** Bulk jobs over a list of contacts. */
   contactIds?: string[];
   /** Bulk jobs over a segment, resolved to tag ids when the job was created. */

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
 import type {
+  BlockPolicyView,
   CampaignView,
   ContactEvent,
   ContactView,
@@ -84,6 +85,9 @@ export const pickSegment = (event: CommandOutcome): SegmentView =>
 
 export const pickCampaign = (event: CommandOutcome): CampaignView =>
   'campaign' in event.payload ? event.payload.campaign : unexpectedOutcome(event);
+
+export const pickBlockPolicy = (event: CommandOutcome): BlockPolicyView =>
+  'policy' in event.payload ? event.payload.policy : unexpectedOutcome(event);
 
 /** Contact-changing calls answer with the contact's new state. */
 export function contactFromCommand(result: CommandResult, response: Response): ContactView | AcceptedCommand {

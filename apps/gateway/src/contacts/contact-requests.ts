@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@n
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
-  BLOCK_REASON_MAX_LENGTH,
   CONTACT_ID_PATTERN,
   ContactIdentityFields,
   ContactProfileFields,
@@ -31,15 +30,6 @@ export class ContactIdParams {
   @ApiProperty({ pattern: CONTACT_ID_PATTERN.source })
   @Matches(CONTACT_ID_PATTERN, { message: `id must match ${CONTACT_ID_PATTERN.source}` })
   id: string;
-}
-
-export class BlockContactRequest {
-  /** Why the customer is blocked; shown to agents in the contact's details and activity. */
-  @IsAbsentOr()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(BLOCK_REASON_MAX_LENGTH)
-  reason?: string;
 }
 
 export const LIST_LIMIT_MAX = 200;

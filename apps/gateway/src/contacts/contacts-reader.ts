@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type BlockPolicyView,
   INTERNAL_TOKEN_HEADER,
   InternalRoutes,
   type CampaignView,
@@ -170,6 +171,10 @@ export class ContactsReader {
       path: InternalRoutes.campaign(tenantId, campaignId),
       about: `campaign ${campaignId}`,
     });
+  }
+
+  blockPolicy(tenantId: string): Promise<BlockPolicyView> {
+    return this.call({ path: InternalRoutes.blockPolicy(tenantId) });
   }
 
   commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {

@@ -12,8 +12,8 @@ import { contactFromCommand } from '../commands/command-response';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
 import { ProblemResponses } from '../problems/problem-responses';
+import { BlockContactRequest, UnblockContactRequest } from '../blocks/block-requests';
 import {
-  BlockContactRequest,
   ContactIdParams,
   CreateContactRequest,
   ListContactsQuery,
@@ -70,9 +70,11 @@ export class ContactsController {
   }
 
   /**
-   * Blocks the customer on every identity. `200` means every running message filter already
-   * drops their messages; `202` means the block is recorded but not yet confirmed everywhere.
-   * Blocking a blocked contact changes nothing and succeeds.
+   * Blocks the customer on every identity, for good or for `durationSeconds` / until `until`.
+   * `200` means every running message filter already drops their messages; `202` means the
+   * block is recorded but not yet confirmed everywhere. Blocking a blocked contact again with
+   * the same expiry changes nothing and succeeds; with another expiry it replaces the block.
+   * `403 block-not-permitted` / `block-reason-required` when the tenant's block policy refuses.
    */
   @Post(':id/block')
   @HttpCode(200)
@@ -91,27 +93,32 @@ export class ContactsController {
     return this.changeBlock(principal, 'contact.block', params.id, request, idempotencyKey, response);
   }
 
-  /** Lets the customer send messages again; `200` once every running filter lets them through. */
+  /**
+   * Lets the customer send messages again; `200` once every running filter lets them through.
+   * The body (`reason`) is optional unless the tenant's block policy requires a reason.
+   */
   @Post(':id/unblock')
   @HttpCode(200)
   @Authenticated(...WRITERS)
   @ApiHeader(IdempotencyKeyHeader)
+  @ApiBody({ type: UnblockContactRequest, required: false })
   @ApiOkResponse({ type: ContactView })
   @ApiLateOutcomeResponse('Recorded, not yet confirmed by every filter: poll the status URL')
   unblock(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
+    @Body() request: UnblockContactRequest,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.changeBlock(principal, 'contact.unblock', params.id, {}, idempotencyKey, response);
+    return this.changeBlock(principal, 'contact.unblock', params.id, request, idempotencyKey, response);
   }
 
   private async changeBlock(
     principal: Principal,
     type: 'contact.block' | 'contact.unblock',
     contactId: string,
-    payload: BlockContactRequest,
+    payload: BlockContactRequest | UnblockContactRequest,
     idempotencyKey: string | undefined,
     response: Response,
   ) {

@@ -18,6 +18,7 @@ const objectRules: Record<string, SchemaObject> = {
   UpdateContactRequest: { minProperties: 1 },
   UpdateTagRequest: { minProperties: 1 },
   BulkTagRequest: exactlyOneOf(BULK_TARGETS),
+  BulkBlockRequest: exactlyOneOf(BULK_TARGETS),
   CreateCampaignRequest: exactlyOneOf(CAMPAIGN_TARGETS),
 };
 

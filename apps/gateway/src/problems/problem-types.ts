@@ -25,6 +25,11 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'segment-name-taken': { status: 409, title: 'Another saved segment has that name' },
   'campaign-not-found': { status: 404, title: 'The campaign does not exist' },
   'job-not-found': { status: 404, title: 'The job does not exist' },
+  'block-not-permitted': {
+    status: 403,
+    title: "The tenant's block policy does not let this role block or unblock",
+  },
+  'block-reason-required': { status: 403, title: "The tenant's block policy requires a reason" },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'dependency-unavailable': { status: 503, title: 'A service this call needs is unavailable' },
   'internal-error': { status: 500, title: 'Internal error' },

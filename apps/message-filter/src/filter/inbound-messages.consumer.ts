@@ -77,12 +77,13 @@ export class InboundMessagesConsumer implements OnApplicationBootstrap, OnModule
 
   private async route(records: ConsumedRecord[]): Promise<void> {
     const outputs: OutboundRecord[] = [];
-    const droppedAt = new Date().toISOString();
+    const now = Date.now();
+    const droppedAt = new Date(now).toISOString();
     let accepted = 0;
     let blocked = 0;
     let invalid = 0;
     for (const record of records) {
-      const route = routeMessage(record.value, this.blocklist.state);
+      const route = routeMessage(record.value, this.blocklist.state, now);
       const key = record.key?.toString() ?? '';
       switch (route.kind) {
         case 'accepted':

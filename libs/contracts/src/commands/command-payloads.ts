@@ -1,27 +1,92 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import {
+  IsInt,
+  IsISO8601,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
 import { HasMentionsAtMost, MENTIONS_PER_NOTE_MAX } from '../notes/mentions';
-import { IsTagNames } from '../tags/tag-name';
+import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 
 /** Create a contact, or update the one that already owns one of these identities. */
 export class CreateContactPayload extends ContactIdentityFields {}
 
 export const BLOCK_REASON_MAX_LENGTH = 500;
+/** A temporary block lasts at least a minute... */
+export const BLOCK_DURATION_MIN_SECONDS = 60;
+/** ...and at most 366 days; `until` may lie at most that far ahead. */
+export const BLOCK_DURATION_MAX_SECONDS = 366 * 24 * 60 * 60;
 
+/** The property may not be given together with `other` (they say the same thing two ways). */
+export function IsNotGivenWith(other: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotGivenWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          return value === undefined || (args.object as Record<string, unknown>)[other] === undefined;
+        },
+        defaultMessage(args: ValidationArguments) {
+          return `give ${args.property} or ${other}, not both`;
+        },
+      },
+    });
+}
+
+/** Why a customer is blocked or unblocked: 1-500 characters (not null), optional unless the tenant's policy requires it. */
+export const IsBlockReason = () =>
+  applyDecorators(IsAbsentOr(), IsString(), MinLength(1), MaxLength(BLOCK_REASON_MAX_LENGTH));
+
+/** How long a temporary block lasts, in whole seconds; not together with `until`. */
+export const IsBlockDuration = () =>
+  applyDecorators(
+    IsAbsentOr(),
+    IsNotGivenWith('until'),
+    IsInt(),
+    Min(BLOCK_DURATION_MIN_SECONDS),
+    Max(BLOCK_DURATION_MAX_SECONDS),
+  );
+
+/**
+ * When a temporary block ends (ISO 8601 with a zone); not together with `durationSeconds`.
+ * Whether it lies in the future is decided when the command is applied (a command may be
+ * read late); the gateway also refuses a past one up front.
+ */
+export const IsBlockUntil = () =>
+  applyDecorators(
+    IsAbsentOr(),
+    IsNotGivenWith('durationSeconds'),
+    IsISO8601({ strict: true, strictSeparator: true }),
+  );
+
+/**
+ * Blocks the contact: for good, or until `until` / for `durationSeconds` (then the contacts
+ * service unblocks it by itself, and every message filter lets it through from that instant).
+ * Blocking a blocked contact again with another expiry replaces its block.
+ */
 export class BlockContactPayload {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(BLOCK_REASON_MAX_LENGTH)
+  @IsBlockReason()
   reason?: string;
+
+  @IsBlockDuration()
+  durationSeconds?: number;
+
+  @IsBlockUntil()
+  until?: string;
 }
 
 export class UnblockContactPayload {
-  /** Why the customer may write again; recorded with the unblock. */
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(BLOCK_REASON_MAX_LENGTH)
+  /** Why the customer may write again; recorded with the unblock (`expired` for an automatic one). */
+  @IsBlockReason()
   reason?: string;
 }
 

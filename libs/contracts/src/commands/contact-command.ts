@@ -27,6 +27,7 @@ import {
   UpdateContactPayload,
 } from './command-payloads';
 import {
+  BulkBlockPayload,
   BulkTagPayload,
   CreateCampaignPayload,
   CreateTagPayload,
@@ -34,6 +35,7 @@ import {
   DeleteTagPayload,
   MergeTagPayload,
   SaveSegmentPayload,
+  SetBlockPolicyPayload,
   UpdateTagPayload,
 } from './tenant-command-payloads';
 
@@ -64,6 +66,8 @@ export const tenantCommandPayloadContracts = {
   'tag.delete': DeleteTagPayload,
   'tag.merge': MergeTagPayload,
   'bulk.tag': BulkTagPayload,
+  'bulk.block': BulkBlockPayload,
+  'settings.block-policy': SetBlockPolicyPayload,
   'segment.save': SaveSegmentPayload,
   'segment.delete': DeleteSegmentPayload,
   'campaign.create': CreateCampaignPayload,
@@ -88,7 +92,8 @@ export function isTenantCommandType(type: unknown): type is TenantCommandType {
  * What a tenant command is about, which is also its key's second half: all catalog commands of
  * a tenant share one subject (so names are decided in order), as do all segment commands.
  */
-export const SUBJECT_PATTERN = /^(tags|segments|job:j_[A-Za-z0-9_-]{1,64}|campaign:c_[A-Za-z0-9_-]{1,64})$/;
+export const SUBJECT_PATTERN =
+  /^(tags|segments|settings|job:j_[A-Za-z0-9_-]{1,64}|campaign:c_[A-Za-z0-9_-]{1,64})$/;
 
 /** Envelope of a record on `contacts.commands`; its key is `tenantId:contactId` or `tenantId:subject`. */
 export class ContactCommandEnvelope {
@@ -189,7 +194,7 @@ export type TenantCommandBody = {
  * What a tenant command is about, and so the second half of its Kafka key. It follows from
  * the type and payload alone, so no caller can key a command wrongly: every catalog command
  * of a tenant shares `tags` (names are decided in order), every segment command `segments`,
- * and a bulk job or a campaign is its own subject.
+ * every settings command `settings`, and a bulk job or a campaign is its own subject.
  */
 export function tenantCommandSubject(command: TenantCommandBody): string {
   switch (command.type) {
@@ -201,14 +206,17 @@ export function tenantCommandSubject(command: TenantCommandBody): string {
     case 'segment.save':
     case 'segment.delete':
       return 'segments';
+    case 'settings.block-policy':
+      return 'settings';
     case 'bulk.tag':
+    case 'bulk.block':
       return `job:${command.payload.jobId}`;
     case 'campaign.create':
       return `campaign:${command.payload.campaignId}`;
   }
 }
 
-/** The tag, segment, job or campaign a tenant command names. */
+/** The tag, segment, setting, job or campaign a tenant command names. */
 export function tenantCommandEntityId(command: TenantCommandBody): string {
   switch (command.type) {
     case 'tag.create':
@@ -219,7 +227,10 @@ export function tenantCommandEntityId(command: TenantCommandBody): string {
     case 'segment.save':
     case 'segment.delete':
       return command.payload.segmentId;
+    case 'settings.block-policy':
+      return 'block-policy';
     case 'bulk.tag':
+    case 'bulk.block':
       return command.payload.jobId;
     case 'campaign.create':
       return command.payload.campaignId;

@@ -23,7 +23,8 @@ import { JOB_ID_PATTERN } from '../jobs/job-view';
 import { SEGMENT_ID_PATTERN, SEGMENT_NAME_MAX_LENGTH, SegmentDefinition } from '../segments/segment-fields';
 import { IsAbsentOr, IsTagName, IsTagNames } from '../tags/tag-name';
 import { TAG_COLOUR_PATTERN, TAG_DESCRIPTION_MAX_LENGTH, TAG_ID_PATTERN } from '../tags/tag-view';
-import { TAGS_PER_CALL_MAX } from './command-payloads';
+import { BlockPolicy } from '../settings/block-policy-fields';
+import { IsBlockDuration, IsBlockReason, IsBlockUntil, TAGS_PER_CALL_MAX } from './command-payloads';
 
 /** Contact ids one bulk request may list; larger audiences are named by a segment. */
 export const BULK_CONTACT_IDS_MAX = 10_000;
@@ -119,17 +120,29 @@ function validateTarget(fields: readonly string[], field: string) {
 
 export const BULK_TARGETS = ['contactIds', 'segmentId', 'segment'] as const;
 
-/** Adds or removes tags on many contacts: listed by id, or every contact of a segment. */
-export class BulkTagPayload {
-  @Matches(JOB_ID_PATTERN)
-  jobId: string;
+/** An expiry only means something for `action: block`. */
+export function IsOnlyForBlocking(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isOnlyForBlocking',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          return value === undefined || (args.object as { action?: unknown }).action === 'block';
+        },
+        defaultMessage(args: ValidationArguments) {
+          return `${args.property} is only for action block`;
+        },
+      },
+    });
+}
 
-  @IsIn(['add', 'remove'])
-  action: 'add' | 'remove';
-
-  @IsTagNames(1, TAGS_PER_CALL_MAX)
-  tags: string[];
-
+/**
+ * The contacts a bulk job works on: up to 10,000 listed by id, a saved segment, or a segment
+ * definition (exactly one). Shared by every bulk command.
+ */
+export class BulkTarget {
   @IsExactlyOneOf(BULK_TARGETS)
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', pattern: CONTACT_ID_PATTERN.source } })
   @ValidateIf(validateTarget(BULK_TARGETS, 'contactIds'))
@@ -151,6 +164,47 @@ export class BulkTagPayload {
   @Type(() => SegmentDefinition)
   segment?: SegmentDefinition;
 }
+
+/** Adds or removes tags on many contacts: listed by id, or every contact of a segment. */
+export class BulkTagPayload extends BulkTarget {
+  @Matches(JOB_ID_PATTERN)
+  jobId: string;
+
+  @IsIn(['add', 'remove'])
+  action: 'add' | 'remove';
+
+  @IsTagNames(1, TAGS_PER_CALL_MAX)
+  tags: string[];
+}
+
+/**
+ * Blocks or unblocks many contacts: listed by id, or every contact of a segment. A block may
+ * be temporary (`durationSeconds` or `until`, one expiry for the whole job); contacts already
+ * blocked keep their block. Held to the tenant's block policy, as the job's requester.
+ */
+export class BulkBlockPayload extends BulkTarget {
+  @Matches(JOB_ID_PATTERN)
+  jobId: string;
+
+  @IsIn(['block', 'unblock'])
+  action: 'block' | 'unblock';
+
+  @IsBlockReason()
+  reason?: string;
+
+  /** Only with `action: block`. */
+  @IsBlockDuration()
+  @IsOnlyForBlocking()
+  durationSeconds?: number;
+
+  /** Only with `action: block`. */
+  @IsBlockUntil()
+  @IsOnlyForBlocking()
+  until?: string;
+}
+
+/** Sets the tenant's block policy (who may block and unblock, whether a reason is required). */
+export class SetBlockPolicyPayload extends BlockPolicy {}
 
 export class SaveSegmentPayload {
   @Matches(SEGMENT_ID_PATTERN)

@@ -39,6 +39,21 @@ describe('tenant command subjects', () => {
     expect(campaign).toMatch(SUBJECT_PATTERN);
   });
 
+  it('keys settings commands of a tenant alike, and makes a bulk block job its own subject', () => {
+    const policy = {
+      type: 'settings.block-policy',
+      payload: { whoMayBlock: 'admins', reasonRequired: true },
+    } as const;
+    expect(tenantCommandSubject(policy)).toBe('settings');
+    expect(tenantCommandEntityId(policy)).toBe('block-policy');
+    const job = tenantCommandSubject({
+      type: 'bulk.block',
+      payload: { jobId: 'j_blk-1', action: 'block', durationSeconds: 600, contactIds: ['c_1'] },
+    });
+    expect(job).toBe('job:j_blk-1');
+    expect('settings').toMatch(SUBJECT_PATTERN);
+  });
+
   it('tells apart commands that share a subject by the tag or segment they name', () => {
     expect(tenantCommandEntityId({ type: 'tag.update', payload: { tagId: 't_a', name: 'VIP' } })).toBe('t_a');
     expect(tenantCommandEntityId({ type: 'tag.delete', payload: { tagId: 't_b' } })).toBe('t_b');

@@ -15,6 +15,7 @@ import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { validateTypedEnvelope } from '../validation';
 import {
+  BlockPolicyPayload,
   CampaignPayload,
   CommandRejectedPayload,
   ContactStatePayload,
@@ -50,6 +51,7 @@ export const eventPayloadContracts = {
   SegmentSaved: SegmentPayload,
   SegmentDeleted: SegmentPayload,
   CampaignCreated: CampaignPayload,
+  BlockPolicyChanged: BlockPolicyPayload,
   CommandRejected: CommandRejectedPayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
@@ -58,8 +60,8 @@ export const EventTypes = Object.keys(eventPayloadContracts) as EventType[];
 
 /**
  * Envelope of a record on `contacts.events`, keyed like the command that caused it:
- * `tenantId:contactId` for contact events, `tenantId:subject` for catalog, segment, campaign
- * and bulk-job events (and for the rejection of such a command).
+ * `tenantId:contactId` for contact events, `tenantId:subject` for catalog, segment, settings,
+ * campaign and bulk-job events (and for the rejection of such a command).
  */
 export class ContactEventEnvelope {
   @IsUUID()

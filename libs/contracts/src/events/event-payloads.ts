@@ -17,6 +17,7 @@ import { BLOCK_REASON_MAX_LENGTH } from '../commands/command-payloads';
 import { ContactView } from '../contact-view';
 import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
 import { SegmentView } from '../segments/segment-fields';
+import { BlockPolicyView } from '../settings/block-policy-fields';
 import { TagView } from '../tags/tag-view';
 import { ContactChanges } from './contact-changes';
 
@@ -231,4 +232,11 @@ export class CampaignPayload {
   @ValidateNested()
   @Type(() => CampaignView)
   campaign: CampaignView;
+}
+
+export class BlockPolicyPayload {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => BlockPolicyView)
+  policy: BlockPolicyView;
 }

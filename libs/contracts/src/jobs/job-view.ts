@@ -7,6 +7,8 @@ export const JobKinds = [
   'tag-merge',
   'bulk-tag',
   'bulk-untag',
+  'bulk-block',
+  'bulk-unblock',
   'campaign-dispatch',
 ] as const;
 export type JobKind = (typeof JobKinds)[number];
@@ -34,7 +36,7 @@ export class JobView {
   @Min(0)
   changed: number;
 
-  /** Contacts the job could not change (a contact already at the tag limit, for example). */
+  /** Contacts the job could not change (a contact already at the tag limit, or gone, for example). */
   @IsInt()
   @Min(0)
   skipped: number;

@@ -90,6 +90,11 @@ export class AppliedBlock {
   @IsOptional()
   @IsString()
   reason?: string;
+
+  /** When the block that dropped the message ends, for a temporary block. */
+  @IsOptional()
+  @IsISO8601()
+  until?: string;
 }
 
 /** Value of a `messages.blocked` record: the dropped message and the block that dropped it. */
