@@ -66,7 +66,13 @@ export function contractSchemas(): Record<string, Schema> {
     },
   }) as Record<string, Schema>;
   const schemas: Record<string, Schema> = { ...own };
-  for (const contract of contractClasses) {
+  // Every class with its inherited properties: whether the library merges a parent's depends on
+  // which other classes the process loaded, so the lineage is merged here for each class.
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<ContractClass, unknown> };
+  for (const contract of new Set<ContractClass>([
+    ...storage.validationMetadatas.keys(),
+    ...contractClasses,
+  ])) {
     const lineage: Schema[] = [];
     for (
       let type: unknown = contract;
