@@ -33,7 +33,7 @@ export class BulkBlockController {
   @ApiHeader(IdempotencyKeyHeader)
   @ApiStartedResponse(
     JobView,
-      'The job started: `Location` is where to follow it. When the outcome itself is late, the ' +
+    'The job started: `Location` is where to follow it. When the outcome itself is late, the ' +
       'command status instead (`commandId`, `statusUrl`).',
   )
   async start(
