@@ -333,8 +333,12 @@ describe('temporary blocks, bulk blocking and the block policy', () => {
             expect.objectContaining({
               type: 'ContactUnblocked',
               actor: expect.objectContaining({ id: 'agent-9' }),
+              details: { reason: 'wave over' },
             }),
           ),
+        );
+        expect(await activity(agent, contactId)).toContainEqual(
+          expect.objectContaining({ type: 'ContactBlocked', details: { until: untils[0] } }),
         );
         await expectEventually(async () => {
           const message = await send(tenant, identity);

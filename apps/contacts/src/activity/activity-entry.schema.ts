@@ -2,7 +2,10 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Actor } from '@switchboard/contracts';
 
 export interface ActivityDetails {
+  /** Why a block or unblock happened (`expired` for a temporary block that ended). */
   reason?: string;
+  /** When a temporary block ends. */
+  until?: string;
   changedFields?: string[];
   noteId?: string;
   /** The tags the contact carries after a tag change. */

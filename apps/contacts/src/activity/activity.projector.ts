@@ -15,14 +15,18 @@ export function activityDetails(event: ContactEvent): ActivityDetails | undefine
   if ('note' in event.payload) {
     return { noteId: event.payload.note.noteId };
   }
-  const { contact, changedFields } = event.payload;
+  const { contact, changedFields, reason } = event.payload;
   if (event.type === 'ContactBlocked') {
-    return contact.block.reason ? { reason: contact.block.reason } : {};
+    const { reason: blockReason, until } = contact.block;
+    return { ...(blockReason && { reason: blockReason }), ...(until && { until }) };
+  }
+  if (event.type === 'ContactUnblocked') {
+    return reason ? { reason } : {};
   }
   if (event.type === 'ContactTagged' || event.type === 'ContactUntagged') {
     return { tags: contact.tags };
   }
-  return event.type === 'ContactUnblocked' ? {} : { changedFields: changedFields ?? [] };
+  return { changedFields: changedFields ?? [] };
 }
 
 /** Builds each contact's activity timeline from `contacts.events`, once per event. */

@@ -42,6 +42,22 @@ describe('temporary blocks', () => {
     });
   });
 
+  it('takes an end only as a date and time with its zone, so every host reads the same instant', () => {
+    for (const until of [
+      '2027-W10-1',
+      '2027-060',
+      '2027-03-01',
+      '2027-03-01T09:00:00',
+      '2027-02-30T09:00:00Z',
+    ]) {
+      expect(() => blockCommand({ until })).toThrow(/until/);
+    }
+    expect(blockCommand({ until: '2027-03-01T09:00:00+01:00' }).payload.until).toBe(
+      '2027-03-01T09:00:00+01:00',
+    );
+    expect(blockExpiry({ until: 'not a time' }, now)).toEqual(expect.stringContaining('not a time'));
+  });
+
   it('records the end with the block', () => {
     expect(
       decideBlock(blockCommand({ reason: 'cool off', durationSeconds: 60 }), aStoredContact(), now),
@@ -96,6 +112,34 @@ describe('temporary blocks', () => {
       kind: 'rejected',
       code: 'contact-not-found',
     });
+  });
+});
+
+describe('a block whose end has passed before the sweeper recorded its unblock', () => {
+  const ended = aStoredContact({
+    block: { blocked: true, blockedAt: later(-60_000), blockedBy: 'agent-1', until: later(-1) },
+  });
+
+  it('is replaced by a bulk block instead of being kept (and then unblocked by the sweeper)', () => {
+    expect(
+      decideBlockRequest(ended, 'c_ada', { blockedBy: 'agent-9', reason: 'spam' }, now, {
+        keepExisting: true,
+      }),
+    ).toMatchObject({
+      changed: true,
+      changes: { block: { blocked: true, blockedAt: now, blockedBy: 'agent-9', reason: 'spam' } },
+    });
+  });
+
+  it('is replaced by a block command, and the sweeper then leaves the new block alone', () => {
+    const decision = decideBlock(blockCommand({ reason: 'again' }), ended, now);
+    expect(decision).toMatchObject({ changed: true, changes: { block: { blockedAt: now } } });
+    const reblocked = aStoredContact({
+      block: { blocked: true, blockedAt: now, blockedBy: 'agent-9', reason: 'again' },
+    });
+    expect(
+      decideBlockExpiry(reblocked, { blockedAt: later(-60_000), until: later(-1) }, later(1_000)),
+    ).toMatchObject({ changed: false });
   });
 });
 

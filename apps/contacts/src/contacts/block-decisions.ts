@@ -43,6 +43,9 @@ export function blockExpiry(
     return undefined;
   }
   const until = new Date(payload.until);
+  if (!Number.isFinite(until.getTime())) {
+    return `until is not a time: ${payload.until}`;
+  }
   if (until.getTime() <= now.getTime()) {
     return `until must be in the future (it is ${payload.until}, now is ${now.toISOString()})`;
   }
@@ -55,6 +58,16 @@ export function blockExpiry(
 const sameTime = (left?: Date, right?: Date) =>
   (left === undefined ? undefined : new Date(left).getTime()) ===
   (right === undefined ? undefined : new Date(right).getTime());
+
+/**
+ * Whether a block still holds: a temporary block whose end has passed is over, even before the
+ * sweeper records its unblock (a new block then replaces it instead of being lost with it).
+ */
+export function isInForce(block: ContactBlock | undefined, now: Date): block is ContactBlock {
+  return (
+    block?.blocked === true && (block.until === undefined || new Date(block.until).getTime() > now.getTime())
+  );
+}
 
 /**
  * Blocks the contact. A blocked contact stays as it is when the request has the same expiry
@@ -74,7 +87,7 @@ export function decideBlockRequest(
   if (requested.until !== undefined && requested.until.getTime() <= now.getTime()) {
     return { kind: 'rejected', code: 'validation-failed', reason: 'the block would already have ended' };
   }
-  if (current.block?.blocked && (keepExisting || sameTime(current.block.until, requested.until))) {
+  if (isInForce(current.block, now) && (keepExisting || sameTime(current.block.until, requested.until))) {
     return unchanged('ContactBlocked');
   }
   const block: ContactBlock = {

@@ -96,7 +96,7 @@ export class BlockExpirySweeper implements OnApplicationBootstrap, BeforeApplica
   private async sweep(): Promise<void> {
     // Unblocks a crash cut short first: their contacts no longer match the due query.
     for (const expiry of await this.expiries.unfinished()) {
-      await this.expire(expiry);
+      await this.expireOrReport(expiry);
     }
     for (const contact of await this.contacts.dueBlockExpiries(new Date(), SWEEP_BATCH)) {
       const { blockedAt, until } = contact.block;
@@ -111,7 +111,20 @@ export class BlockExpirySweeper implements OnApplicationBootstrap, BeforeApplica
         until: new Date(until),
       };
       await this.expiries.note(expiry);
+      await this.expireOrReport(expiry);
+    }
+  }
+
+  /** One contact's failure (noted, retried next sweep) does not hold up the other tenants' unblocks. */
+  private async expireOrReport(expiry: BlockExpiry): Promise<void> {
+    try {
       await this.expire(expiry);
+    } catch (error: unknown) {
+      automaticUnblocks.inc({ outcome: 'failed' });
+      this.logger.warn(
+        { tenantId: expiry.tenantId, contactId: expiry.contactId, reason: (error as Error).message },
+        'automatic unblock failed; retried on the next sweep',
+      );
     }
   }
 

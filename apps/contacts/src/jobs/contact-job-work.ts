@@ -219,7 +219,10 @@ export class ContactJobWork implements JobWork {
           ? {
               $and: [
                 await this.resolver.filterOf(job.tenantId, segment),
-                job.kind === 'bulk-block' ? { 'block.blocked': { $ne: true } } : { 'block.blocked': true },
+                job.kind === 'bulk-block'
+                  ? // not blocked, or a temporary block that has ended (see isInForce)
+                    { $or: [{ 'block.blocked': { $ne: true } }, { 'block.until': { $lte: new Date() } }] }
+                  : { 'block.blocked': true },
               ],
             }
           : undefined;

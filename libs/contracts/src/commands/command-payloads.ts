@@ -61,11 +61,18 @@ export const IsBlockDuration = () =>
  * Whether it lies in the future is decided when the command is applied (a command may be
  * read late); the gateway also refuses a past one up front.
  */
+/** A block's end: a date and time with its zone (`Z` or `±hh:mm`), so every host reads one instant. */
+export const BLOCK_UNTIL_PATTERN =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
 export const IsBlockUntil = () =>
   applyDecorators(
     IsAbsentOr(),
     IsNotGivenWith('durationSeconds'),
     IsISO8601({ strict: true, strictSeparator: true }),
+    Matches(BLOCK_UNTIL_PATTERN, {
+      message: 'until must be a date and time with its zone, like 2027-03-01T09:00:00Z',
+    }),
   );
 
 /**
