@@ -276,7 +276,10 @@ describe('the agent console', () => {
       const details = await http('GET', url(`/v1/contacts/${graceId}`), { token: agent });
       expect(details.body.block.blocked).toBe(false);
       const activity = await http('GET', url(`/v1/contacts/${graceId}/activity`), { token: agent });
-      expect(JSON.stringify(activity.body)).toContain('refund settled');
+      expect(activity.body.items.slice(0, 2)).toMatchObject([
+        { type: 'ContactUnblocked', actor: { id: 'agent-7' } },
+        { type: 'ContactBlocked', actor: { id: 'agent-7' }, details: { reason: 'chargeback fraud' } },
+      ]);
       await page.context().close();
     } finally {
       await setPolicy(false);
