@@ -21,6 +21,8 @@ async function openStream(url: string, token: string) {
     signal: controller.signal,
   });
   const events: { event: string; data: any }[] = [];
+  const comments: string[] = [];
+  let ended = false;
   const reading = (async () => {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -28,6 +30,7 @@ async function openStream(url: string, token: string) {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) {
+          ended = true;
           return;
         }
         buffer += value;
@@ -40,6 +43,7 @@ async function openStream(url: string, token: string) {
           if (event && data) {
             events.push({ event, data: JSON.parse(data) });
           }
+          comments.push(...block.split('\n').filter((line) => line.startsWith(':')));
         }
       }
     } catch {
@@ -49,6 +53,9 @@ async function openStream(url: string, token: string) {
   return {
     response,
     events,
+    comments,
+    /** The server ended the stream. */
+    ended: () => ended,
     close: async () => {
       controller.abort();
       await reading;
@@ -70,7 +77,11 @@ describe('the inbox listing and the live conversation stream', () => {
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
     system = await startSystem({
       withFilter: true,
-      gatewayEnvironment: { WEBHOOK_SECRETS: `${tenant}=${secret}`, CONSOLE_DIR: consoleDir },
+      gatewayEnvironment: {
+        WEBHOOK_SECRETS: `${tenant}=${secret}`,
+        CONSOLE_DIR: consoleDir,
+        STREAM_MAX_PER_ACTOR: '2',
+      },
     });
   });
 
@@ -202,6 +213,63 @@ describe('the inbox listing and the live conversation stream', () => {
     expect(foreign.status).toBe(404);
     expect(foreign.headers.get('content-type')).toContain('application/problem+json');
     expect((await http('GET', url(`/v1/contacts/${contactId}/messages/stream`))).status).toBe(401);
+  });
+
+  it('ends a stream when the token that opened it expires, and refuses the expired token then', async () => {
+    const contactId = await customerWhoWrote(['short session'], Date.now() - 1_000);
+    const shortLived = mintToken({ tenant, sub: 'agent-short', role: 'agent', expiresInSeconds: 4 });
+    const stream = await openStream(url(`/v1/contacts/${contactId}/messages/stream`), shortLived);
+    try {
+      expect(stream.response.status).toBe(200);
+      await expectEventually(() =>
+        expect(stream.events.find((event) => event.event === 'contact')?.data.contactId).toBe(contactId),
+      );
+      await expectEventually(() => expect(stream.ended()).toBe(true), { timeoutMs: 15_000, intervalMs: 100 });
+      expect(stream.comments).toContain(': token expired');
+      const again = await http('GET', url(`/v1/contacts/${contactId}/messages/stream`), {
+        token: shortLived,
+      });
+      expect(again.status).toBe(401);
+      expect(again.body.code).toBe('unauthenticated');
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('caps the streams one actor holds open, and a client disconnect frees a slot', async () => {
+    const contactId = await customerWhoWrote(['watched closely'], Date.now() - 1_000);
+    const capped = mintToken({ tenant, sub: 'agent-capped', role: 'agent' });
+    const streamUrl = url(`/v1/contacts/${contactId}/messages/stream`);
+    const open = [await openStream(streamUrl, capped), await openStream(streamUrl, capped)];
+    try {
+      expect(open.map((stream) => stream.response.status)).toEqual([200, 200]);
+      const refused = await http('GET', streamUrl, { token: capped });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ code: 'rate-limited', status: 429 });
+      expect(refused.body.detail).toContain('at most 2');
+
+      // Another agent of the same tenant has slots of its own.
+      const colleague = await openStream(streamUrl, mintToken({ tenant, sub: 'agent-colleague' }));
+      expect(colleague.response.status).toBe(200);
+      await colleague.close();
+
+      await open.shift()!.close();
+      const reopened = await expectEventually(async () => {
+        const stream = await openStream(streamUrl, capped);
+        if (stream.response.status !== 200) {
+          await stream.close();
+        }
+        expect(stream.response.status).toBe(200);
+        return stream;
+      });
+      open.push(reopened);
+      await expectEventually(() =>
+        expect(reopened.events.find((event) => event.event === 'contact')?.data.contactId).toBe(contactId),
+      );
+    } finally {
+      await Promise.all(open.map((stream) => stream.close()));
+    }
   });
 
   it('serves the console at /console/ with a content security policy', async () => {

@@ -41,6 +41,7 @@ describe('the agent console', () => {
   let system: System;
   let browser: Browser;
   let adaId: string;
+  let graceId: string;
   const url = (path: string) => `${system.gateway.url}${path}`;
 
   async function say(from: string, text: string, name?: string): Promise<string> {
@@ -98,7 +99,7 @@ describe('the agent console', () => {
     await say(ada.address, '<img src=x onerror="document.title=1">Still waiting… <b>please</b> help');
     adaId = await contactIdOf(ada.address, 2);
     const linusId = await contactIdOf(linus.address, 1);
-    const graceId = await contactIdOf(grace.address, 1);
+    graceId = await contactIdOf(grace.address, 1);
     for (const [contactId, tags] of [
       [linusId, ['VIP', 'wholesale']],
       [graceId, ['VIP']],
@@ -157,7 +158,7 @@ describe('the agent console', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ ...WAIT, state: 'detached' });
     await page.getByRole('button', { name: 'Block', exact: true }).click();
-    await dialog.getByLabel('Reason (optional, visible to your team)').fill('abusive language');
+    await dialog.getByLabel('Reason (visible to your team)').fill('abusive language');
     await page.screenshot({ path: `${screenshots}/block-dialog.png` });
     await dialog.getByRole('button', { name: 'Block customer' }).click();
     await page.getByText('This customer is blocked and cannot send messages.').waitFor(WAIT);
@@ -172,8 +173,12 @@ describe('the agent console', () => {
     expect(await messages.innerText()).not.toContain('Hello??');
     await page.screenshot({ path: `${screenshots}/blocked.png` });
 
-    // Unblock: the banner goes, and the next message appears.
-    await page.getByRole('button', { name: 'Unblock' }).click();
+    // Unblock, confirmed in a dialog (no reason given): the banner goes, and the next message appears.
+    await page.getByRole('button', { name: 'Unblock', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Unblock Ada Lovelace?' })
+      .getByRole('button', { name: 'Unblock customer' })
+      .click();
     await page
       .getByText('This customer is blocked and cannot send messages.')
       .waitFor({ ...WAIT, state: 'detached' });
@@ -221,6 +226,80 @@ describe('the agent console', () => {
     expect(details.body.tags).toEqual(['Early adopter', 'VIP']);
     expect(details.body.counters).toEqual({ accepted: 3, blocked: 2 });
     await page.context().close();
+  });
+
+  it("shows the block policy's refusal in the dialogs, which stay open until a reason is given", async () => {
+    const setPolicy = async (reasonRequired: boolean) =>
+      expect(
+        (
+          await http('PUT', url('/v1/settings/block-policy'), {
+            token: admin,
+            body: { whoMayBlock: 'agents', reasonRequired },
+          })
+        ).status,
+      ).toBe(200);
+    await setPolicy(true);
+    try {
+      const page = await signedIn(agent, `#/inbox/${encodeURIComponent(graceId)}`);
+      await page.getByText('Live', { exact: true }).waitFor(WAIT);
+      const banner = page.getByText('This customer is blocked and cannot send messages.');
+
+      // Block without a reason: the gateway's 403 is shown in the dialog, which stays open.
+      await page.getByRole('button', { name: 'Block', exact: true }).click();
+      const blockDialog = page.getByRole('dialog', { name: 'Block Grace Hopper?' });
+      await blockDialog.getByRole('button', { name: 'Block customer' }).click();
+      await blockDialog
+        .getByRole('alert')
+        .getByText("the tenant's block policy requires a reason to block a contact")
+        .waitFor(WAIT);
+      expect(await banner.count()).toBe(0);
+      await blockDialog.getByLabel('Reason (visible to your team)').fill('chargeback fraud');
+      await blockDialog.getByRole('button', { name: 'Block customer' }).click();
+      await blockDialog.waitFor({ ...WAIT, state: 'detached' });
+      await banner.waitFor(WAIT);
+
+      // The same for the unblock.
+      await page.getByRole('button', { name: 'Unblock', exact: true }).click();
+      const unblockDialog = page.getByRole('dialog', { name: 'Unblock Grace Hopper?' });
+      await unblockDialog.getByRole('button', { name: 'Unblock customer' }).click();
+      await unblockDialog
+        .getByRole('alert')
+        .getByText("the tenant's block policy requires a reason to unblock a contact")
+        .waitFor(WAIT);
+      await page.screenshot({ path: `${screenshots}/unblock-reason-required.png` });
+      expect(await banner.count()).toBe(1);
+      await unblockDialog.getByLabel('Reason (visible to your team)').fill('refund settled');
+      await unblockDialog.getByRole('button', { name: 'Unblock customer' }).click();
+      await unblockDialog.waitFor({ ...WAIT, state: 'detached' });
+      await banner.waitFor({ ...WAIT, state: 'detached' });
+
+      const details = await http('GET', url(`/v1/contacts/${graceId}`), { token: agent });
+      expect(details.body.block.blocked).toBe(false);
+      const activity = await http('GET', url(`/v1/contacts/${graceId}/activity`), { token: agent });
+      expect(activity.body.items.slice(0, 2)).toMatchObject([
+        { type: 'ContactUnblocked', actor: { id: 'agent-7' } },
+        { type: 'ContactBlocked', actor: { id: 'agent-7' }, details: { reason: 'chargeback fraud' } },
+      ]);
+      await page.context().close();
+    } finally {
+      await setPolicy(false);
+    }
+  });
+
+  it('falls back to the inbox for a malformed link, and asks to sign in again when the token expires', async () => {
+    const page = await signedIn(agent, '#/inbox/%E0');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().waitFor(WAIT);
+    await page.getByText('Choose a conversation from the inbox.').waitFor(WAIT);
+
+    // A token that expires while the conversation is open: the stream ends, the reconnect
+    // gets 401, and the console goes back to the sign-in screen saying why.
+    const shortLived = mintToken({ tenant, sub: 'agent-7', role: 'agent', expiresInSeconds: 5 });
+    const expiring = await signedIn(shortLived, `#/inbox/${encodeURIComponent(adaId)}`);
+    await expiring.getByText('Live', { exact: true }).waitFor(WAIT);
+    await expiring.getByText('Your session has ended').waitFor({ timeout: 30_000 });
+    await expiring.getByLabel('Access token').waitFor(WAIT);
+    await page.context().close();
+    await expiring.context().close();
   });
 
   it("does not open a contact for another tenant's agent", async () => {

@@ -6,9 +6,38 @@ export class ApiProblem extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
+    /** The problem's stable `code` (`block-reason-required`, …), when the gateway sent one. */
+    readonly code?: string,
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
+}
+
+/**
+ * The problem a failed answer describes. A body that is not a JSON problem (a proxy's HTML
+ * 502 page, an empty 504) still gives a problem, with the status and a generic message.
+ */
+export function problemOf(status: number, body: string): ApiProblem {
+  let parsed: unknown;
+  try {
+    parsed = body ? JSON.parse(body) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const problem = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const title = text(problem.title);
+  if (!title) {
+    return new ApiProblem(
+      status,
+      `HTTP ${status}`,
+      status >= 500
+        ? 'The gateway or a proxy in front of it failed; try again in a moment.'
+        : 'The gateway refused the request.',
+      text(problem.code),
+    );
+  }
+  return new ApiProblem(status, title, text(problem.detail), text(problem.code));
 }
 
 /**
@@ -16,7 +45,11 @@ export class ApiProblem extends Error {
  * refuse to the same token.
  */
 export class Api {
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly session: Session,
+    /** The gateway answered 401: the token expired or is no longer accepted. */
+    private readonly onUnauthenticated: () => void = () => undefined,
+  ) {}
 
   get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path);
@@ -35,8 +68,12 @@ export class Api {
   }
 
   /** A streaming GET with the token in the `Authorization` header (see event-stream.ts). */
-  stream(path: string, signal: AbortSignal): Promise<Response> {
-    return fetch(path, { headers: this.headers(), signal });
+  async stream(path: string, signal: AbortSignal): Promise<Response> {
+    const response = await fetch(path, { headers: this.headers(), signal });
+    if (response.status === 401) {
+      this.onUnauthenticated();
+    }
+    return response;
   }
 
   private headers(): Record<string, string> {
@@ -55,12 +92,17 @@ export class Api {
       throw new ApiProblem(0, 'The gateway did not answer', (error as Error).message);
     }
     const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) {
-      const problem = (parsed ?? {}) as { title?: string; detail?: string };
-      throw new ApiProblem(response.status, problem.title ?? `HTTP ${response.status}`, problem.detail);
+      if (response.status === 401) {
+        this.onUnauthenticated();
+      }
+      throw problemOf(response.status, text);
     }
-    return parsed as T;
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      throw new ApiProblem(response.status, 'The gateway sent an answer the console cannot read');
+    }
   }
 }
 

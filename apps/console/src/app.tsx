@@ -6,17 +6,7 @@ import { SegmentsPage } from './segments';
 import { SignIn } from './sign-in';
 import { savedSession, saveSession, type Session } from './session';
 import { useCatalog } from './catalog';
-
-type Route = { page: 'inbox'; contactId?: string } | { page: 'segments' };
-
-/** `#/inbox`, `#/inbox/<contactId>`, `#/segments`. */
-function routeOf(hash: string): Route {
-  const [page, id] = hash.replace(/^#\/?/, '').split('/');
-  if (page === 'segments') {
-    return { page: 'segments' };
-  }
-  return { page: 'inbox', ...(id && { contactId: decodeURIComponent(id) }) };
-}
+import { routeOf, type Route } from './route';
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => routeOf(location.hash));
@@ -30,18 +20,40 @@ function useRoute(): Route {
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(savedSession);
-  const signIn = (next: Session | undefined) => {
+  const [signedOutBecause, setSignedOutBecause] = useState<string>();
+  const signIn = (next: Session | undefined, because?: string) => {
     saveSession(next);
     setSession(next);
+    setSignedOutBecause(because);
   };
   if (!session) {
-    return <SignIn onSignIn={signIn} />;
+    return <SignIn onSignIn={signIn} notice={signedOutBecause} />;
   }
-  return <Console session={session} onSignOut={() => signIn(undefined)} />;
+  return (
+    <Console
+      session={session}
+      onSignOut={() => signIn(undefined)}
+      onExpired={() =>
+        signIn(
+          undefined,
+          'Your session has ended: the token expired or is no longer accepted. Sign in again.',
+        )
+      }
+    />
+  );
 }
 
-function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const api = useMemo(() => new Api(session), [session]);
+function Console({
+  session,
+  onSignOut,
+  onExpired,
+}: {
+  session: Session;
+  onSignOut: () => void;
+  /** The gateway refused the token (401): back to the sign-in screen, saying why. */
+  onExpired: () => void;
+}) {
+  const api = useMemo(() => new Api(session, onExpired), [session]);
   const route = useRoute();
   const catalog = useCatalog(api);
   const [inboxRefresh, setInboxRefresh] = useState(0);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { path, type Api } from './api';
+import { ApiProblem, path, type Api } from './api';
 import type { Catalog } from './catalog';
 import { followEvents } from './event-stream';
 import { contactTitle, fullTime, messageText, relativeTime } from './format';
@@ -29,7 +29,8 @@ export function ConversationScreen({
   const [messages, setMessages] = useState<Message[]>([]);
   const [streamState, setStreamState] = useState<StreamState>('connecting');
   const [failure, setFailure] = useState<number>();
-  const [dialogOpen, setDialogOpen] = useState(false);
+  const [dialog, setDialog] = useState<'block' | 'unblock'>();
+  const [dialogError, setDialogError] = useState<string>();
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const bottom = useRef<HTMLLIElement>(null);
@@ -86,23 +87,30 @@ export function ConversationScreen({
   const dropped = blocked ? droppedSinceBlocking(messages) : '0';
   const canWrite = session.role !== 'viewer';
 
+  const openDialog = (action: 'block' | 'unblock') => {
+    setDialogError(undefined);
+    setDialog(action);
+  };
   const changeBlock = async (action: 'block' | 'unblock', reason?: string) => {
     setBusy(true);
     setNotice('');
+    setDialogError(undefined);
     try {
       const updated = await api.post<ContactDetails>(
         path`/v1/contacts/${contactId}/${action}`,
-        action === 'block' && reason ? { reason } : {},
+        reason ? { reason } : {},
       );
       if (updated?.block) {
         setDetails((current) => current && { ...current, block: updated.block });
       }
       setNotice(action === 'block' ? 'Customer blocked.' : 'Customer unblocked.');
+      setDialog(undefined);
     } catch (error) {
-      setNotice((error as Error).message);
+      // Refused (a reason the tenant's policy requires, a role it does not allow, …): the
+      // dialog stays open and says why, so the agent can add a reason and try again.
+      setDialogError(refusalOf(error));
     } finally {
       setBusy(false);
-      setDialogOpen(false);
     }
   };
 
@@ -125,11 +133,11 @@ export function ConversationScreen({
           </span>
           {canWrite &&
             (blocked ? (
-              <button type="button" disabled={busy} onClick={() => void changeBlock('unblock')}>
+              <button type="button" disabled={busy} onClick={() => openDialog('unblock')}>
                 Unblock
               </button>
             ) : (
-              <button type="button" class="danger" disabled={busy} onClick={() => setDialogOpen(true)}>
+              <button type="button" class="danger" disabled={busy} onClick={() => openDialog('block')}>
                 Block
               </button>
             ))}
@@ -165,16 +173,30 @@ export function ConversationScreen({
         </ol>
       </section>
       <UserDetails api={api} session={session} catalog={catalog} details={details} onChanged={setDetails} />
-      {dialogOpen && (
+      {dialog && (
         <BlockDialog
+          key={dialog}
+          action={dialog}
           name={contactTitle(details)}
           busy={busy}
-          onCancel={() => setDialogOpen(false)}
-          onConfirm={(reason) => void changeBlock('block', reason)}
+          error={dialogError}
+          onCancel={() => setDialog(undefined)}
+          onConfirm={(reason) => void changeBlock(dialog, reason)}
         />
       )}
     </div>
   );
+}
+
+/** Codes whose problem detail is the whole answer to "why not?" (the tenant's block policy). */
+const POLICY_REFUSALS = new Set(['block-reason-required', 'block-not-permitted']);
+
+/** What the dialog says when a block or unblock is refused. */
+function refusalOf(error: unknown): string {
+  if (error instanceof ApiProblem && error.code && POLICY_REFUSALS.has(error.code)) {
+    return error.detail ?? error.title;
+  }
+  return (error as Error).message;
 }
 
 /** What the history keeps of a contact (the contacts service's bound). */

@@ -2,7 +2,14 @@ import { useState } from 'preact/hooks';
 import { sessionOf, type Session } from './session';
 
 /** Local sign-in: paste a token minted with `npm run token`. */
-export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
+export function SignIn({
+  onSignIn,
+  notice,
+}: {
+  onSignIn: (session: Session) => void;
+  /** Why the agent is here again (the session ended), if it is not the first sign-in. */
+  notice?: string;
+}) {
   const [token, setToken] = useState('');
   const [error, setError] = useState('');
   const submit = (event: Event) => {
@@ -22,6 +29,11 @@ export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
           Paste an agent token. For local use, mint one with
           <code> npm run -s token -- --tenant acme --sub agent-7 --role agent</code>
         </p>
+        {notice && (
+          <p class="notice" role="alert">
+            {notice}
+          </p>
+        )}
         <label for="token">Access token</label>
         <textarea
           id="token"

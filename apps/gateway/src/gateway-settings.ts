@@ -79,6 +79,15 @@ export class GatewaySettings extends ServiceSettings {
   @Min(1)
   WEBHOOK_TOLERANCE_SECONDS: number = 300;
 
+  /**
+   * Conversation streams (`GET /v1/contacts/{id}/messages/stream`) one actor of a tenant may
+   * hold open at once, per gateway instance; beyond it the call answers 429 `rate-limited`.
+   * Each open stream costs a poll of the contacts service every second.
+   */
+  @IsInt()
+  @Min(1)
+  STREAM_MAX_PER_ACTOR: number = 5;
+
   /** The built agent console (`npm run build`), served at `/console/`. */
   @IsString()
   CONSOLE_DIR: string = 'dist/console';

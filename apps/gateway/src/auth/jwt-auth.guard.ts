@@ -36,7 +36,14 @@ export class JwtAuthGuard implements CanActivate {
     if (validateSync(claims).length > 0) {
       throw new ApiError('unauthenticated', 'the bearer token lacks a valid sub, tenant or role claim');
     }
-    request.principal = { tenantId: claims.tenant, actorId: claims.sub, role: claims.role };
+    const exp: unknown = (payload as { exp?: unknown }).exp;
+    request.principal = {
+      tenantId: claims.tenant,
+      actorId: claims.sub,
+      role: claims.role,
+      // Long-lived responses (the conversation stream) end when the token does.
+      ...(typeof exp === 'number' ? { tokenExpiresAt: exp * 1_000 } : {}),
+    };
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
       context.getHandler(),

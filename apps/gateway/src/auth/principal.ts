@@ -7,6 +7,8 @@ export interface Principal {
   tenantId: string;
   actorId: string;
   role: Role;
+  /** When the token stops being valid (its `exp`, epoch milliseconds); absent if it has none. */
+  tokenExpiresAt?: number;
 }
 
 export type AuthenticatedRequest = Request & { principal: Principal };

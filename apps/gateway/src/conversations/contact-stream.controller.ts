@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { READERS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -21,6 +21,9 @@ export class ContactStreamController {
    * changes; `gone` if the contact is deleted. Authenticated with the `Authorization` header
    * like every call: read it with `fetch` and a stream reader (the browser's `EventSource`
    * cannot send headers, and a token in the URL would end up in logs and history).
+   *
+   * The stream ends when the token expires (reconnect with a fresh one). One actor may hold
+   * `STREAM_MAX_PER_ACTOR` streams open at once (5 by default); beyond it: 429 `rate-limited`.
    */
   @Get(':id/messages/stream')
   @Authenticated(...READERS)
@@ -32,9 +35,8 @@ export class ContactStreamController {
   stream(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
-    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    return this.streams.open(principal.tenantId, params.id, request, response);
+    return this.streams.open(principal, params.id, response);
   }
 }
