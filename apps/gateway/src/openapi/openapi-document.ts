@@ -14,7 +14,27 @@ const exactlyOneOf = (fields: readonly string[]): SchemaObject => ({
  * the cross-field rules the validators enforce (a PATCH changes at least one field; a bulk or
  * campaign target is exactly one of its forms).
  */
+/** A segment condition is one of its kinds: one key, or `attribute` with exactly one test. */
+const ATTRIBUTE_TESTS = ['eq', 'exists', 'contains', 'gt', 'gte', 'lt', 'lte'];
+const segmentConditionKinds: SchemaObject = {
+  oneOf: [
+    ...['and', 'or', 'not', 'tag', 'blocked', 'lastMessageAt'].map((kind) => ({
+      required: [kind],
+      maxProperties: 1,
+    })),
+    {
+      required: ['attribute'],
+      minProperties: 2,
+      maxProperties: 2,
+      properties: Object.fromEntries(['attribute', ...ATTRIBUTE_TESTS].map((key) => [key, {}])),
+      additionalProperties: false,
+    },
+  ],
+};
+
 const objectRules: Record<string, SchemaObject> = {
+  SegmentCondition: segmentConditionKinds,
+  SegmentActivityTest: { minProperties: 1, maxProperties: 1 },
   UpdateContactRequest: { minProperties: 1 },
   UpdateTagRequest: { minProperties: 1 },
   BulkTagRequest: exactlyOneOf(BULK_TARGETS),

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInt,
   IsISO8601,
@@ -44,11 +45,22 @@ export function IsNotGivenWith(other: string): PropertyDecorator {
 
 /** Why a customer is blocked or unblocked: 1-500 characters (not null), optional unless the tenant's policy requires it. */
 export const IsBlockReason = () =>
-  applyDecorators(IsAbsentOr(), IsString(), MinLength(1), MaxLength(BLOCK_REASON_MAX_LENGTH));
+  applyDecorators(
+    ApiPropertyOptional({ minLength: 1, maxLength: BLOCK_REASON_MAX_LENGTH }),
+    IsAbsentOr(),
+    IsString(),
+    MinLength(1),
+    MaxLength(BLOCK_REASON_MAX_LENGTH),
+  );
 
 /** How long a temporary block lasts, in whole seconds; not together with `until`. */
 export const IsBlockDuration = () =>
   applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: BLOCK_DURATION_MIN_SECONDS,
+      maximum: BLOCK_DURATION_MAX_SECONDS,
+    }),
     IsAbsentOr(),
     IsNotGivenWith('until'),
     IsInt(),
@@ -67,6 +79,7 @@ export const BLOCK_UNTIL_PATTERN =
 
 export const IsBlockUntil = () =>
   applyDecorators(
+    ApiPropertyOptional({ format: 'date-time', pattern: BLOCK_UNTIL_PATTERN.source }),
     IsAbsentOr(),
     IsNotGivenWith('durationSeconds'),
     IsISO8601({ strict: true, strictSeparator: true }),

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -104,6 +104,7 @@ export class MergeTagPayload {
   @Matches(TAG_ID_PATTERN)
   tagId: string;
 
+  @ApiProperty({ pattern: TAG_ID_PATTERN.source })
   @Matches(TAG_ID_PATTERN)
   into: string;
 }
