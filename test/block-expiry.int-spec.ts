@@ -19,6 +19,7 @@ import {
   anInboundMessage,
   expectEventually,
   TopicProbe,
+  deleteTopicsWithPrefix,
 } from '@switchboard/testing';
 import { expiryStep } from '../apps/contacts/src/contacts/block-expiry.sweeper';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
@@ -65,12 +66,7 @@ describe('the end of a temporary block', () => {
     await producer?.disconnect();
     await store?.db(database).dropDatabase();
     await store?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   async function startContactsProcess(): Promise<ServiceProcess> {

@@ -9,6 +9,7 @@ import {
   aWhatsappIdentity,
   expectEventually,
   TopicProbe,
+  deleteTopicsWithPrefix,
 } from '@switchboard/testing';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
@@ -62,12 +63,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     await producer?.disconnect();
     await store?.db(database).dropDatabase();
     await store?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   const send = (key: string, command: object) =>

@@ -3,7 +3,12 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { contactKey, topicNames, topicSpecs, type TopicNames } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
-import { aContactCommand, aWhatsappIdentity, expectEventually } from '@switchboard/testing';
+import {
+  aContactCommand,
+  aWhatsappIdentity,
+  expectEventually,
+  deleteTopicsWithPrefix,
+} from '@switchboard/testing';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
 const CONTACTS = 40;
@@ -61,12 +66,7 @@ describe('contacts service crash (kill -9) in the middle of command processing',
     await producer?.disconnect();
     await store?.db(database).dropDatabase();
     await store?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   it('loses no outcome and applies every command once', async () => {

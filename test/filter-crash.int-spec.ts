@@ -9,7 +9,12 @@ import {
   type TopicNames,
 } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
-import { aBlocklistEntry, anInboundMessage, expectEventually } from '@switchboard/testing';
+import {
+  aBlocklistEntry,
+  anInboundMessage,
+  expectEventually,
+  deleteTopicsWithPrefix,
+} from '@switchboard/testing';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
 const MESSAGES = 100_000;
@@ -70,12 +75,7 @@ describe('message filter crash (kill -9) in the middle of a run', () => {
     await filter?.stop();
     await observer?.disconnect();
     await producer?.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)),
-    });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   it('routes every message exactly once per destination kind, losing none', async () => {

@@ -18,6 +18,7 @@ import {
   expectEventually,
   mintToken,
   TopicProbe,
+  deleteTopicsWithPrefix,
 } from '@switchboard/testing';
 import { http } from '../support/http';
 import { aPort, spawnService, type ServiceProcess } from '../support/service-process';
@@ -331,11 +332,6 @@ export class MixedTraffic {
     await this.producer?.disconnect();
     await this.store?.db(this.database).dropDatabase();
     await this.store?.close();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({
-      topics: (await admin.listTopics()).filter((topic) => topic.startsWith(this.prefix)),
-    });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(this.kafka, this.prefix);
   }
 }

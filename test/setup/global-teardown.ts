@@ -1,6 +1,7 @@
 import 'tsconfig-paths/register';
 import { MongoClient } from 'mongodb';
 import { createKafkaClient } from '@switchboard/kafka';
+import { deleteTopicsWithPrefix } from '@switchboard/testing';
 
 /**
  * Drops this run's database and topics, so repeated runs do not pile up in the local stack,
@@ -11,14 +12,7 @@ export default async function globalTeardown(): Promise<void> {
   const prefix = process.env.TOPIC_PREFIX;
   if (containers.length === 0 && prefix?.startsWith('test-')) {
     const kafka = createKafkaClient('switchboard-test-teardown', process.env.KAFKA_BROKERS!.split(','));
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteTopicsWithPrefix(kafka, prefix);
     const client = await MongoClient.connect(process.env.MONGODB_URI!);
     try {
       await client.db(process.env.MONGODB_DB).dropDatabase();

@@ -3,3 +3,4 @@ export * from './factories';
 export * from './test-infrastructure';
 export * from './tokens';
 export * from './topic-probe';
+export * from './test-topics';
