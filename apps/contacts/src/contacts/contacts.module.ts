@@ -34,6 +34,7 @@ import { JobRunner } from '../jobs/job-runner';
 import { JOB_WORKS, type JobWork } from '../jobs/job-work';
 import { ContactJobWork } from '../jobs/contact-job-work';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
+import { BulkJobStarter } from '../jobs/bulk-job-starter';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { JobsController } from '../jobs/jobs.controller';
 import { Segment, SegmentSchema } from '../segments/segment.schema';
@@ -106,6 +107,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     SegmentResolver,
     SegmentCommands,
     JobsRepository,
+    BulkJobStarter,
     BulkTaggingCommands,
     BulkBlockingCommands,
     TenantSettingsRepository,

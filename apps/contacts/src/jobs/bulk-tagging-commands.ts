@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
-import { CommandOutcomes } from '../commands/command-outcomes';
-import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { JobRunner } from './job-runner';
-import { newJob, toJobView } from './job.schema';
-import { JobsRepository } from './jobs.repository';
+import { BulkJobStarter } from './bulk-job-starter';
 
 /**
  * Starts bulk tagging jobs. Tag names and the segment are resolved to catalog ids once, here:
@@ -15,25 +11,17 @@ import { JobsRepository } from './jobs.repository';
 export class BulkTaggingCommands {
   constructor(
     private readonly catalog: TagCatalogRepository,
-    private readonly resolver: SegmentResolver,
-    private readonly jobs: JobsRepository,
-    private readonly runner: JobRunner,
-    private readonly outcomes: CommandOutcomes,
+    private readonly bulkJobs: BulkJobStarter,
   ) {}
 
   async start(command: TenantCommandOf<'bulk.tag'>): Promise<void> {
     const { tenantId, payload } = command;
-    const existing = await this.jobs.get(tenantId, payload.jobId);
-    if (existing) {
-      return this.outcomes.publish(command, 'BulkJobStarted', { job: toJobView(existing) }); // redelivered
+    if (await this.bulkJobs.answeredAgain(command)) {
+      return; // redelivered
     }
-    const target = await this.resolver.resolveTarget(tenantId, payload);
-    if (target === null) {
-      return this.outcomes.reject(
-        command,
-        'segment-not-found',
-        `segment ${payload.segmentId} does not exist`,
-      );
+    const target = await this.bulkJobs.targetOf(command, payload);
+    if (!target) {
+      return;
     }
     const now = new Date();
     // Adding creates unknown tags, like tagging one contact; removing an unknown name removes nothing.
@@ -44,20 +32,11 @@ export class BulkTaggingCommands {
             tagId,
             name,
           }));
-    const job = newJob(
-      tenantId,
-      payload.jobId,
+    return this.bulkJobs.start(
+      command,
       payload.action === 'add' ? 'bulk-tag' : 'bulk-untag',
-      command.actor,
-      {
-        tags,
-        ...(payload.contactIds && { contactIds: [...new Set(payload.contactIds)] }),
-        ...(target && { segment: target.resolved }),
-      },
+      { tags, ...target },
       now,
     );
-    await this.jobs.insert(job);
-    this.runner.wake();
-    return this.outcomes.publish(command, 'BulkJobStarted', { job: toJobView(job) });
   }
 }
