@@ -3,7 +3,7 @@
 # `--target tools` builds the image that creates the topics (see docker-compose.yml).
 
 # ---- build: all dependencies, compiles the three apps into dist/ ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Lockfile first, so source edits do not invalidate the dependency layer.
 COPY package.json package-lock.json ./
@@ -21,7 +21,7 @@ USER node
 CMD ["/app/node_modules/.bin/ts-node", "-T", "-r", "tsconfig-paths/register", "scripts/create-topics.ts"]
 
 # ---- runtime (default target): production dependencies plus dist/ only ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # KAFKA_BROKERS and MONGODB_URI, when both set, point at infrastructure that is already there.
 external_infrastructure=${KAFKA_BROKERS:+${MONGODB_URI:+yes}}
 source scripts/load-env.sh
+source scripts/use-node.sh
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 [[ -n $external_infrastructure ]] || bash stack/stack.sh up

@@ -5,6 +5,7 @@
 # stack, which it starts). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/use-node.sh
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 mkdir -p artifacts

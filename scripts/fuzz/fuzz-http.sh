@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 command -v schemathesis >/dev/null || python3 -m pip install --quiet 'schemathesis>=4.3,<5'
 source scripts/load-env.sh
+source scripts/use-node.sh
 token=$(npx ts-node -T scripts/mint-token.ts --tenant fuzz --sub fuzz-agent --role admin)
 export PYTHONPATH="scripts/fuzz${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=hooks
 # The conversation stream never ends by design: a fuzzer would wait on it forever.

@@ -17,7 +17,7 @@ export async function runService(app: INestApplication): Promise<void> {
       return;
     }
     stopping = true;
-    logger.log({ signal }, 'shutting down');
+    logger.log({ msg: 'shutting down', signal });
     setTimeout(() => {
       logger.error({ timeoutMs: settings.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting');
       process.exit(1);
@@ -33,5 +33,5 @@ export async function runService(app: INestApplication): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   await app.listen(settings.PORT, settings.HOST);
-  logger.log({ port: settings.PORT }, 'listening');
+  logger.log({ msg: 'listening', port: settings.PORT, node: process.version });
 }
