@@ -40,6 +40,10 @@ export class ServiceSettings {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** `json` (one object a line, for machines) or `pretty` (for a person at a terminal; `npm start` picks it on a TTY). */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
   /** How long shutdown may take to drain in-flight work before the process exits anyway. */
   @IsInt()
   @Min(100)

@@ -27,6 +27,17 @@ export class ObservabilityModule {
               redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
               // Probes and scrapes would drown the request log.
               autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+              ...(settings.LOG_FORMAT === 'pretty' && {
+                transport: {
+                  target: 'pino-pretty',
+                  options: {
+                    colorize: true,
+                    singleLine: true,
+                    translateTime: 'SYS:HH:MM:ss.l',
+                    ignore: 'pid,hostname,service',
+                  },
+                },
+              }),
             },
           }),
         }),
