@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const splitList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -43,6 +43,11 @@ export class ServiceSettings {
   /** `json` (one object a line, for machines) or `pretty` (for a person at a terminal; `npm start` picks it on a TTY). */
   @IsIn(['json', 'pretty'])
   LOG_FORMAT: 'json' | 'pretty' = 'json';
+
+  /** Where logs go instead of stdout, as JSON lines (the test suites use it). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
 
   /** How long shutdown may take to drain in-flight work before the process exits anyway. */
   @IsInt()
