@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { ContractViolationError } from '@switchboard/contracts';
 
 /**
@@ -101,7 +102,7 @@ export function classifyFailure(error: unknown): FailureKind {
   if (protocolError) {
     return protocolErrorKinds[protocolError.type] ?? (protocolError.retriable ? 'transient' : 'unexpected');
   }
-  if (error instanceof Error) {
+  if (isError(error)) {
     if (transientErrorNames.has(error.name) || transientErrorNames.has(error.constructor.name)) {
       return 'transient';
     }
@@ -166,7 +167,12 @@ export function errorCode(error: unknown): string {
   if (protocolError) {
     return `kafka-${protocolError.type.toLowerCase().replaceAll('_', '-')}`;
   }
-  return error instanceof Error ? error.name : 'unknown-error';
+  return isError(error) ? error.name : 'unknown-error';
+}
+
+// Node's own errors (a refused socket) come from another realm under a vm (jest): not `instanceof Error`.
+function isError(error: unknown): error is Error {
+  return error instanceof Error || types.isNativeError(error);
 }
 
 /** Exponential backoff with jitter, capped. */
