@@ -54,6 +54,14 @@ export class ServiceSettings {
   @Min(100)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
+  /**
+   * A consumed partition that has records to read and makes no progress for longer than this
+   * (a dependency failing transiently, retried forever) makes the service not ready.
+   */
+  @IsInt()
+  @Min(1_000)
+  CONSUMER_STALL_MS: number = 60_000;
+
   /** Shared secret between our services for their internal HTTP endpoints. */
   @IsString()
   @MinLength(16)

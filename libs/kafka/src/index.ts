@@ -1,4 +1,6 @@
 export * from './consumed-record';
+export * from './consumer-progress';
+export * from './consumer-stall-check';
 export * from './dead-letter';
 export * from './error-classification';
 export * from './kafka-client';

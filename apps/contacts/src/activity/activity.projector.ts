@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { parseContactEvent, parseJson, type ContactEvent, type TopicNames } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { ContactsSettings } from '../contacts-settings';
 import type { ActivityDetails } from './activity-entry.schema';
@@ -39,6 +39,7 @@ export class ActivityProjector implements OnApplicationBootstrap, OnModuleDestro
     producer: KafkaProducer,
     settings: ContactsSettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) topics: TopicNames,
     private readonly activity: ActivityRepository,
   ) {
@@ -48,6 +49,7 @@ export class ActivityProjector implements OnApplicationBootstrap, OnModuleDestro
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
       handleRecord: (record) => this.project(parseContactEvent(parseJson(record.value))),
+      stallCheck,
     });
     readiness.register('activity-projector', () => this.consumer.isReady());
   }

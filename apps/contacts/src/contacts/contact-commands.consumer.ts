@@ -8,7 +8,7 @@ import {
   type TenantCommand,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { CommandOutcomes } from '../commands/command-outcomes';
@@ -34,6 +34,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     producer: KafkaProducer,
     settings: ContactsSettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) topics: TopicNames,
     private readonly contacts: ContactCommandsService,
     private readonly catalog: TagCatalogCommands,
@@ -50,6 +51,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
       handleRecord: (record) => this.route(parseCommand(parseJson(record.value))),
+      stallCheck,
     });
     readiness.register('commands-consumer', () => this.consumer.isReady());
   }

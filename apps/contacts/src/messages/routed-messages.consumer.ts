@@ -7,7 +7,13 @@ import {
   validateContract,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS, type ConsumedRecord } from '@switchboard/kafka';
+import {
+  ConsumerStallCheck,
+  KafkaProducer,
+  RecordConsumer,
+  TOPICS,
+  type ConsumedRecord,
+} from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { ContactsSettings } from '../contacts-settings';
 import { MessageIngestService } from './message-ingest.service';
@@ -22,6 +28,7 @@ export class RoutedMessagesConsumer implements OnApplicationBootstrap, OnModuleD
     producer: KafkaProducer,
     settings: ContactsSettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly ingest: MessageIngestService,
   ) {
@@ -31,6 +38,7 @@ export class RoutedMessagesConsumer implements OnApplicationBootstrap, OnModuleD
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.MESSAGE_PARTITIONS_CONCURRENTLY,
       handleRecord: (record) => this.handle(record),
+      stallCheck,
     });
     readiness.register('messages-consumer', () => this.consumer.isReady());
   }

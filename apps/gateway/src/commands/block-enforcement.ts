@@ -15,7 +15,13 @@ import {
   validateContract,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS, TopicReadProgress } from '@switchboard/kafka';
+import {
+  ConsumerStallCheck,
+  KafkaProducer,
+  RecordConsumer,
+  TOPICS,
+  TopicReadProgress,
+} from '@switchboard/kafka';
 import { histogram, ReadinessRegistry } from '@switchboard/observability';
 import { GatewaySettings } from '../gateway-settings';
 
@@ -50,6 +56,7 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
     producer: KafkaProducer,
     settings: GatewaySettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {
     this.admin = kafka.admin();
@@ -67,6 +74,7 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
           wake();
         }
       },
+      stallCheck,
     });
     // Not ready before every filter's last report is known: an empty view would confirm anything.
     readiness.register('filter-progress', () => this.consumer.isReady() && this.progressRead.caughtUp);

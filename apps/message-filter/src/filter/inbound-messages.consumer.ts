@@ -10,6 +10,7 @@ import type { BlockedMessage, TopicNames } from '@switchboard/contracts';
 import {
   deadLetterRecord,
   KafkaProducer,
+  ConsumerStallCheck,
   RecordConsumer,
   TOPICS,
   type ConsumedRecord,
@@ -44,6 +45,7 @@ export class InboundMessagesConsumer implements OnApplicationBootstrap, OnModule
     private readonly producer: KafkaProducer,
     settings: MessageFilterSettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly blocklist: BlocklistFollower,
     private readonly progress: ProgressReporter,
@@ -55,6 +57,7 @@ export class InboundMessagesConsumer implements OnApplicationBootstrap, OnModule
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.INBOUND_PARTITIONS_CONCURRENTLY,
       handleBatch: (records) => this.route(records),
+      stallCheck,
     });
     readiness.register('inbound-consumer', () => this.consumer.isReady());
   }
