@@ -47,6 +47,13 @@ describe('input no contract accepts', () => {
     ]);
   });
 
+  it('refuses a reserved name as the attribute of a segment condition', () => {
+    const plain = { match: { or: [{ tag: 'vip' }, { attribute: 'hasOwnProperty', exists: true }] } };
+    expect(violationOf(() => validateContract(SegmentDefinition, plain)).fieldErrors).toEqual([
+      { field: 'match.or.1.attribute', messages: [expect.stringContaining('none of __proto__')] },
+    ]);
+  });
+
   it('refuses U+0000 and unpaired surrogates in any string or key, and keeps surrogate pairs', () => {
     const errors = unstorableInputErrors({ name: 'Ada\u0000', tags: ['ok', 'b\ud800'], ['k\u0000']: 1 });
     expect(errors).toHaveLength(3);

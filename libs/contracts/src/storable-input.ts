@@ -30,6 +30,7 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([
  * What the store cannot hold in a string: U+0000 (PostgreSQL refuses it in jsonb, MongoDB in
  * keys) and a lone UTF-16 surrogate (encoding it as UTF-8 silently turns it into U+FFFD).
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is what this pattern refuses
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const UNSTORABLE_TEXT_MESSAGE =
@@ -39,10 +40,11 @@ const reservedKeyMessage = (key: string) =>
   `${key} is a reserved key (a member of every JavaScript object) and is refused rather than dropped`;
 
 /** A key as a field path shows it: control characters escaped, so a log line stays one line. */
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/g;
 const printable = (key: string) =>
-  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   key.replace(
-    /[\u0000-\u001f]/g,
+    CONTROL_CHARACTERS,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 
