@@ -10,6 +10,7 @@ import {
   type Seeded,
 } from './support/segment-reference';
 import { http } from './support/http';
+import { random } from './support/seeded-random';
 import { startSystem, type System } from './support/system';
 
 const TAGS = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
@@ -18,18 +19,6 @@ const PLANS = ['free', 'pro', 'Pro Plus', 'enterprise'];
 const NAME_WORDS = ['Ada', 'ann', 'ANNA', 'Bob', 'a.b', '(x)+', 'Zoë', 'c*d', 'Ünal', '[id]'];
 const CONTACTS = 320;
 const EXPRESSIONS = 160;
-
-/** A seeded PRNG (mulberry32): the same seed gives the same data and expressions. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An ISO date-time between 2026 and 2028, on whole days, seconds or milliseconds. */
 function anInstant(next: () => number): number {
