@@ -81,5 +81,15 @@ describe('input no contract accepts', () => {
     );
     const reserved = `{${JSON.stringify(anInboundMessage()).slice(1, -1).replace('"content":{', '"content":{"__proto__":{"x":1},')}}`;
     expect(violationOf(() => parseInboundMessage(reserved)).message).toContain('content.__proto__');
+    // Written with escapes, as bytes: the fast path's marker scan still finds them.
+    const escaped = JSON.stringify(anInboundMessage()).replace(
+      '"content":{',
+      '"content":{"\\u0063onstructor":1,',
+    );
+    expect(violationOf(() => parseInboundMessage(Buffer.from(escaped))).message).toContain(
+      'content.constructor',
+    );
+    const surrogate = JSON.stringify(anInboundMessage()).replace('"content":{', '"content":{"t":"\\ud800",');
+    expect(violationOf(() => parseInboundMessage(Buffer.from(surrogate))).message).toContain('content.t');
   });
 });

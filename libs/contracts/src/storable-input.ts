@@ -28,10 +28,14 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * What the store cannot hold in a string: U+0000 (PostgreSQL refuses it in jsonb, MongoDB in
- * keys) and a lone UTF-16 surrogate (encoding it as UTF-8 silently turns it into U+FFFD).
+ * keys) and a lone UTF-16 surrogate (encoding it as UTF-8 silently turns it into U+FFFD). The
+ * first pattern is the cheap test every string gets; only a string it finds is looked at closely.
  */
-// eslint-disable-next-line no-control-regex -- U+0000 is what this pattern refuses
+// eslint-disable-next-line no-control-regex -- U+0000 is what these patterns refuse
+const SUSPECT_TEXT = /[\u0000\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- U+0000 is what these patterns refuse
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isUnstorable = (text: string) => SUSPECT_TEXT.test(text) && UNSTORABLE_TEXT.test(text);
 
 export const UNSTORABLE_TEXT_MESSAGE =
   'must not contain U+0000 or an unpaired UTF-16 surrogate (the store cannot hold them)';
@@ -39,9 +43,9 @@ export const UNSTORABLE_TEXT_MESSAGE =
 const reservedKeyMessage = (key: string) =>
   `${key} is a reserved key (a member of every JavaScript object) and is refused rather than dropped`;
 
-/** A key as a field path shows it: control characters escaped, so a log line stays one line. */
 // eslint-disable-next-line no-control-regex -- control characters are what this escapes
 const CONTROL_CHARACTERS = /[\u0000-\u001f]/g;
+/** A key as a field path shows it: control characters escaped, so a log line stays one line. */
 const printable = (key: string) =>
   key.replace(
     CONTROL_CHARACTERS,
@@ -60,33 +64,44 @@ const isPlainContainer = (value: object) => {
  * Every key and string of a plain JSON input that no contract may accept, whatever its fields:
  * reserved keys (see `RESERVED_KEYS`) and text the store cannot hold. Checked on the input as
  * received, before class-transformer copies it, so nothing is dropped on the way. Field paths
- * are `parent.key` (array items by index) under `root`.
+ * are `parent.key` (array items by index) under `root`. Callers bound the nesting first
+ * (`nestsDeeperThan`), so the walk may recurse; paths are only built for what it reports (the
+ * message filter runs it on every message).
  */
 export function unstorableInputErrors(input: unknown, root = ''): FieldError[] {
   const errors: FieldError[] = [];
-  const join = (parent: string, key: string) => (parent ? `${parent}.${key}` : key);
-  const pending: [unknown, string][] = [[input, root]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [value, path] = next;
+  const path: string[] = root ? [root] : [];
+  const report = (message: string) =>
+    errors.push({ field: path.map(printable).join('.'), messages: [message] });
+  const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (UNSTORABLE_TEXT.test(value)) {
-        errors.push({ field: path, messages: [UNSTORABLE_TEXT_MESSAGE] });
+      if (isUnstorable(value)) {
+        report(UNSTORABLE_TEXT_MESSAGE);
       }
-      continue;
+      return;
     }
     if (typeof value !== 'object' || value === null || !isPlainContainer(value)) {
-      continue;
+      return;
     }
-    const isArray = Array.isArray(value);
+    if (Array.isArray(value)) {
+      value.forEach((item: unknown, index) => {
+        path.push(String(index));
+        visit(item);
+        path.pop();
+      });
+      return;
+    }
     for (const key of Object.keys(value)) {
-      const field = join(path, printable(key));
-      if (!isArray && RESERVED_KEYS.has(key)) {
-        errors.push({ field, messages: [reservedKeyMessage(key)] });
-      } else if (!isArray && UNSTORABLE_TEXT.test(key)) {
-        errors.push({ field, messages: [`keys ${UNSTORABLE_TEXT_MESSAGE}`] });
+      path.push(key);
+      if (RESERVED_KEYS.has(key)) {
+        report(reservedKeyMessage(key));
+      } else if (isUnstorable(key)) {
+        report(`keys ${UNSTORABLE_TEXT_MESSAGE}`);
       }
-      pending.push([(value as Record<string, unknown>)[key], field]);
+      visit((value as Record<string, unknown>)[key]);
+      path.pop();
     }
-  }
-  return errors.reverse();
+  };
+  visit(input);
+  return errors;
 }
