@@ -13,6 +13,7 @@ export * from './identifiers';
 export * from './keys';
 export * from './topics';
 export * from './validation';
+export * from './storable-input';
 export * from './internal-api';
 export * from './error-codes';
 export * from './messages/inbound-message';
