@@ -29,6 +29,12 @@ export interface RecordHandlerOptions extends CommonOptions {
   handleRecord: (record: ConsumedRecord) => Promise<void>;
   /** Attempts for an unexpected error before the record goes to the DLQ. */
   maxUnexpectedAttempts?: number;
+  /**
+   * Runs for a record sent to the DLQ, once its DLQ copy is acknowledged and before its offset
+   * is committed (for example to tell whoever waits for it); failures retry with backoff like
+   * other transient work. A record dead-lettered again after a restart runs it again.
+   */
+  onDeadLetter?: (record: ConsumedRecord, error: unknown) => Promise<void>;
 }
 
 export interface BatchHandlerOptions extends CommonOptions {
@@ -179,6 +185,10 @@ export class RecordConsumer {
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
           await this.deadLetter(record, error);
+          const { onDeadLetter } = options;
+          if (onDeadLetter) {
+            await this.withRetries(record.topic, context, () => onDeadLetter(record, error));
+          }
           return;
         }
         retriedRecords.inc({ topic: record.topic, kind });
