@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   COMMAND_SCHEMA_VERSION,
+  CONTACT_ID_PATTERN,
   contactKey,
   tagNameKey,
   type Actor,
@@ -81,8 +82,16 @@ export class ContactCommandsService {
   ) {}
 
   async handle(command: ContactCommand): Promise<void> {
-    if (await this.commandOutcomes.republish(command)) {
-      return; // already done: answered again, for a caller retrying with the same idempotency key
+    const recorded = await this.outcomes.find(command.tenantId, command.commandId);
+    if (recorded) {
+      // Already done: answered again (a redelivery, or a caller retrying with the same
+      // idempotency key). Its outcome is recorded just before its event is sent: a crash in
+      // between left that event in the contact's outbox, published and emptied here first.
+      const contactId = contactIdOfKey(command.tenantId, recorded.event.key);
+      if (contactId !== undefined) {
+        await this.publishPending(command.tenantId, contactId);
+      }
+      return this.commandOutcomes.resend(command, recorded);
     }
     switch (command.type) {
       case 'contact.create':
@@ -356,9 +365,11 @@ export class ContactCommandsService {
   }
 
   /**
-   * Moves the usage counts, publishes what an applied change left in the outbox, records the
-   * outcome, and only then empties the outbox: a crash anywhere before repeats it all, each
-   * step idempotently (the usage `$inc` records the publication it applied, see adjustUsage).
+   * Moves the usage counts, publishes the records an applied change left in the outbox,
+   * records the outcome, publishes its event, and only then empties the outbox: a crash
+   * anywhere before repeats it all, each step idempotently (the usage `$inc` records the
+   * publication it applied, see adjustUsage; a redelivery that finds the outcome recorded
+   * empties the outbox first, see `handle`).
    * The counts move first so that whoever sees the event (a caller answered 200) reads them
    * already counted.
    */
@@ -376,14 +387,21 @@ export class ContactCommandsService {
     // Blocklist records first, the event after: whoever sees the event (the gateway confirming
     // a block) can rely on the blocklist already holding its records.
     await this.producer.send(records.filter((record) => record !== event));
-    await this.producer.send([event]);
+    // The outcome before the event: whoever sees the event (a caller answered 200) finds it.
     await this.outcomes.record(tenantId, commandId, eventType, {
       topic: event.topic,
       key: event.key,
       value: String(event.value),
     });
+    await this.producer.send([event]);
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }
+}
+
+/** The contact a contact event's key names (`tenantId:contactId`); undefined for other keys. */
+function contactIdOfKey(tenantId: string, key: string): string | undefined {
+  const contactId = key.startsWith(`${tenantId}:`) ? key.slice(tenantId.length + 1) : '';
+  return CONTACT_ID_PATTERN.test(contactId) ? contactId : undefined;
 }
 
 function nextState(
