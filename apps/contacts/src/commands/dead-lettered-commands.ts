@@ -65,9 +65,9 @@ export function deadLetteredCommand(value: Buffer | null): DeadLetteredCommand |
   // What it is about, as its type says it should be, else whichever of the two it names validly.
   const about =
     validSubject && (isTenantCommandType(type) || !validContactId)
-      ? { subject: subject as string }
+      ? { subject: subject }
       : validContactId
-        ? { contactId: contactId as string }
+        ? { contactId: contactId }
         : {};
   return {
     commandId: commandId as string,

@@ -62,7 +62,7 @@ export const EventTypes = Object.keys(eventPayloadContracts) as EventType[];
  * Envelope of a record on `contacts.events`, keyed like the command that caused it:
  * `tenantId:contactId` for contact events, `tenantId:subject` for catalog, segment, settings,
  * campaign and bulk-job events (and for the rejection of such a command); the rejection of a
- * dead-lettered command is keyed like the record it rejects.
+ * command that named neither validly is keyed by its `tenantId` alone.
  */
 export class ContactEventEnvelope {
   @IsUUID()
