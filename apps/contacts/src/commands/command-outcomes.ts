@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Command, ContactEvent, FieldError, TenantCommand, TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
-import type { CommandOutcome } from '../contacts/command-outcome.schema';
 import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
 import { eventOf, eventRecord, rejectionEvent } from '../contacts/contact-publications';
 
@@ -47,14 +46,9 @@ export class CommandOutcomes {
     if (!outcome) {
       return false;
     }
-    await this.resend(command, outcome);
-    return true;
-  }
-
-  /** Publishes a recorded outcome again. */
-  async resend(command: Pick<AnsweredCommand, 'type'>, outcome: CommandOutcome): Promise<void> {
     await this.producer.send([outcome.event]);
     commandsHandled.inc({ type: command.type, outcome: 'duplicate' });
+    return true;
   }
 
   async publish<T extends TenantEventType>(

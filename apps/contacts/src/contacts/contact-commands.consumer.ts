@@ -93,7 +93,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     }
     if (command.contactId !== undefined && !isTenantCommandType(command.type)) {
       // Applied before the failure (in the publication that followed)? Then its true outcome.
-      await this.contacts.publishPending(command.tenantId, command.contactId);
+      await this.contacts.publishPendingOf(command.tenantId, command.contactId, command.commandId);
     }
     if (await this.tenantOutcomes.republish(command)) {
       return;

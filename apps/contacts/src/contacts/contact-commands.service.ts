@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   COMMAND_SCHEMA_VERSION,
-  CONTACT_ID_PATTERN,
   contactKey,
   tagNameKey,
   type Actor,
@@ -82,16 +81,10 @@ export class ContactCommandsService {
   ) {}
 
   async handle(command: ContactCommand): Promise<void> {
-    const recorded = await this.outcomes.find(command.tenantId, command.commandId);
-    if (recorded) {
-      // Already done: answered again (a redelivery, or a caller retrying with the same
-      // idempotency key). Its outcome is recorded just before its event is sent: a crash in
-      // between left that event in the contact's outbox, published and emptied here first.
-      const contactId = contactIdOfKey(command.tenantId, recorded.event.key);
-      if (contactId !== undefined) {
-        await this.publishPending(command.tenantId, contactId);
-      }
-      return this.commandOutcomes.resend(command, recorded);
+    // Already done: answered again, for a caller retrying with the same idempotency key. (The
+    // outcome is recorded after every record of the outbox but the event, and holds the event.)
+    if (await this.commandOutcomes.republish(command)) {
+      return;
     }
     switch (command.type) {
       case 'contact.create':
@@ -352,6 +345,19 @@ export class ContactCommandsService {
     });
   }
 
+  /**
+   * Publishes what one command applied to a contact left in its outbox, if anything (a command
+   * applied, then failing before its outcome was recorded).
+   */
+  publishPendingOf(tenantId: string, contactId: string, commandId: string): Promise<void> {
+    return this.lock.run(contactKey(tenantId, contactId), async () => {
+      const contact = await this.contacts.find(tenantId, contactId);
+      if (contact?.appliedCommandIds.includes(commandId)) {
+        await this.finishPending(contact, commandId);
+      }
+    });
+  }
+
   /** A command applied before a crash: publish what it left pending and record its outcome. */
   private async finishPending(contact: Contact, commandId: string): Promise<void> {
     const pending = contact.pendingPublications.find((publication) => publication.commandId === commandId);
@@ -368,8 +374,8 @@ export class ContactCommandsService {
    * Moves the usage counts, publishes the records an applied change left in the outbox,
    * records the outcome, publishes its event, and only then empties the outbox: a crash
    * anywhere before repeats it all, each step idempotently (the usage `$inc` records the
-   * publication it applied, see adjustUsage; a redelivery that finds the outcome recorded
-   * empties the outbox first, see `handle`).
+   * publication it applied, see adjustUsage). Once the outcome is recorded, everything but the
+   * event is acknowledged and the outcome holds the event: a redelivery sends it again.
    * The counts move first so that whoever sees the event (a caller answered 200) reads them
    * already counted.
    */
@@ -396,12 +402,6 @@ export class ContactCommandsService {
     await this.producer.send([event]);
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }
-}
-
-/** The contact a contact event's key names (`tenantId:contactId`); undefined for other keys. */
-function contactIdOfKey(tenantId: string, key: string): string | undefined {
-  const contactId = key.startsWith(`${tenantId}:`) ? key.slice(tenantId.length + 1) : '';
-  return CONTACT_ID_PATTERN.test(contactId) ? contactId : undefined;
 }
 
 function nextState(
