@@ -172,6 +172,23 @@ describe('the gateway OpenAPI document', () => {
     expect(Object.keys(pin.responses)).toEqual(expect.arrayContaining(['200', '202', '422']));
   });
 
+  it('describes a command status with its outcome and enforcement, and its 404', () => {
+    const status = document.paths['/v1/commands/{id}'].get;
+    expect(status.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CommandStatusView',
+    });
+    expect(Object.keys(status.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    const view = document.components.schemas.CommandStatusView;
+    expect(Object.keys(view.properties).sort()).toEqual(['commandId', 'enforced', 'event', 'status']);
+    expect([...view.required].sort()).toEqual(['commandId', 'status']);
+    expect(view.properties.status.enum).toEqual(['pending', 'applied', 'rejected']);
+    expect(view.properties.enforced.type).toBe('boolean');
+    const problemCodes =
+      status.responses['404'].content['application/problem+json'].schema.properties.code.enum;
+    expect(problemCodes).toEqual(expect.arrayContaining(['command-not-found', 'tag-name-taken']));
+    expect(Object.keys(document.paths['/v1/tags/{tagId}'].patch.responses)).toContain('409');
+  });
+
   it('describes the nested segment expression node by node', () => {
     const schemas = document.components.schemas;
     expect(schemas.SegmentDefinitionRequest.properties.match).toMatchObject({

@@ -4,6 +4,7 @@ export * from './actor';
 export * from './blocklist-entry';
 export * from './commands/command-payloads';
 export * from './commands/contact-command';
+export * from './commands/command-status-view';
 export * from './contact-fields';
 export * from './contact-view';
 export * from './events/contact-event';

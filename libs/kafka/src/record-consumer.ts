@@ -36,6 +36,12 @@ interface CommonOptions {
 export interface RecordHandlerOptions extends CommonOptions {
   /** Handles one record; resolves once its effects are durable. Records of a partition come in order. */
   handleRecord: (record: ConsumedRecord) => Promise<void>;
+  /**
+   * Runs for a record sent to the DLQ, once its DLQ copy is acknowledged and before its offset
+   * is committed (for example to tell whoever waits for it); failures retry with backoff like
+   * other transient work. A record dead-lettered again after a restart runs it again.
+   */
+  onDeadLetter?: (record: ConsumedRecord, error: unknown) => Promise<void>;
 }
 
 export interface BatchHandlerOptions extends CommonOptions {
@@ -224,6 +230,10 @@ export class RecordConsumer {
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
           await this.deadLetter(record, error);
+          const onDeadLetter = 'onDeadLetter' in this.options ? this.options.onDeadLetter : undefined;
+          if (onDeadLetter) {
+            await this.untilDone(record.topic, context, () => onDeadLetter(record, error));
+          }
           return;
         }
         retriedRecords.inc({ topic: record.topic, kind });
@@ -270,6 +280,24 @@ export class RecordConsumer {
         }
         retriedRecords.inc({ topic, kind });
         this.logger.warn({ err: error, kind, attempt, topic }, 'batch failed; retrying');
+        await this.pause(attempt, context);
+      }
+    }
+  }
+
+  /**
+   * Work that must happen before the offset moves on (answering a dead-lettered record):
+   * retried with backoff whatever the failure, so it is never skipped; readiness reports a
+   * partition held up by it.
+   */
+  private async untilDone(topic: string, context: BatchContext, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        return;
+      } catch (error) {
+        retriedRecords.inc({ topic, kind: classifyFailure(error) });
+        this.logger.warn({ err: error, attempt, topic }, 'dead-letter follow-up failed; retrying');
         await this.pause(attempt, context);
       }
     }

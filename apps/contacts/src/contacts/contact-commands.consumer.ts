@@ -2,16 +2,25 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { Kafka } from 'kafkajs';
 import {
   isTenantCommand,
+  isTenantCommandType,
   parseCommand,
   parseJson,
   type Command,
   type TenantCommand,
   type TopicNames,
 } from '@switchboard/contracts';
-import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import {
+  ConsumerStallCheck,
+  KafkaProducer,
+  RecordConsumer,
+  TOPICS,
+  type ConsumedRecord,
+} from '@switchboard/kafka';
 import { ReadinessRegistry } from '@switchboard/observability';
 import { CampaignCommands } from '../campaigns/campaign-commands';
+import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
 import { CommandOutcomes } from '../commands/command-outcomes';
+import { deadLetteredCommand, deadLetterRejection } from '../commands/dead-lettered-commands';
 import { ContactsSettings } from '../contacts-settings';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
@@ -24,6 +33,7 @@ import { ContactCommandsService } from './contact-commands.service';
  * Reads `contacts.commands`: parses and validates each record, then hands it to what handles
  * its type: contact commands to the contact service, tenant commands (catalog, segments,
  * settings, campaigns, bulk jobs) to theirs, after answering any that was handled before.
+ * A command that goes to the DLQ is answered too, with a `CommandRejected`.
  */
 @Injectable()
 export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -32,7 +42,6 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
   constructor(
     kafka: Kafka,
     producer: KafkaProducer,
-    settings: ContactsSettings,
     readiness: ReadinessRegistry,
     stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) topics: TopicNames,
@@ -44,13 +53,16 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     private readonly campaigns: CampaignCommands,
     private readonly tenantSettings: TenantSettingsCommands,
     private readonly tenantOutcomes: CommandOutcomes,
+    private readonly accepted: AcceptedCommandsRepository,
+    private readonly settings: ContactsSettings,
   ) {
     this.consumer = new RecordConsumer(kafka, producer, {
       groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
       topics: [topics.contactCommands],
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.route(parseCommand(parseJson(record.value))),
+      handleRecord: (record) => this.handle(parseCommand(parseJson(record.value))),
+      onDeadLetter: (record, error) => this.answerDeadLettered(record, error),
       stallCheck,
     });
     readiness.register('commands-consumer', () => this.consumer.isReady());
@@ -62,6 +74,40 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
 
   async onModuleDestroy(): Promise<void> {
     await this.consumer.stop();
+  }
+
+  private async handle(command: Command): Promise<void> {
+    try {
+      if (command.actor.id === this.settings.COMMAND_FAILURE_DRILL_ACTOR) {
+        throw new Error(`command failure drill: commands of ${command.actor.id} always fail`);
+      }
+      await this.route(command);
+    } catch (error) {
+      // It is retried for a while: meanwhile its status reads `pending`, not unknown.
+      await this.accepted.record(command.tenantId, command.commandId, new Date()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Every command that can no longer be applied gets an answer: its outcome if one was recorded
+   * (never overwritten), else a rejection with the reason, recorded as its outcome. A record
+   * without a readable tenant and command id answers nobody; it is only in the DLQ.
+   */
+  private async answerDeadLettered(record: ConsumedRecord, error: unknown): Promise<void> {
+    const command = deadLetteredCommand(record.value);
+    if (!command) {
+      return;
+    }
+    if (command.contactId !== undefined && !isTenantCommandType(command.type)) {
+      // Applied before the failure (in the publication that followed)? Then its true outcome.
+      await this.contacts.publishPendingOf(command.tenantId, command.contactId, command.commandId);
+    }
+    if (await this.tenantOutcomes.republish(command)) {
+      return;
+    }
+    const { code, reason, fieldErrors } = deadLetterRejection(error);
+    await this.tenantOutcomes.reject(command, code, reason, fieldErrors);
   }
 
   private async route(command: Command): Promise<void> {

@@ -28,6 +28,9 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { TagsController } from '../tags/tags.controller';
 import { CommandOutcomes } from '../commands/command-outcomes';
+import { AcceptedCommand, AcceptedCommandSchema } from '../commands/accepted-command.schema';
+import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
+import { CommandsController } from '../commands/commands.controller';
 import { Job, JobSchema } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobRunner } from '../jobs/job-runner';
@@ -65,6 +68,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       { name: Contact.name, schema: ContactSchema },
       { name: IdentityClaim.name, schema: IdentityClaimSchema },
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
+      { name: AcceptedCommand.name, schema: AcceptedCommandSchema },
       { name: Note.name, schema: NoteSchema },
       { name: Tag.name, schema: TagSchema },
       { name: ContactMessages.name, schema: ContactMessagesSchema },
@@ -79,6 +83,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
   ],
   controllers: [
     ContactsController,
+    CommandsController,
     TagsController,
     SegmentsController,
     JobsController,
@@ -90,6 +95,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     ContactsRepository,
     IdentityClaimsRepository,
     CommandOutcomesRepository,
+    AcceptedCommandsRepository,
     NotesRepository,
     TagCatalogRepository,
     ActivityRepository,
