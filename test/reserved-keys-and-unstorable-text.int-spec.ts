@@ -91,6 +91,21 @@ describe('no input key or condition is dropped, and no text the store cannot hol
     );
   }
 
+  /** The command's terminal status through the API: rejected as a contract violation; its reason. */
+  async function rejection(commandId: string): Promise<string> {
+    return expectEventually(
+      async () => {
+        const status = await http('GET', url(`/commands/${commandId}`), { token: agent });
+        expect(status.body).toMatchObject({
+          status: 'rejected',
+          event: { type: 'CommandRejected', payload: { code: 'validation-failed' } },
+        });
+        return String(status.body.event.payload.reason);
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+  }
+
   beforeAll(async () => {
     system = await startSystem({
       withFilter: true,
@@ -392,6 +407,7 @@ describe('no input key or condition is dropped, and no text the store cannot hol
       });
       const reason = await deadLetterReason(system.topics.contactCommands, command.commandId);
       expect(reason).toContain('payload.name: must not contain U+0000');
+      expect(await rejection(command.commandId)).toContain('payload.name');
       expect((await readContact(contactId)).name).toBe('Ada Lovelace');
     });
 
@@ -406,9 +422,16 @@ describe('no input key or condition is dropped, and no text the store cannot hol
       });
       const reason = await deadLetterReason(system.topics.contactCommands, command.commandId);
       expect(reason).toContain('payload.attributes.toString');
-      expect(
-        probe.json(system.topics.contactEvents, (event) => event.commandId === command.commandId),
-      ).toEqual([]);
+      expect(await rejection(command.commandId)).toContain('payload.attributes.toString');
+      // Answered, never applied: its only events are rejections.
+      const eventTypes = probe
+        .json<{ type: string; commandId: string }>(
+          system.topics.contactEvents,
+          (event) => event.commandId === command.commandId,
+        )
+        .map((event) => event.type);
+      expect(eventTypes).toContain('CommandRejected');
+      expect(eventTypes.filter((type) => type !== 'CommandRejected')).toEqual([]);
     });
   });
 
