@@ -158,10 +158,25 @@ export class ContactsRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Forgets a publication once Kafka has acknowledged it. */
+  /**
+   * Forgets a publication once Kafka has acknowledged it. FerretDB 1.24's `$pull` removes only
+   * elements equal to the value given (a condition such as `{commandId}` removes nothing), so
+   * the stored elements are read and pulled as stored, which every MongoDB-wire store serves.
+   * The driver's collection, not the model: casting could reorder the keys and miss the element.
+   */
   async removePublication(tenantId: string, contactId: string, commandId: string): Promise<void> {
-    await this.contacts
-      .updateOne({ _id: contactKey(tenantId, contactId) }, { $pull: { pendingPublications: { commandId } } })
-      .exec();
+    const _id = contactKey(tenantId, contactId);
+    const stored = await this.contacts.collection.findOne<Pick<Contact, 'pendingPublications'>>(
+      { _id: _id as never },
+      { projection: { pendingPublications: 1 } },
+    );
+    for (const publication of stored?.pendingPublications ?? []) {
+      if (publication.commandId === commandId) {
+        await this.contacts.collection.updateOne(
+          { _id: _id as never },
+          { $pull: { pendingPublications: publication as never } },
+        );
+      }
+    }
   }
 }
