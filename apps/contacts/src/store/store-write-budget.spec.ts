@@ -18,7 +18,10 @@ describe('storeWriteBudget', () => {
         if (share - cursors < 2) {
           continue;
         }
-        const budget = storeWriteBudget({ STORE_POOL_CONNECTIONS: pool, STORE_SHARING_PROCESSES: processes }, cursors);
+        const budget = storeWriteBudget(
+          { STORE_POOL_CONNECTIONS: pool, STORE_SHARING_PROCESSES: processes },
+          cursors,
+        );
         const heldAtMost = processes * (budget.driverConnections + budget.bulkStatements + cursors);
         expect(heldAtMost).toBeLessThanOrEqual(pool - 1);
       }
