@@ -34,7 +34,7 @@ const PROBE_DEADLINE_MS = 3_000;
     });
     await contacts.untilReady();
 
-    await store.wedge();
+    expect(await store.wedge()).toBe(true);
 
     await expectEventually(
       async () => {

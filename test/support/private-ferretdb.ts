@@ -25,7 +25,7 @@ export interface PrivateFerretDb {
    * Wedges it the way FerretDB 1.24 wedges: one `update` command with as many matched
    * statements as its pool has connections, sent straight with the driver, past every bound.
    */
-  wedge(): Promise<void>;
+  wedge(): Promise<boolean>;
   stop(): void;
 }
 
@@ -52,16 +52,22 @@ export function startPrivateFerretDb(port: number, pool = 20): PrivateFerretDb {
   };
 }
 
-/** Sends the oversized bulk; its connection is dropped when the store stops answering. */
-export async function wedge(uri: string, statements: number): Promise<void> {
-  const client = await MongoClient.connect(uri, { socketTimeoutMS: 3_000, maxPoolSize: 1 });
+/**
+ * Sends the oversized bulk; resolves true when it never completed (the store wedged: its
+ * connection timed out, or a restart closed it).
+ */
+export async function wedge(uri: string, statements: number): Promise<boolean> {
+  const client = await MongoClient.connect(uri, { socketTimeoutMS: 10_000, maxPoolSize: 1 });
   try {
     const wedged = client.db('wedge').collection<{ _id: string; value: number }>(`wedge_${Date.now()}`);
     const ids = Array.from({ length: statements }, (_, index) => `wedge-${index}`);
     await wedged.insertMany(ids.map((_id) => ({ _id, value: 0 })));
-    await wedged
+    return await wedged
       .bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { value: 1 } } } })))
-      .catch(() => undefined); // the store never answers it
+      .then(
+        () => false,
+        () => true,
+      );
   } finally {
     await client.close(true);
   }
