@@ -4,9 +4,15 @@
 #   PostgreSQL                     127.0.0.1:${PG_PORT:-54329}     Debian's postgresql package
 #   FerretDB 1.24 (MongoDB wire)   127.0.0.1:${FERRETDB_PORT:-27017} built with go from the module proxy
 #
-# usage: stack/stack.sh up|down|status|logs|env
+# usage: stack/stack.sh up|down|status|logs|env (and more, see the end of this file)
 # Idempotent: `up` reuses whatever already answers. Downloads and builds are cached
 # under ~/.cache/switchboard (outside any clone); data lives under $STACK_DATA.
+# While the stack is up, a supervisor probes FerretDB and restarts it when it stops answering.
+#
+# Another FerretDB beside the stack's (a private one to break on purpose), over the same
+# PostgreSQL with its own database and pool:
+#   FERRETDB_PORT=27117 FERRETDB_DATABASE=ferretdb_mine FERRETDB_POOL=20 stack/stack.sh ferretdb-up
+# and `supervise`, `unsupervise`, `ferretdb-down` with the same variables.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,11 +23,28 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 PG_PORT=${PG_PORT:-54329}
 FERRETDB_PORT=${FERRETDB_PORT:-27017}
+FERRETDB_DATABASE=${FERRETDB_DATABASE:-ferretdb}
+# FerretDB's PostgreSQL pool; the apps' STORE_POOL_CONNECTIONS must say the same (docs/operations.md)
+FERRETDB_POOL=${FERRETDB_POOL:-100}
+# The supervisor: a probe every SUPERVISE_INTERVAL_S seconds, each within SUPERVISE_DEADLINE_MS;
+# after SUPERVISE_FAILURES failed probes in a row it restarts FerretDB. Generous by default: a
+# restart breaks every client's connections, so a slow answer on a busy machine must not cause one.
+SUPERVISE_INTERVAL_S=${SUPERVISE_INTERVAL_S:-3}
+SUPERVISE_DEADLINE_MS=${SUPERVISE_DEADLINE_MS:-5000}
+SUPERVISE_FAILURES=${SUPERVISE_FAILURES:-3}
 CACHE=${SWITCHBOARD_CACHE:-$HOME/.cache/switchboard}
 STACK_DATA=${STACK_DATA:-/var/tmp/switchboard-stack}
 KAFKA_HOME=$CACHE/kafka-$KAFKA_VERSION
 FERRETDB_BIN=$CACHE/bin/ferretdb-$FERRETDB_VERSION
 LOGS=$STACK_DATA/logs
+# The stack's own FerretDB keeps its historical file names; another one is named by its port.
+if [[ $FERRETDB_PORT == 27017 ]]; then instance=""; else instance="-$FERRETDB_PORT"; fi
+FERRETDB_PIDFILE=$STACK_DATA/ferretdb$instance.pid
+FERRETDB_LOG=$LOGS/ferretdb$instance.log
+SUPERVISOR_PIDFILE=$STACK_DATA/supervisor$instance.pid
+SUPERVISOR_LOCK=$STACK_DATA/supervisor$instance.lock
+SUPERVISOR_HOLD=$STACK_DATA/supervisor$instance.hold
+SUPERVISOR_LOG=$LOGS/supervisor$instance.log
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -73,6 +96,7 @@ as_postgres() {
 postgres_up() {
   if port_open "$PG_PORT"; then
     # A running stack still gets this checkout's index trigger (it is idempotent).
+    ensure_ferretdb_database "$(pg_bin)"
     tune_ferretdb_database "$(pg_bin)"
     return
   fi
@@ -90,9 +114,14 @@ postgres_up() {
   as_postgres "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 \
     -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
-  as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='ferretdb'" | grep -q 1 \
-    || as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres ferretdb
+  ensure_ferretdb_database "$bin"
   tune_ferretdb_database "$bin"
+}
+
+ensure_ferretdb_database() {
+  local bin=$1
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='$FERRETDB_DATABASE'" | grep -q 1 \
+    || as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$FERRETDB_DATABASE"
 }
 
 # FerretDB 1.24 sends equality filters as `(_jsonb -> $1) @> $2` prepared statements. With
@@ -100,8 +129,8 @@ postgres_up() {
 # indexes on the looked-up fields turn whole-table scans into index lookups (see the SQL file).
 tune_ferretdb_database() {
   local bin=$1
-  as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -v ON_ERROR_STOP=1 -q \
-    -c "ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan" -f - \
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$FERRETDB_DATABASE" -v ON_ERROR_STOP=1 -q \
+    -c "ALTER DATABASE \"$FERRETDB_DATABASE\" SET plan_cache_mode = force_custom_plan" -f - \
     <"$here/postgres/ferretdb-lookup-indexes.sql" >>"$LOGS/postgres-tuning.log" 2>&1 \
     || die "tuning the ferretdb database failed; see $LOGS/postgres-tuning.log"
 }
@@ -130,19 +159,88 @@ ferretdb_answers() {
 
 ferretdb_up() {
   if ferretdb_answers; then return; fi
-  if port_open "$FERRETDB_PORT" && [[ -f $STACK_DATA/ferretdb.pid ]]; then
+  if port_open "$FERRETDB_PORT" && [[ -f $FERRETDB_PIDFILE ]]; then
     say "FerretDB holds its port but does not answer a ping: restarting it"
     ferretdb_down
   fi
   ferretdb_build
   mkdir -p "$LOGS"
   nohup "$FERRETDB_BIN" --listen-addr "127.0.0.1:$FERRETDB_PORT" \
-    --postgresql-url "postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=100" \
-    >>"$LOGS/ferretdb.log" 2>&1 &
-  echo $! >"$STACK_DATA/ferretdb.pid"
+    --postgresql-url "postgres://postgres@127.0.0.1:$PG_PORT/$FERRETDB_DATABASE?pool_max_conns=$FERRETDB_POOL" \
+    >>"$FERRETDB_LOG" 2>&1 9>&- &
+  echo $! >"$FERRETDB_PIDFILE"
 }
 
-ferretdb_down() { stop_pidfile "$STACK_DATA/ferretdb.pid"; }
+ferretdb_down() { stop_pidfile "$FERRETDB_PIDFILE"; }
+
+# ---------- FerretDB supervisor ----------
+
+supervisor_log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$*" >>"$SUPERVISOR_LOG"; }
+
+supervisor_runs() {
+  [[ -f $SUPERVISOR_PIDFILE ]] && kill -0 "$(cat "$SUPERVISOR_PIDFILE")" 2>/dev/null
+}
+
+# A ping and a real query, each within the deadline; prints what failed.
+store_probe() { node "$here/store-probe.js" "$FERRETDB_PORT" "$SUPERVISE_DEADLINE_MS" 2>&1; }
+
+supervise_loop() {
+  # One supervisor per FerretDB, however many `up`s race: the lock is held for its lifetime.
+  exec 9>"$SUPERVISOR_LOCK"
+  flock -n 9 || exit 0
+  echo $BASHPID >"$SUPERVISOR_PIDFILE"
+  trap 'supervisor_log "supervisor stops"; rm -f "$SUPERVISOR_PIDFILE"; exit 0' TERM INT
+  supervisor_log "supervisor starts: FerretDB 127.0.0.1:$FERRETDB_PORT, a probe every ${SUPERVISE_INTERVAL_S}s within ${SUPERVISE_DEADLINE_MS} ms, restart after $SUPERVISE_FAILURES failures in a row"
+  local failures=0 failed started
+  while true; do
+    sleep "$SUPERVISE_INTERVAL_S" & wait $!
+    # A fault injected on purpose (freeze-store, restart) holds the supervisor meanwhile.
+    if [[ -f $SUPERVISOR_HOLD ]]; then failures=0; continue; fi
+    if failed=$(store_probe); then
+      (( failures > 0 )) && supervisor_log "FerretDB answers again after $failures failed probes"
+      failures=0
+      continue
+    fi
+    failures=$((failures + 1))
+    supervisor_log "probe failed ($failures/$SUPERVISE_FAILURES): $failed"
+    (( failures < SUPERVISE_FAILURES )) && continue
+    failures=0
+    if [[ ! -f $FERRETDB_PIDFILE ]]; then
+      supervisor_log "FerretDB does not answer, and this stack did not start it: not restarting it"
+      continue
+    fi
+    started=$(now_ms)
+    supervisor_log "restarting FerretDB (pid $(cat "$FERRETDB_PIDFILE")) after $SUPERVISE_FAILURES failed probes"
+    # In a subshell: a failure there is logged, it does not end the supervisor.
+    (ferretdb_down; ferretdb_up) 2>>"$SUPERVISOR_LOG" || true
+    if (wait_until "FerretDB" 60 ferretdb_answers) 2>>"$SUPERVISOR_LOG"; then
+      supervisor_log "FerretDB restarted in $(( $(now_ms) - started )) ms (pid $(cat "$FERRETDB_PIDFILE"))"
+    else
+      supervisor_log "FerretDB did not come back within 60 s"
+    fi
+  done
+}
+
+supervise() {
+  supervisor_runs && return
+  mkdir -p "$LOGS"
+  # Detached from the caller (a test run's global set-up, `npm start`): it lives until `down`.
+  setsid nohup bash "$here/stack.sh" supervise-loop >/dev/null 2>>"$SUPERVISOR_LOG" </dev/null &
+  local waited
+  for ((waited = 0; waited < 50; waited++)); do supervisor_runs && return; sleep 0.1; done
+  supervisor_runs || die "the supervisor did not start; see $SUPERVISOR_LOG"
+}
+
+unsupervise() { stop_pidfile "$SUPERVISOR_PIDFILE"; }
+
+# Holds the supervisor while a command injects a fault on purpose, released when it ends.
+supervisor_held() { # command...
+  touch "$SUPERVISOR_HOLD"
+  local code=0
+  "$@" || code=$?
+  rm -f "$SUPERVISOR_HOLD"
+  return $code
+}
 
 # ---------- Kafka ----------
 
@@ -239,10 +337,12 @@ up() {
   wait_until "PostgreSQL" 60 port_open "$PG_PORT"
   wait_until "FerretDB" 60 ferretdb_answers
   wait_until "Kafka" 120 kafka_answers
+  supervise
   say "up in $(( $(now_ms) - started )) ms: kafka 127.0.0.1:$KAFKA_PORT, ferretdb 127.0.0.1:$FERRETDB_PORT (postgresql 127.0.0.1:$PG_PORT); logs in $LOGS"
 }
 
 down() {
+  unsupervise # first, or it would restart what `down` stops
   ferretdb_down
   kafka_down
   postgres_down
@@ -255,10 +355,15 @@ status() {
     name=${pair%%:*}; port=${pair##*:}
     if port_open "$port"; then say "$name 127.0.0.1:$port answers"; else say "$name 127.0.0.1:$port is down"; code=1; fi
   done
+  if supervisor_runs; then
+    say "supervisor of ferretdb 127.0.0.1:$FERRETDB_PORT runs (pid $(cat "$SUPERVISOR_PIDFILE")); log $SUPERVISOR_LOG"
+  else
+    say "supervisor of ferretdb 127.0.0.1:$FERRETDB_PORT is not running"; code=1
+  fi
   return $code
 }
 
-logs() { tail -n 50 "$LOGS"/kafka.log "$LOGS"/ferretdb.log "$LOGS"/postgres.log 2>/dev/null; }
+logs() { tail -n 50 "$LOGS"/kafka.log "$FERRETDB_LOG" "$SUPERVISOR_LOG" "$LOGS"/postgres.log 2>/dev/null; }
 
 # Fault injection for the fault suite (test/faults): restart one component, or freeze and thaw
 # the store (a store that stops answering without closing its connections).
@@ -268,16 +373,32 @@ restart() { # kafka|ferretdb
   case ${1:-} in
     kafka) [[ -f $STACK_DATA/kafka.pid ]] || die "this stack did not start Kafka; cannot restart it"
       kafka_down; kafka_up; wait_until "Kafka" 120 kafka_answers ;;
-    ferretdb) [[ -f $STACK_DATA/ferretdb.pid ]] || die "this stack did not start FerretDB; cannot restart it"
-      ferretdb_down; ferretdb_up; wait_until "FerretDB" 60 ferretdb_answers ;;
+    ferretdb) [[ -f $FERRETDB_PIDFILE ]] || die "this stack did not start FerretDB; cannot restart it"
+      supervisor_held restart_ferretdb ;;
     *) die "restart kafka|ferretdb" ;;
   esac
   say "$1 restarted in $(( $(now_ms) - started )) ms"
 }
 
+restart_ferretdb() { ferretdb_down; ferretdb_up; wait_until "FerretDB" 60 ferretdb_answers; }
+
 signal_ferretdb() { # STOP|CONT
-  [[ -f $STACK_DATA/ferretdb.pid ]] || die "this stack did not start FerretDB"
-  kill "-$1" "$(cat "$STACK_DATA/ferretdb.pid")"
+  [[ -f $FERRETDB_PIDFILE ]] || die "this stack did not start FerretDB"
+  # A frozen store is the fault under test, not one for the supervisor to repair.
+  if [[ $1 == STOP ]]; then touch "$SUPERVISOR_HOLD"; fi
+  kill "-$1" "$(cat "$FERRETDB_PIDFILE")"
+  if [[ $1 == CONT ]]; then rm -f "$SUPERVISOR_HOLD"; fi
+}
+
+# A private FerretDB (see the top of this file): its database, the process, and nothing else.
+private_ferretdb_up() {
+  [[ $FERRETDB_PORT != 27017 ]] || die "ferretdb-up is for another FerretDB: set FERRETDB_PORT"
+  port_open "$PG_PORT" || die "PostgreSQL 127.0.0.1:$PG_PORT is down: run stack/stack.sh up first"
+  mkdir -p "$LOGS"
+  ensure_ferretdb_database "$(pg_bin)"
+  ferretdb_up
+  wait_until "FerretDB" 60 ferretdb_answers
+  say "ferretdb 127.0.0.1:$FERRETDB_PORT over database $FERRETDB_DATABASE (pool $FERRETDB_POOL)"
 }
 
 print_env() {
@@ -296,5 +417,10 @@ case ${1:-} in
   restart) restart "${2:-}" ;;
   freeze-store) signal_ferretdb STOP ;;
   thaw-store) signal_ferretdb CONT ;;
-  *) echo "usage: $0 up|down|status|logs|env|kafka-class MAIN [ARGS]|restart kafka|ferretdb|freeze-store|thaw-store" >&2; exit 2 ;;
+  supervise) supervise ;;
+  unsupervise) unsupervise ;;
+  supervise-loop) supervise_loop ;;
+  ferretdb-up) private_ferretdb_up ;;
+  ferretdb-down) unsupervise; ferretdb_down ;;
+  *) echo "usage: $0 up|down|status|logs|env|kafka-class MAIN [ARGS]|restart kafka|ferretdb|freeze-store|thaw-store|supervise|unsupervise|ferretdb-up|ferretdb-down" >&2; exit 2 ;;
 esac

@@ -1,5 +1,13 @@
 import { expectEventually } from '@switchboard/testing';
-import { MixedTraffic, printFaultReport, stack, type FaultReport } from './mixed-traffic';
+import { wedge } from '../support/private-ferretdb';
+import {
+  MixedTraffic,
+  printFaultReport,
+  stack,
+  storeStack,
+  untilStoreAnswers,
+  type FaultReport,
+} from './mixed-traffic';
 
 // Each scenario starts a system, runs traffic, injects its fault and waits for the recovery.
 jest.setTimeout(600_000);
@@ -21,14 +29,17 @@ describe('faults in the middle of mixed traffic', () => {
 
   async function scenario(
     name: string,
-    fault: (system: MixedTraffic) => Promise<void>,
+    fault: (system: MixedTraffic) => Promise<void | Pick<FaultReport, 'storeRecoveryMs'>>,
     { filters = 1, viaWebhook = false } = {},
   ): Promise<FaultReport> {
     system = new MixedTraffic();
     await system.start(filters);
     const traffic = { ...TRAFFIC, viaWebhook };
-    const { faultEndedAt } = await system.run(traffic, () => fault(system!));
-    const report = await system.account(name, traffic, faultEndedAt);
+    let measured: Pick<FaultReport, 'storeRecoveryMs'> = {};
+    const { faultEndedAt } = await system.run(traffic, async () => {
+      measured = (await fault(system!)) ?? {};
+    });
+    const report = { ...(await system.account(name, traffic, faultEndedAt)), ...measured };
     printFaultReport(report);
     expect(report.lost).toBe(0);
     expect(report.accountedFor).toBe(report.recordsIn);
@@ -63,6 +74,21 @@ describe('faults in the middle of mixed traffic', () => {
 
   it('a restart of the store in the middle of command processing', async () => {
     await scenario('store restart', () => Promise.resolve(stack('restart', 'ferretdb')));
+  });
+
+  it('a store wedged by one oversized bulk: its supervisor restarts it', async () => {
+    const report = await scenario('store wedged (oversized bulk), supervisor restart', async () => {
+      storeStack('supervise'); // already running under `stack.sh up`; started here for a private store
+      const wedgedAt = Date.now();
+      // Straight with the driver, past the adapter's bound: as many matched updates in one
+      // command as FerretDB has pool connections (docs/operations.md).
+      expect(await wedge(process.env.MONGODB_URI!, Number(process.env.STORE_POOL_CONNECTIONS ?? 100))).toBe(
+        true,
+      );
+      await untilStoreAnswers();
+      return { storeRecoveryMs: Date.now() - wedgedAt };
+    });
+    expect(report.duplicates).toBe(0);
   });
 
   it('a store that stalls longer than the consumer session: handlers outlive it, the group recovers', async () => {

@@ -34,12 +34,15 @@ export interface FaultReport {
   duplicates: number;
   lost: number;
   recoveryMs: number;
+  /** For a store that wedged: from the wedge until the store answered again (its supervisor's restart). */
+  storeRecoveryMs?: number;
 }
 
 export function printFaultReport(report: FaultReport): void {
   console.log(
     `fault: ${report.scenario} | records in ${report.recordsIn} | accounted for ${report.accountedFor} | ` +
-      `duplicates ${report.duplicates} | lost ${report.lost} | recovery ${report.recoveryMs} ms`,
+      `duplicates ${report.duplicates} | lost ${report.lost} | recovery ${report.recoveryMs} ms` +
+      (report.storeRecoveryMs === undefined ? '' : ` | store back after ${report.storeRecoveryMs} ms`),
   );
 }
 
@@ -53,6 +56,38 @@ export function stack(...args: string[]): void {
     );
   }
   execFileSync('bash', [STACK, ...args], { stdio: 'inherit' });
+}
+
+/**
+ * The stack's commands for the store this run uses (`MONGODB_URI`): the local stack's FerretDB,
+ * or a private one started by `stack/stack.sh ferretdb-up` on another port.
+ */
+export function storeStack(...args: string[]): void {
+  const port = new URL(process.env.MONGODB_URI!).port || '27017';
+  if (process.env.INTEGRATION_INFRASTRUCTURE !== 'local-stack' && port === '27017') {
+    throw new Error(
+      'this fault needs a FerretDB of the local stack (its own, or one from stack.sh ferretdb-up)',
+    );
+  }
+  execFileSync('bash', [STACK, ...args], { env: { ...process.env, FERRETDB_PORT: port }, stdio: 'inherit' });
+}
+
+/** Resolves once the run's store answers a ping again. */
+export async function untilStoreAnswers(): Promise<void> {
+  await expectEventually(
+    async () => {
+      const client = await MongoClient.connect(process.env.MONGODB_URI!, {
+        serverSelectionTimeoutMS: 1_000,
+        socketTimeoutMS: 2_000,
+      });
+      try {
+        await client.db('admin').command({ ping: 1 });
+      } finally {
+        await client.close(true);
+      }
+    },
+    { timeoutMs: 180_000, intervalMs: 500 },
+  );
 }
 
 interface TrafficOptions {

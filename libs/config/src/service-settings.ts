@@ -75,4 +75,19 @@ export class StoreSettings extends ServiceSettings {
 
   @Matches(/^[A-Za-z0-9_-]{1,63}$/)
   MONGODB_DB: string = 'switchboard';
+
+  /**
+   * Connections the store server keeps to its own database for all its clients together
+   * (FerretDB's `pool_max_conns`, 100 in stack/stack.sh). FerretDB 1.24 wedges for good when
+   * its clients' writes and open cursors hold all of them (docs/operations.md); MongoDB has no
+   * such pool: set it high there (e.g. 100000).
+   */
+  @IsInt()
+  @Min(2)
+  STORE_POOL_CONNECTIONS: number = 100;
+
+  /** Processes that use the store at once (every contacts instance, tools): each gets an equal share. */
+  @IsInt()
+  @Min(1)
+  STORE_SHARING_PROCESSES: number = 4;
 }

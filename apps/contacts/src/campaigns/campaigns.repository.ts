@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { CampaignCounts } from '@switchboard/contracts';
+import { BoundedBulk } from '../store/bounded-bulk';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import { Campaign, campaignDocumentId, CampaignRecipient } from './campaign.schema';
 
@@ -10,6 +11,7 @@ export class CampaignsRepository {
   constructor(
     @InjectModel(Campaign.name) private readonly campaigns: Model<Campaign>,
     @InjectModel(CampaignRecipient.name) private readonly recipients: Model<CampaignRecipient>,
+    private readonly bulk: BoundedBulk,
   ) {}
 
   async insert(campaign: Campaign): Promise<boolean> {
@@ -47,10 +49,16 @@ export class CampaignsRepository {
    * that resumed after a crash) are not counted again.
    */
   async record(recipients: CampaignRecipient[]): Promise<{ published: number; excluded: number }> {
-    if (recipients.length === 0) {
-      return { published: 0, excluded: 0 };
-    }
-    let insertedIds: string[];
+    const inserted = new Set(
+      (await this.bulk.write('insert', recipients, (slice) => this.insertNew(slice))).flat(),
+    );
+    const fresh = recipients.filter((recipient) => inserted.has(recipient._id));
+    const excluded = fresh.filter((recipient) => recipient.excluded).length;
+    return { published: fresh.length - excluded, excluded };
+  }
+
+  /** Inserts what is not recorded yet; returns the ids it inserted. */
+  private async insertNew(recipients: CampaignRecipient[]): Promise<string[]> {
     try {
       const result = await this.recipients.collection.insertMany(
         recipients as unknown as Record<string, unknown>[],
@@ -58,7 +66,7 @@ export class CampaignsRepository {
           ordered: false,
         },
       );
-      insertedIds = Object.values(result.insertedIds).map(String);
+      return Object.values(result.insertedIds).map(String);
     } catch (error) {
       const failed = error as {
         writeErrors?: { code?: number; index: number }[] | { code?: number; index: number };
@@ -72,12 +80,8 @@ export class CampaignsRepository {
         throw error;
       }
       const duplicates = new Set(writeErrors.map((writeError) => writeError.index));
-      insertedIds = recipients.filter((_, index) => !duplicates.has(index)).map((recipient) => recipient._id);
+      return recipients.filter((_, index) => !duplicates.has(index)).map((recipient) => recipient._id);
     }
-    const inserted = new Set(insertedIds);
-    const fresh = recipients.filter((recipient) => inserted.has(recipient._id));
-    const excluded = fresh.filter((recipient) => recipient.excluded).length;
-    return { published: fresh.length - excluded, excluded };
   }
 
   /** Counts from the recorded recipients: where a resumed dispatch starts from. */

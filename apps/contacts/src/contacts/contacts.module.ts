@@ -21,6 +21,7 @@ import { MessageIngestService } from '../messages/message-ingest.service';
 import { RoutedMessagesConsumer } from '../messages/routed-messages.consumer';
 import { ContactMessages, ContactMessagesSchema } from '../messages/contact-messages.schema';
 import { ContactMessagesRepository } from '../messages/contact-messages.repository';
+import { BoundedBulk } from '../store/bounded-bulk';
 import { KeyedLock } from '../store/keyed-lock';
 import { NotesRepository } from '../notes/notes.repository';
 import { Tag, TagSchema } from '../tags/tag.schema';
@@ -92,6 +93,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     SettingsController,
   ],
   providers: [
+    BoundedBulk,
     ContactsRepository,
     IdentityClaimsRepository,
     CommandOutcomesRepository,

@@ -27,6 +27,14 @@ const blockedIdentities = gauge({
   name: 'switchboard_filter_blocked_identities',
   help: 'Blocked identities held in memory by this filter instance',
 });
+/**
+ * Records applied between two turns of the event loop. Validating a record takes about 0.2 ms
+ * and a bootstrap batch holds thousands: without a turn in between, health probes and
+ * heartbeats wait for seconds (measured: 150,000 entries failed 1 s liveness probes).
+ */
+const RECORDS_PER_TURN = 100;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const unreadableEntries = counter({
   name: 'switchboard_filter_unreadable_blocklist_records_total',
   help: 'contacts.blocklist records this instance could not parse (sent to the DLQ)',
@@ -66,7 +74,9 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       topics: [topics.contactBlocklist],
       fromBeginning: true,
       commit: false,
-      maxBytesPerPartition: 10_485_760,
+      // kafkajs decodes a whole fetch response in one go (10 MB per partition blocked the event
+      // loop for seconds at bootstrap): small fetches keep it turning, and load no slower.
+      maxBytesPerPartition: 65_536,
       handleBatch: (records) => this.applyRecords(records),
       stallCheck,
     });
@@ -111,7 +121,10 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
    */
   private async applyRecords(records: ConsumedRecord[]): Promise<void> {
     const deadLetters: OutboundRecord[] = [];
-    for (const record of records) {
+    for (const [index, record] of records.entries()) {
+      if (index > 0 && index % RECORDS_PER_TURN === 0) {
+        await nextTurn();
+      }
       const key = record.key?.toString() ?? '';
       try {
         const entry =

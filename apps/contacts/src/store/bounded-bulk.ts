@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { ContactsSettings } from '../contacts-settings';
+import { storeWriteBudget } from './store-write-budget';
+import { WeightedPermits } from './weighted-permits';
+
+/**
+ * What a bulk's statements hold on FerretDB 1.24 while its command runs: a matched
+ * `updateOne`/`replaceOne` keeps one PostgreSQL connection until the command ends; inserts and
+ * deletes release theirs statement by statement (measured, docs/operations.md).
+ */
+export type BulkKind = 'update' | 'insert' | 'delete';
+
+/** Statements per command of the bulks that hold nothing: only keeps requests small. */
+const RELEASING_STATEMENTS_PER_COMMAND = 1_000;
+
+/** The items in consecutive slices of at most `size`. */
+export function sliceInto<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    slices.push(items.slice(start, start + size));
+  }
+  return slices;
+}
+
+/**
+ * Every multi-statement write of this service (bulkWrite, insertMany) goes through here: it is
+ * sent as commands of at most the bound, one after another, so that order holds and the first
+ * failing command stops the rest. Update statements of all bulks in flight in this process stay
+ * within the process's share of the store's pool.
+ */
+@Injectable()
+export class BoundedBulk {
+  readonly updateStatementsPerCommand: number;
+  private readonly updateStatements: WeightedPermits;
+
+  constructor(settings: ContactsSettings) {
+    // Every job streams one cursor, and an open cursor holds a connection like a statement.
+    this.updateStatementsPerCommand = storeWriteBudget(settings, settings.JOBS_CONCURRENTLY).bulkStatements;
+    this.updateStatements = new WeightedPermits(this.updateStatementsPerCommand);
+  }
+
+  /** Writes `items` with `command`, one bounded slice per call; returns each call's result. */
+  async write<T, R>(kind: BulkKind, items: readonly T[], command: (slice: T[]) => Promise<R>): Promise<R[]> {
+    const results: R[] = [];
+    if (kind === 'update') {
+      for (const slice of sliceInto(items, this.updateStatementsPerCommand)) {
+        results.push(await this.updateStatements.run(slice.length, () => command(slice)));
+      }
+      return results;
+    }
+    for (const slice of sliceInto(items, RELEASING_STATEMENTS_PER_COMMAND)) {
+      results.push(await command(slice));
+    }
+    return results;
+  }
+}
