@@ -1,6 +1,7 @@
 import { aTenantId, aWhatsappIdentity, expectEventually, mintToken, TopicProbe } from '@switchboard/testing';
 import { http } from './support/http';
 import { startSystem, type System } from './support/system';
+import { random } from './support/seeded-random';
 
 const TAG_POOL = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
 /** How often each pool tag is carried: a few common tags and a long tail, like real catalogs. */
@@ -20,18 +21,6 @@ interface Definition {
   none?: string[];
   blocked?: boolean;
   attributes?: Record<string, string>;
-}
-
-/** A small seeded PRNG: the generated data and expressions are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The brute-force reference: does a seeded contact belong to the segment? Names compare case-insensitively. */
