@@ -1,40 +1,22 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import {
-  isTenantCommand,
-  parseCommand,
-  parseJson,
-  type Command,
-  type TenantCommand,
-  type TopicNames,
-} from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
-import { ReadinessRegistry } from '@switchboard/observability';
+import { Injectable } from '@nestjs/common';
+import { isTenantCommand, type Command, type TenantCommand } from '@switchboard/contracts';
 import { CampaignCommands } from '../campaigns/campaign-commands';
-import { CommandOutcomes } from '../commands/command-outcomes';
-import { ContactsSettings } from '../contacts-settings';
+import { ContactCommandsService } from '../contacts/contact-commands.service';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
-import { ContactCommandsService } from './contact-commands.service';
+import { CommandOutcomes } from './command-outcomes';
 
 /**
- * Reads `contacts.commands`: parses and validates each record, then hands it to what handles
- * its type: contact commands to the contact service, tenant commands (catalog, segments,
- * settings, campaigns, bulk jobs) to theirs, after answering any that was handled before.
+ * Hands a validated command to what handles its type: contact commands to the contact
+ * service, tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
+ * after answering any that was handled before.
  */
 @Injectable()
-export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: RecordConsumer;
-
+export class CommandRouter {
   constructor(
-    kafka: Kafka,
-    producer: KafkaProducer,
-    settings: ContactsSettings,
-    readiness: ReadinessRegistry,
-    @Inject(TOPICS) topics: TopicNames,
     private readonly contacts: ContactCommandsService,
     private readonly catalog: TagCatalogCommands,
     private readonly bulkTagging: BulkTaggingCommands,
@@ -43,26 +25,9 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     private readonly campaigns: CampaignCommands,
     private readonly tenantSettings: TenantSettingsCommands,
     private readonly tenantOutcomes: CommandOutcomes,
-  ) {
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
-      topics: [topics.contactCommands],
-      fromBeginning: true,
-      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.route(parseCommand(parseJson(record.value))),
-    });
-    readiness.register('commands-consumer', () => this.consumer.isReady());
-  }
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  private async route(command: Command): Promise<void> {
+  async route(command: Command): Promise<void> {
     if (!isTenantCommand(command)) {
       return this.contacts.handle(command);
     }
