@@ -11,7 +11,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import { Kafka, type Producer } from 'kafkajs';
-import { deadLetterTopic, topicNames, topicSpecs, type TopicNames } from '@switchboard/contracts';
+import { deadLetterTopic, topicNames, topicSpecs } from '@switchboard/contracts';
 import {
   CONSUMER_GROUPS,
   createKafkaClient,
@@ -72,7 +72,7 @@ class BatchHandlers {
   constructor(private readonly journal: Journal) {}
 
   @KafkaEventPattern('messagesInbound', { group: 'batches', batch: true })
-  async handle(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
+  handle(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): void {
     this.journal.batches.push({
       topic: records[0].topic,
       partition: records[0].partition,
