@@ -23,6 +23,8 @@ CMD ["/app/node_modules/.bin/ts-node", "-T", "-r", "tsconfig-paths/register", "s
 # ---- runtime (default target): production dependencies plus dist/ only ----
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# kafkajs schedules negative timeouts when not throttled (see scripts/use-node.sh); harmless.
+ENV NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund

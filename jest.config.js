@@ -24,6 +24,10 @@ const transformWithSwaggerPlugin = {
 
 module.exports = {
   testTimeout: 120000,
+  // Console output is buffered per suite (not verbose) so the reporter can keep it out of the
+  // results: it goes to artifacts/suites/ and is printed for a failing suite only.
+  verbose: false,
+  reporters: ['<rootDir>/test/setup/suite-output-reporter.js', 'summary'],
   projects: [
     {
       displayName: 'unit',
@@ -44,6 +48,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/suite-output.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
     {
@@ -55,6 +60,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/suite-output.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
     {
@@ -67,6 +73,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/suite-output.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
     {
@@ -78,6 +85,7 @@ module.exports = {
       transform: transformWithSwaggerPlugin,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/suite-output.ts'],
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
   ],

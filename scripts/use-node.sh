@@ -39,3 +39,11 @@ switchboard_use_node() {
 }
 
 switchboard_use_node
+
+# kafkajs 2.2.4's request queue schedules `throttledUntil - Date.now()` with throttledUntil = -1
+# when it is not throttled (network/requestQueue/index.js); Node 24 warns on every such negative
+# timeout and runs it after 1 ms, as kafkajs means. The warning says nothing about our code.
+case " ${NODE_OPTIONS:-} " in
+  *" --disable-warning=TimeoutNegativeWarning "*) ;;
+  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+esac

@@ -28,6 +28,10 @@ interface StoredContact {
  * under way, then a restart: the rename reaches every tagged contact exactly once, and the
  * campaign's counts equal its audience, blocked contacts excluded.
  */
+// Deadlines follow progress (a slow machine only takes longer; stalled work fails), so the
+// test's own limit is a generous ceiling.
+jest.setTimeout(1_800_000);
+
 describe('catalog rename and campaign dispatch across a contacts service crash', () => {
   const prefix = `jcrash-${randomUUID().slice(0, 8)}.`;
   const database = `jcrash_${randomUUID().slice(0, 8)}`;
@@ -116,8 +120,9 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
 
     service = spawnService('contacts', aPort(), environment, `${prefix}contacts-1`);
     await expectEventually(() => expect(setup.filter(({ commandId }) => !outcomeOf(commandId))).toEqual([]), {
-      timeoutMs: 180_000,
+      timeoutMs: 60_000,
       intervalMs: 250,
+      progress: () => setup.filter(({ commandId }) => outcomeOf(commandId)).length,
     });
     const contactsBefore = await db()
       .collection<StoredContact>('contacts')
@@ -158,6 +163,10 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
       status: string;
       runs: number;
     }>('jobs');
+    const jobProgress = async () =>
+      (await jobs.find({ jobId: { $in: [`j_${rename.commandId}`, 'j_c_crash'] } }).toArray()).map(
+        (job) => job.processed,
+      );
     // Crash while both are under way.
     await expectEventually(
       async () => {
@@ -169,7 +178,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
         expect(campaignJob?.processed).toBeGreaterThan(100);
         expect(campaignJob?.status).toBe('running');
       },
-      { timeoutMs: 60_000, intervalMs: 5 },
+      { timeoutMs: 60_000, intervalMs: 5, progress: jobProgress },
     );
     await service.crash();
     const renamedAtCrash = (await jobs.findOne({ jobId: `j_${rename.commandId}` }))!.processed;
@@ -184,7 +193,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
         expect(finished.map((job) => job?.status)).toEqual(['completed', 'completed']);
         return finished;
       },
-      { timeoutMs: 180_000, intervalMs: 250 },
+      { timeoutMs: 60_000, intervalMs: 250, progress: jobProgress },
     );
 
     const contactsAfter = await db()

@@ -28,6 +28,10 @@ type Destination = 'accepted' | 'blocked' | 'dlq';
  * kill -9 of the message filter in the middle of a 100,000-message run, then a restart:
  * every message ends up in exactly one of accepted / blocked / DLQ, at least once; none is lost.
  */
+// Deadlines follow progress (a slow machine only takes longer; stalled work fails), so the
+// test's own limit is a generous ceiling.
+jest.setTimeout(1_800_000);
+
 describe('message filter crash (kill -9) in the middle of a run', () => {
   const prefix = `crash-${randomUUID().slice(0, 8)}.`;
   const tenant = 'crash-tenant';
@@ -114,15 +118,20 @@ describe('message filter crash (kill -9) in the middle of a run', () => {
     const environment = { TOPIC_PREFIX: prefix, INBOUND_PARTITIONS_CONCURRENTLY: '6' };
     filter = spawnService('message-filter', aPort(), environment, `${prefix}filter-1`);
     await expectEventually(() => expect(seen.size).toBeGreaterThan(MESSAGES / 4), {
-      timeoutMs: 120_000,
+      timeoutMs: 60_000,
       intervalMs: 20,
+      progress: () => seen.size,
     });
     await filter.crash();
     const seenAtCrash = seen.size;
 
     filter = spawnService('message-filter', aPort(), environment, `${prefix}filter-2`);
     await filter.untilReady();
-    await expectEventually(() => expect(seen.size).toBe(MESSAGES), { timeoutMs: 180_000, intervalMs: 250 });
+    await expectEventually(() => expect(seen.size).toBe(MESSAGES), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      progress: () => seen.size,
+    });
 
     const wrong = [...expected].filter(([messageId, destination]) => {
       const destinations = seen.get(messageId);

@@ -14,6 +14,7 @@ import { Kafka, type Producer } from 'kafkajs';
 import { deadLetterTopic, topicNames, topicSpecs } from '@switchboard/contracts';
 import {
   CONSUMER_GROUPS,
+  ConsumerStallCheck,
   createKafkaClient,
   ensureTopics,
   KafkaBatchTransport,
@@ -26,6 +27,7 @@ import {
   type ConsumerGroups,
   type KafkaEventTopic,
 } from '@switchboard/kafka';
+import type { ServiceSettings } from '@switchboard/config';
 import { ReadinessRegistry, startApp } from '@switchboard/observability';
 import { expectEventually, TopicProbe } from '@switchboard/testing';
 
@@ -155,6 +157,12 @@ describe('the Kafka batch transport', () => {
         { provide: KafkaProducer, useFactory: () => new KafkaProducer(kafka) },
         { provide: TOPICS, useValue: topics },
         { provide: CONSUMER_GROUPS, useValue: consumerGroups },
+        {
+          provide: ConsumerStallCheck,
+          inject: [ReadinessRegistry],
+          useFactory: (readiness: ReadinessRegistry) =>
+            new ConsumerStallCheck({ CONSUMER_STALL_MS: 60_000 } as ServiceSettings, readiness),
+        },
         KafkaBatchTransport,
       ],
     })
@@ -214,7 +222,11 @@ describe('the Kafka batch transport', () => {
       'records:contactCommands',
     ]);
     await expectEventually(async () =>
-      expect(await app.get(ReadinessRegistry).evaluate()).toEqual({ records: true, batches: true }),
+      expect(await app.get(ReadinessRegistry).evaluate()).toEqual({
+        records: true,
+        batches: true,
+        'consumer-progress': true,
+      }),
     );
   });
 

@@ -1,4 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startSystem, type System } from './support/system';
 import { http } from './support/http';
 
@@ -19,6 +21,16 @@ describe('the gateway OpenAPI document', () => {
 
   afterAll(async () => {
     await system?.stop();
+  });
+
+  // The repository carries the document users read (docs/openapi.json); `npm run contracts`
+  // rewrites it from the served one, and this keeps the two equal.
+  it('is the document committed as docs/openapi.json', () => {
+    const committedPath = resolve(__dirname, '../docs/openapi.json');
+    if (process.env.WRITE_OPENAPI === '1') {
+      writeFileSync(committedPath, `${JSON.stringify(document, null, 2)}\n`);
+    }
+    expect(JSON.parse(readFileSync(committedPath, 'utf8'))).toEqual(document);
   });
 
   it('is OpenAPI 3 and lists every public route', () => {
@@ -158,6 +170,23 @@ describe('the gateway OpenAPI document', () => {
     ]);
     const pin = document.paths['/v1/contacts/{id}/notes/{noteId}/pin'].post;
     expect(Object.keys(pin.responses)).toEqual(expect.arrayContaining(['200', '202', '422']));
+  });
+
+  it('describes a command status with its outcome and enforcement, and its 404', () => {
+    const status = document.paths['/v1/commands/{id}'].get;
+    expect(status.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CommandStatusView',
+    });
+    expect(Object.keys(status.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    const view = document.components.schemas.CommandStatusView;
+    expect(Object.keys(view.properties).sort()).toEqual(['commandId', 'enforced', 'event', 'status']);
+    expect([...view.required].sort()).toEqual(['commandId', 'status']);
+    expect(view.properties.status.enum).toEqual(['pending', 'applied', 'rejected']);
+    expect(view.properties.enforced.type).toBe('boolean');
+    const problemCodes =
+      status.responses['404'].content['application/problem+json'].schema.properties.code.enum;
+    expect(problemCodes).toEqual(expect.arrayContaining(['command-not-found', 'tag-name-taken']));
+    expect(Object.keys(document.paths['/v1/tags/{tagId}'].patch.responses)).toContain('409');
   });
 
   it('describes the nested segment expression node by node', () => {

@@ -1,142 +1,24 @@
 import { MongoClient } from 'mongodb';
 import { aTenantId, expectEventually, mintToken } from '@switchboard/testing';
 import { aStoredContact } from './support/contacts-factory';
+import {
+  belongs,
+  DAY_MS,
+  type Attribute,
+  type Definition,
+  type Node,
+  type Seeded,
+} from './support/segment-reference';
 import { http } from './support/http';
+import { random } from './support/seeded-random';
 import { startSystem, type System } from './support/system';
 
-const DAY_MS = 86_400_000;
 const TAGS = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
 const TAG_ODDS = [0.5, 0.35, 0.2, 0.1, 0.04];
 const PLANS = ['free', 'pro', 'Pro Plus', 'enterprise'];
 const NAME_WORDS = ['Ada', 'ann', 'ANNA', 'Bob', 'a.b', '(x)+', 'Zoë', 'c*d', 'Ünal', '[id]'];
 const CONTACTS = 320;
 const EXPRESSIONS = 160;
-
-/** A seeded PRNG (mulberry32): the same seed gives the same data and expressions. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Attribute = string | number | boolean;
-
-interface Seeded {
-  contactId: string;
-  tags: string[];
-  blocked: boolean;
-  attributes: Record<string, Attribute>;
-  lastMessageAt?: Date;
-}
-
-/** An attribute test: `attribute` and exactly one of the others. */
-interface AttributeNode {
-  attribute: string;
-  eq?: Attribute;
-  exists?: boolean;
-  contains?: string;
-  gt?: number | string;
-  gte?: number | string;
-  lt?: number | string;
-  lte?: number | string;
-}
-
-/** A node of the definition language, as the API takes it. */
-type Node =
-  | { and: Node[] }
-  | { or: Node[] }
-  | { not: Node }
-  | { tag: string }
-  | { blocked: boolean }
-  | AttributeNode
-  | { lastMessageAt: { withinDays?: number; olderThanDays?: number; exists?: boolean } };
-
-interface Definition {
-  all?: string[];
-  none?: string[];
-  blocked?: boolean;
-  match?: Node;
-}
-
-/** Date attributes compare as instants when written in these UTC forms (others never match). */
-const DATE_FORMS = [
-  /^\d{4}-\d{2}-\d{2}$/,
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/,
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
-];
-
-/** The brute-force reference, written apart from the service's code: does the node hold? */
-function holds(node: Node, contact: Seeded, now: number): boolean {
-  if ('and' in node) {
-    return node.and.every((child) => holds(child, contact, now));
-  }
-  if ('or' in node) {
-    return node.or.some((child) => holds(child, contact, now));
-  }
-  if ('not' in node) {
-    return !holds(node.not, contact, now);
-  }
-  if ('tag' in node) {
-    return contact.tags.some((tag) => tag.toLowerCase() === node.tag.toLowerCase());
-  }
-  if ('blocked' in node) {
-    return contact.blocked === node.blocked;
-  }
-  if ('lastMessageAt' in node) {
-    const last = contact.lastMessageAt?.getTime();
-    const { withinDays, olderThanDays, exists } = node.lastMessageAt;
-    if (withinDays !== undefined) {
-      return last !== undefined && last >= now - withinDays * DAY_MS;
-    }
-    if (olderThanDays !== undefined) {
-      return last !== undefined && last < now - olderThanDays * DAY_MS;
-    }
-    return (last !== undefined) === exists;
-  }
-  const value = contact.attributes[node.attribute];
-  const [test, operand] = Object.entries(node).find(([key]) => key !== 'attribute') as [string, Attribute];
-  switch (test) {
-    case 'eq':
-      return value === operand;
-    case 'exists':
-      return (value !== undefined) === operand;
-    case 'contains':
-      return typeof value === 'string' && value.toLowerCase().includes(String(operand).toLowerCase());
-    default: {
-      let left: number | undefined;
-      let right: number;
-      if (typeof operand === 'number') {
-        left = typeof value === 'number' ? value : undefined;
-        right = operand;
-      } else {
-        left =
-          typeof value === 'string' && DATE_FORMS.some((form) => form.test(value))
-            ? Date.parse(value)
-            : undefined;
-        right = Date.parse(String(operand));
-      }
-      if (left === undefined) {
-        return false;
-      }
-      return { gt: left > right, gte: left >= right, lt: left < right, lte: left <= right }[test]!;
-    }
-  }
-}
-
-function belongs(definition: Definition, contact: Seeded, now: number): boolean {
-  const has = (name: string) => contact.tags.some((tag) => tag.toLowerCase() === name.toLowerCase());
-  return (
-    (definition.all ?? []).every(has) &&
-    !(definition.none ?? []).some(has) &&
-    (definition.blocked === undefined || definition.blocked === contact.blocked) &&
-    (definition.match === undefined || holds(definition.match, contact, now))
-  );
-}
 
 /** An ISO date-time between 2026 and 2028, on whole days, seconds or milliseconds. */
 function anInstant(next: () => number): number {

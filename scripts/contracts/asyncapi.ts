@@ -214,6 +214,8 @@ const deadLetterMessage: Schema = {
         'dlq-source-offset',
         'dlq-consumer-group',
         'dlq-failed-at',
+        // only on a copy the DLQ refused whole: the original value's size in bytes
+        'dlq-truncated',
       ].map((header) => [header, { type: 'string' }]),
     ),
     required: ['dlq-reason', 'dlq-source-topic', 'dlq-source-partition', 'dlq-source-offset'],

@@ -2,7 +2,8 @@ import 'tsconfig-paths/register';
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { chooseInfrastructure } from '@switchboard/testing';
@@ -29,7 +30,20 @@ export default async function globalSetup(): Promise<void> {
     process.env.MONGODB_URI = `${mongo.getConnectionString()}/?directConnection=true`;
     (globalThis as { containers?: unknown[] }).containers = [kafka, mongo];
   } else if (source === 'local-stack') {
-    execFileSync('bash', [resolve(__dirname, '../../stack/stack.sh'), 'up'], { stdio: 'inherit' });
+    // The stack's own output goes to a file; a failure to come up prints it.
+    const stackLog = resolve(__dirname, '../../artifacts/stack-up.log');
+    mkdirSync(dirname(stackLog), { recursive: true });
+    const output = openSync(stackLog, 'w');
+    try {
+      execFileSync('bash', [resolve(__dirname, '../../stack/stack.sh'), 'up'], {
+        stdio: ['ignore', output, output],
+      });
+    } catch (error) {
+      console.error(readFileSync(stackLog, 'utf8'));
+      throw error;
+    } finally {
+      closeSync(output);
+    }
     const stackEnvironment = execFileSync('bash', [
       resolve(__dirname, '../../stack/stack.sh'),
       'env',

@@ -34,7 +34,8 @@ export function spawnService(
     {
       cwd: root,
       env: {
-        ...process.env,
+        // Its own log file (below), not the suite's.
+        ...withoutLogFile(process.env),
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'info',
         ...environment,
@@ -81,4 +82,9 @@ export function spawnService(
 let nextPort = 20_000 + (process.pid % 10_000);
 export function aPort(): number {
   return nextPort++;
+}
+
+function withoutLogFile(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LOG_FILE: _suiteLog, ...rest } = environment;
+  return rest;
 }

@@ -1,4 +1,5 @@
 import type { ConsumerGroups } from '@switchboard/kafka';
+import { CommandRouter } from './commands/command-router';
 import { ContactsSettings } from './contacts-settings';
 
 /** The consumer groups of the contacts service, as its `@KafkaEventPattern` handlers name them. */
@@ -9,13 +10,15 @@ export const ContactsConsumerGroup = {
 } as const;
 
 /** How each group runs in this deployment. */
-export function contactsConsumerGroups(settings: ContactsSettings): ConsumerGroups {
+export function contactsConsumerGroups(settings: ContactsSettings, commands: CommandRouter): ConsumerGroups {
   return {
     [ContactsConsumerGroup.commands]: {
       groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
       readinessCheck: 'commands-consumer',
+      // a command that goes to the DLQ is answered (CommandRejected, or its recorded outcome)
+      onDeadLetter: (record, error) => commands.answerDeadLettered(record, error),
     },
     [ContactsConsumerGroup.messages]: {
       groupId: `${settings.TOPIC_PREFIX}contacts-messages`,

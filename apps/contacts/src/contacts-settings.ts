@@ -1,4 +1,4 @@
-import { IsInt, Min } from 'class-validator';
+import { IsInt, IsString, Min } from 'class-validator';
 import { StoreSettings } from '@switchboard/config';
 
 export class ContactsSettings extends StoreSettings {
@@ -46,4 +46,12 @@ export class ContactsSettings extends StoreSettings {
   @IsInt()
   @Min(1)
   CAMPAIGN_DISPATCH_CHUNK: number = 1_000;
+
+  /**
+   * Fault drills and tests only: every command whose actor id is this one fails with an
+   * unexpected error on each attempt, so it goes to the DLQ (and is answered as rejected).
+   * Empty, the default: none.
+   */
+  @IsString()
+  COMMAND_FAILURE_DRILL_ACTOR: string = '';
 }

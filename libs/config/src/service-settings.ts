@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const splitList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -40,10 +40,27 @@ export class ServiceSettings {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** `json` (one object a line, for machines) or `pretty` (for a person at a terminal; `npm start` picks it on a TTY). */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
+  /** Where logs go instead of stdout, as JSON lines (the test suites use it). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
   /** How long shutdown may take to drain in-flight work before the process exits anyway. */
   @IsInt()
   @Min(100)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * A consumed partition that has records to read and makes no progress for longer than this
+   * (a dependency failing transiently, retried forever) makes the service not ready.
+   */
+  @IsInt()
+  @Min(1_000)
+  CONSUMER_STALL_MS: number = 60_000;
 
   /** Shared secret between our services for their internal HTTP endpoints. */
   @IsString()

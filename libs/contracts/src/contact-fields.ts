@@ -14,12 +14,21 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { ADDRESS_MAX_LENGTH, CHANNEL_PATTERN, E164_PATTERN, PHONE_CHANNELS } from './identifiers';
+import { RESERVED_KEYS } from './storable-input';
 import { IsAbsentOr } from './tags/tag-name';
 
 export const MAX_IDENTITIES = 20;
 export const MAX_ATTRIBUTES = 100;
 export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const ATTRIBUTE_STRING_MAX_LENGTH = 1024;
+
+/** An attribute name: shaped like an identifier and none of the reserved keys (`constructor`…). */
+export function isAttributeKey(key: unknown): key is string {
+  return typeof key === 'string' && ATTRIBUTE_KEY_PATTERN.test(key) && !RESERVED_KEYS.has(key);
+}
+
+/** What an attribute name must be, for field errors and the API documents. */
+export const ATTRIBUTE_KEY_RULE = `matching ${ATTRIBUTE_KEY_PATTERN.source} and none of ${[...RESERVED_KEYS].join(', ')}`;
 
 /** Addresses of phone channels must be E.164; others are any printable text without `|`. */
 function IsAddressForChannel() {
@@ -70,7 +79,7 @@ export function IsAttributeMap(name: string, { maxKeys, nullable }: { maxKeys: n
             entries.length <= maxKeys &&
             entries.every(
               ([key, attribute]) =>
-                ATTRIBUTE_KEY_PATTERN.test(key) &&
+                isAttributeKey(key) &&
                 ((nullable && attribute === null) ||
                   typeof attribute === 'boolean' ||
                   (typeof attribute === 'number' && Number.isFinite(attribute)) ||
@@ -79,7 +88,7 @@ export function IsAttributeMap(name: string, { maxKeys, nullable }: { maxKeys: n
           );
         },
         defaultMessage() {
-          return `${propertyName} must be an object of at most ${maxKeys} keys matching ${ATTRIBUTE_KEY_PATTERN.source}, with string (≤${ATTRIBUTE_STRING_MAX_LENGTH} chars), finite number${nullable ? ', boolean or null' : ' or boolean'} values`;
+          return `${propertyName} must be an object of at most ${maxKeys} keys ${ATTRIBUTE_KEY_RULE}, with string (≤${ATTRIBUTE_STRING_MAX_LENGTH} chars), finite number${nullable ? ', boolean or null' : ' or boolean'} values`;
         },
       },
     });
@@ -135,7 +144,7 @@ export class ContactProfileFields {
         { type: 'boolean' },
       ],
     },
-    description: `keys match ${ATTRIBUTE_KEY_PATTERN.source}; values are strings, finite numbers, booleans or null`,
+    description: `keys ${ATTRIBUTE_KEY_RULE}; values are strings (no U+0000), finite numbers, booleans or null; a null value removes the key on update`,
   })
   @IsAbsentOr()
   @IsAttributeMap('isAttributes', { maxKeys: MAX_ATTRIBUTES, nullable: true })

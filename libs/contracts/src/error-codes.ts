@@ -26,6 +26,8 @@ export const ErrorCodes = [
   'job-not-found',
   'block-not-permitted',
   'block-reason-required',
+  'command-not-found',
+  'command-failed',
   'rate-limited',
   'dependency-unavailable',
   'internal-error',

@@ -27,17 +27,13 @@ export const InternalRoutes = {
   conversations: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/conversations`,
   blockPolicy: (tenantId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/settings/block-policy`,
+  /** GET: a `CommandStatusView`, or `404 {code: 'command-not-found'}` for a command nobody accepted. */
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,
+  /** POST (no body): the gateway answered `202` for the command, so it reads `pending` until it ends. */
+  acceptedCommand: (tenantId: string, commandId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}/accepted`,
 };
-
-/** What `GET /internal/.../commands/{id}` returns. */
-export interface CommandStatusView {
-  commandId: string;
-  status: 'pending' | 'applied' | 'rejected';
-  /** The event the command ended in, when it has ended. */
-  event?: unknown;
-}
 
 /** A page of a contact listing; `nextCursor` is absent on the last page. */
 export interface ContactPage<T> {

@@ -1,10 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-
-export interface FieldError {
-  field: string;
-  messages: string[];
-}
+import { unstorableInputErrors, type FieldError } from './storable-input';
 
 /** A record or body that does not satisfy its contract. `code` survives process boundaries. */
 export class ContractViolationError extends Error {
@@ -67,7 +63,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 
 /**
  * Validates a plain value against a contract class and returns the typed instance.
- * Unknown properties are violations, not silently dropped.
+ * Unknown properties are violations, not silently dropped; so are reserved keys and text the
+ * store cannot hold, anywhere in the value (see `unstorableInputErrors`).
  */
 export function validateContract<T extends object>(contract: ClassConstructor<T>, plain: unknown): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
@@ -75,6 +72,13 @@ export function validateContract<T extends object>(contract: ClassConstructor<T>
   }
   if (nestsDeeperThan(plain, JSON_NESTING_MAX)) {
     throw new ContractViolationError(`${contract.name} nests more than ${JSON_NESTING_MAX} levels`);
+  }
+  const unstorable = unstorableInputErrors(plain);
+  if (unstorable.length > 0) {
+    throw new ContractViolationError(
+      `${contract.name} is invalid: ${describeFieldErrors(unstorable)}`,
+      unstorable,
+    );
   }
   const instance = plainToInstance(contract, plain);
   const errors = validateSync(instance, contractValidationOptions);

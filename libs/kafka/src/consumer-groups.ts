@@ -6,11 +6,12 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /**
  * How one consumer group of a service runs, from its typed settings: every `RecordConsumer`
  * option except the topics and the handler, which come from the group's `@KafkaEventPattern`
- * handlers. Options RecordConsumer gains later pass through unchanged.
+ * handlers, and the stall check, which the transport gives every group (the service's
+ * `ConsumerStallCheck`). Options RecordConsumer gains later pass through unchanged.
  */
 export type ConsumerGroupOptions = DistributiveOmit<
   RecordConsumerOptions,
-  'topics' | 'handleRecord' | 'handleBatch'
+  'topics' | 'handleRecord' | 'handleBatch' | 'stallCheck'
 > & {
   /** The name this group's readiness check is registered under (`/health/ready`). */
   readinessCheck: string;

@@ -1,10 +1,11 @@
+import { types } from 'node:util';
 import { ContractViolationError } from '@switchboard/contracts';
 
 /**
  * How a failed record is treated, decided in one place:
  * - `poison`: the record itself is wrong; retrying cannot help. DLQ it and move on.
  * - `transient`: a dependency is down or busy; retry the same record with backoff, forever,
- *   so nothing is skipped while the store or broker is away.
+ *   so nothing is skipped while the store or broker is away (readiness reports the stall).
  * - `unexpected`: a bug or an unknown failure; retry a few times, then DLQ it so one bad
  *   record never stops its partition.
  */
@@ -19,15 +20,60 @@ const transientErrorNames = new Set([
   'MongoPoolClearedError',
   'MongoWriteConcernError',
   'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
   'KafkaJSRequestTimeoutError',
-  'KafkaJSNumberOfRetriesExceeded',
-  'KafkaJSNonRetriableError',
-  'KafkaJSProtocolError',
   'KafkaJSLockTimeout',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSMetadataNotLoaded',
   'KafkaJSTimeout',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
+  'KafkaJSStaleTopicMetadataAssignment',
+  'KafkaJSGroupCoordinatorNotFound',
 ]);
+
+/**
+ * Kafka protocol errors (kafkajs `src/protocol/error.js`, the `type` of a KafkaJSProtocolError)
+ * whose treatment differs from kafkajs's own `retriable` flag, or that matter enough to state.
+ * Any other type follows that flag: retriable is transient, the rest unexpected.
+ */
+export const protocolErrorKinds: Readonly<Record<string, FailureKind>> = {
+  // The record (or what the handler made of it) is refused for what it is: no retry helps.
+  MESSAGE_TOO_LARGE: 'poison',
+  RECORD_LIST_TOO_LARGE: 'poison',
+  INVALID_RECORD: 'poison',
+  INVALID_TIMESTAMP: 'poison',
+  // kafkajs retries a CRC failure on its own (retriable); one that outlives those retries is the record's.
+  CORRUPT_MESSAGE: 'poison',
+  // The cluster or the deployment is not as it should be (a topic not created yet, an ACL
+  // missing, a broker away): every record would fail alike. Dead-lettering them would empty the
+  // partition into the DLQ for a fault of ours; retry until an operator fixes it.
+  UNKNOWN_TOPIC_OR_PARTITION: 'transient',
+  LEADER_NOT_AVAILABLE: 'transient',
+  NOT_LEADER_FOR_PARTITION: 'transient',
+  REQUEST_TIMED_OUT: 'transient',
+  BROKER_NOT_AVAILABLE: 'transient',
+  REPLICA_NOT_AVAILABLE: 'transient',
+  NETWORK_EXCEPTION: 'transient',
+  NOT_ENOUGH_REPLICAS: 'transient',
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'transient',
+  KAFKA_STORAGE_ERROR: 'transient',
+  TOPIC_AUTHORIZATION_FAILED: 'transient',
+  GROUP_AUTHORIZATION_FAILED: 'transient',
+  CLUSTER_AUTHORIZATION_FAILED: 'transient',
+  SASL_AUTHENTICATION_FAILED: 'transient',
+  // A rebalance in the middle of a commit or a join: the group settles, then it works.
+  REBALANCE_IN_PROGRESS: 'transient',
+  ILLEGAL_GENERATION: 'transient',
+  UNKNOWN_MEMBER_ID: 'transient',
+  // A request the broker does not understand or a setting it refuses: our bug or our
+  // configuration, not the record's, and not something time mends.
+  UNSUPPORTED_VERSION: 'unexpected',
+  INVALID_REQUEST: 'unexpected',
+  INVALID_REQUIRED_ACKS: 'unexpected',
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: 'unexpected',
+  UNSUPPORTED_COMPRESSION_TYPE: 'unexpected',
+};
 
 /** Errors a handler throws to say the record can never be processed. */
 export class PoisonRecordError extends Error {
@@ -40,12 +86,29 @@ export class PoisonRecordError extends Error {
   }
 }
 
+interface KafkaJSErrorShape {
+  name?: unknown;
+  type?: unknown;
+  retriable?: unknown;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ContractViolationError || error instanceof PoisonRecordError) {
     return 'poison';
   }
-  if (error instanceof Error) {
+  const protocolError = kafkaProtocolError(error);
+  if (protocolError) {
+    return protocolErrorKinds[protocolError.type] ?? (protocolError.retriable ? 'transient' : 'unexpected');
+  }
+  if (isError(error)) {
     if (transientErrorNames.has(error.name) || transientErrorNames.has(error.constructor.name)) {
+      return 'transient';
+    }
+    // kafkajs gave up retrying something it holds retriable, with no protocol error inside
+    // (a connection that kept failing): the broker is away, not the record wrong.
+    if (error.name === 'KafkaJSNumberOfRetriesExceeded') {
       return 'transient';
     }
     const labels = (error as { errorLabels?: unknown }).errorLabels;
@@ -61,16 +124,55 @@ export function classifyFailure(error: unknown): FailureKind {
     ) {
       return 'transient';
     }
+    // A wrapper kafkajs or a handler put around the real failure: judge the cause.
+    const cause = causeOf(error);
+    if (cause) {
+      return classifyFailure(cause);
+    }
   }
   return 'unexpected';
 }
 
+/**
+ * The Kafka protocol error in `error` or among its causes (kafkajs wraps one in
+ * KafkaJSNonRetriableError or KafkaJSNumberOfRetriesExceeded), if any.
+ */
+export function kafkaProtocolError(error: unknown): { type: string; retriable: boolean } | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 8; depth++) {
+    const shape = current as KafkaJSErrorShape;
+    if (typeof shape.type === 'string' && String(shape.name).startsWith('KafkaJS')) {
+      return { type: shape.type, retriable: shape.retriable === true };
+    }
+    const cause = causeOf(current);
+    if (cause === current) {
+      return undefined;
+    }
+    current = cause;
+  }
+  return undefined;
+}
+
+function causeOf(error: unknown): unknown {
+  const shape = error as KafkaJSErrorShape | null;
+  return shape?.cause ?? shape?.originalError;
+}
+
+/** A stable string code for an error: its own `code`, the Kafka protocol error's type, or its name. */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.length > 0) {
     return code;
   }
-  return error instanceof Error ? error.name : 'unknown-error';
+  const protocolError = kafkaProtocolError(error);
+  if (protocolError) {
+    return `kafka-${protocolError.type.toLowerCase().replaceAll('_', '-')}`;
+  }
+  return isError(error) ? error.name : 'unknown-error';
+}
+
+// Node's own errors (a refused socket) come from another realm under a vm (jest): not `instanceof Error`.
+function isError(error: unknown): error is Error {
+  return error instanceof Error || types.isNativeError(error);
 }
 
 /** Exponential backoff with jitter, capped. */

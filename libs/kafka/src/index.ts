@@ -1,5 +1,7 @@
 export * from './consumed-record';
 export * from './consumer-groups';
+export * from './consumer-progress';
+export * from './consumer-stall-check';
 export * from './dead-letter';
 export * from './error-classification';
 export * from './kafka-batch-transport';

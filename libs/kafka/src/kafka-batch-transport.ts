@@ -11,6 +11,7 @@ import {
   type ConsumerGroups,
   type KafkaEventExtras,
 } from './consumer-groups';
+import { ConsumerStallCheck } from './consumer-stall-check';
 import { KafkaConsumerContext } from './kafka-consumer-context';
 import { KEEPS_HANDLER_ERRORS } from './kafka-event-pattern';
 import { KafkaProducer } from './kafka-producer';
@@ -36,7 +37,8 @@ interface GroupPlan {
 /**
  * A Nest microservice transport over the project's `RecordConsumer`: `@KafkaEventPattern`
  * handlers of the app's controllers, grouped by the consumer group they name, each group one
- * RecordConsumer with its batches, DLQ, explicit commits, bounded retries and heartbeats.
+ * RecordConsumer with its batches, DLQ, explicit commits, bounded retries and heartbeats,
+ * its progress counted in the service's readiness (`consumer-progress`).
  * Handlers are checked when the microservice starts: a wrong topic, group or handler kind
  * fails the start instead of leaving a topic unread.
  *
@@ -58,6 +60,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     @Inject(TOPICS) private readonly topics: TopicNames,
     readiness: ReadinessRegistry,
     @Inject(CONSUMER_GROUPS) private readonly groups: ConsumerGroups,
+    private readonly stallCheck: ConsumerStallCheck,
   ) {
     super();
     for (const [name, group] of Object.entries(groups)) {
@@ -108,6 +111,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const consumer = new RecordConsumer(this.kafka, this.producer, {
         ...consumerOptions,
         topics: [...plan.handlers.keys()],
+        stallCheck: this.stallCheck,
         ...(plan.batch
           ? { handleBatch: (records, batch) => this.invokeBatch(plan, records, batch) }
           : { handleRecord: (record) => this.invokeRecord(plan, record) }),

@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { Batch, Consumer, Kafka } from 'kafkajs';
 import { counter } from '@switchboard/observability';
 import type { ConsumedRecord } from './consumed-record';
-import { deadLetterRecord } from './dead-letter';
+import { ConsumerProgress } from './consumer-progress';
+import type { ConsumerStallCheck } from './consumer-stall-check';
+import { deadLetterRecord, truncatedDeadLetterRecord } from './dead-letter';
 import { backoffMs, classifyFailure, errorCode } from './error-classification';
 import type { KafkaProducer } from './kafka-producer';
 
@@ -22,19 +24,33 @@ interface CommonOptions {
   maxBytesPerPartition?: number;
   /** Commit offsets after each batch (false: the group is a private reader that never commits). */
   commit?: boolean;
+  /**
+   * Attempts for an unexpected error: then a record goes to the DLQ, and a batch is handled
+   * record by record.
+   */
+  maxUnexpectedAttempts?: number;
+  /** Counts this consumer's progress in the service's readiness (every consumer of an app gives it). */
+  stallCheck?: ConsumerStallCheck;
 }
 
 export interface RecordHandlerOptions extends CommonOptions {
   /** Handles one record; resolves once its effects are durable. Records of a partition come in order. */
   handleRecord: (record: ConsumedRecord) => Promise<void>;
-  /** Attempts for an unexpected error before the record goes to the DLQ. */
-  maxUnexpectedAttempts?: number;
+  /**
+   * Runs for a record sent to the DLQ, once its DLQ copy is acknowledged and before its offset
+   * is committed (for example to tell whoever waits for it); failures retry with backoff like
+   * other transient work. A record dead-lettered again after a restart runs it again.
+   */
+  onDeadLetter?: (record: ConsumedRecord, error: unknown) => Promise<void>;
 }
 
 export interface BatchHandlerOptions extends CommonOptions {
   /**
-   * Handles a whole batch of one partition and routes bad records itself; resolves once every
-   * output is acknowledged. Throwing retries the batch with backoff (outputs may repeat).
+   * Handles consecutive records of one partition (a fetched batch, or a single record of it
+   * when the batch failed) and routes bad records itself; resolves once every output is
+   * acknowledged. A transient failure retries the batch with backoff (outputs may repeat); a
+   * poison one, or an unexpected one `maxUnexpectedAttempts` times, has its records handled one
+   * at a time, so the one at fault goes to the DLQ and the others proceed.
    */
   handleBatch: (records: ConsumedRecord[], context: BatchContext) => Promise<void> | void;
 }
@@ -63,11 +79,15 @@ class ConsumerStoppingError extends Error {}
  * A kafkajs consumer with the offset and retry semantics of the whole project:
  * offsets are committed only after a batch's effects are acknowledged; transient failures
  * retry with backoff without skipping anything; poison records go to `<topic>.dlq` with the
- * reason in headers and are committed, so no record ever stops its partition.
+ * reason in headers and are committed, so no record ever stops its partition. Its progress
+ * per partition (position, end, lag, last move) is exported as metrics and, given a
+ * ConsumerStallCheck, counts in the service's readiness.
  */
 export class RecordConsumer {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
+  /** How far this consumer has got on the partitions it holds. */
+  readonly progress: ConsumerProgress;
   private joined = false;
   private running = false;
 
@@ -77,6 +97,11 @@ export class RecordConsumer {
     private readonly options: RecordConsumerOptions,
   ) {
     this.logger = new Logger(`RecordConsumer:${options.groupId}`);
+    this.progress = new ConsumerProgress(kafka, {
+      groupId: options.groupId,
+      fromBeginning: options.fromBeginning,
+    });
+    options.stallCheck?.watch(this.progress);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -87,7 +112,10 @@ export class RecordConsumer {
       retry: { retries: 10 },
     });
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(GROUP_JOIN, (event) => {
+      this.joined = true;
+      this.progress.assigned(event.payload.memberAssignment);
+    });
     this.consumer.on(STOP, () => (this.joined = false));
     this.consumer.on(CRASH, (event) => {
       this.joined = false;
@@ -109,6 +137,7 @@ export class RecordConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
     this.running = true;
+    this.progress.start();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -117,6 +146,7 @@ export class RecordConsumer {
         const { batch } = payload;
         const heartbeat = () => payload.heartbeat();
         const resolveOffset = (offset: string) => payload.resolveOffset(offset);
+        this.progress.fetched(batch.topic, batch.partition, batch.highWatermark);
         if (batch.messages.length === 0) {
           return;
         }
@@ -128,14 +158,16 @@ export class RecordConsumer {
         try {
           const options = this.options;
           if ('handleBatch' in options) {
-            await this.withRetries(batch.topic, context, () => options.handleBatch(records, context));
-          } else {
-            for (const record of records) {
-              await this.handleOneRecord(options, record, context);
-              resolveOffset(record.offset);
-              // kafkajs heartbeats only between batches; it sends this one only when one is due
-              await heartbeat();
+            const handledWhole = await this.withRetries(batch.topic, context, () =>
+              options.handleBatch(records, context),
+            );
+            if (!handledWhole) {
+              await this.eachRecord(records, context, resolveOffset, (record) =>
+                options.handleBatch([record], context),
+              );
             }
+          } else {
+            await this.eachRecord(records, context, resolveOffset, (record) => options.handleRecord(record));
           }
         } catch (error) {
           if (error instanceof ConsumerStoppingError) {
@@ -145,11 +177,13 @@ export class RecordConsumer {
         }
         const last = records[records.length - 1];
         resolveOffset(last.offset);
+        const next = (BigInt(last.offset) + 1n).toString();
         if (this.options.commit !== false) {
           await this.consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+            { topic: batch.topic, partition: batch.partition, offset: next },
           ]);
         }
+        this.progress.committed(batch.topic, batch.partition, next);
         processedRecords.inc({ topic: batch.topic, group: this.options.groupId }, records.length);
         await heartbeat();
       },
@@ -163,22 +197,43 @@ export class RecordConsumer {
     }
     this.running = false;
     await this.consumer.disconnect();
+    await this.progress.stop();
+  }
+
+  /** Handles records one at a time, in order, each with the record-level retry semantics. */
+  private async eachRecord(
+    records: ConsumedRecord[],
+    context: BatchContext,
+    resolveOffset: (offset: string) => void,
+    handle: (record: ConsumedRecord) => Promise<void> | void,
+  ): Promise<void> {
+    for (const record of records) {
+      await this.handleOneRecord(record, context, () => handle(record));
+      resolveOffset(record.offset);
+      this.progress.progressed(record.topic, record.partition);
+      // kafkajs heartbeats only between batches; it sends this one only when one is due
+      await context.heartbeat();
+    }
   }
 
   private async handleOneRecord(
-    options: RecordHandlerOptions,
     record: ConsumedRecord,
     context: BatchContext,
+    handle: () => Promise<void> | void,
   ): Promise<void> {
-    const maxUnexpectedAttempts = options.maxUnexpectedAttempts ?? 5;
+    const maxUnexpectedAttempts = this.options.maxUnexpectedAttempts ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        await options.handleRecord(record);
+        await handle();
         return;
       } catch (error) {
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
           await this.deadLetter(record, error);
+          const onDeadLetter = 'onDeadLetter' in this.options ? this.options.onDeadLetter : undefined;
+          if (onDeadLetter) {
+            await this.untilDone(record.topic, context, () => onDeadLetter(record, error));
+          }
           return;
         }
         retriedRecords.inc({ topic: record.topic, kind });
@@ -198,18 +253,51 @@ export class RecordConsumer {
     }
   }
 
+  /**
+   * Runs a whole batch: a transient failure retries it with backoff, forever (nothing is
+   * skipped while a dependency is away; readiness reports the stall). False when it is better
+   * handled record by record: a poison failure, or an unexpected one that kept coming (a bug
+   * that one record triggers must not stop the partition, nor send its neighbours to the DLQ).
+   */
   private async withRetries(
     topic: string,
     context: BatchContext,
     work: () => Promise<void> | void,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const maxUnexpectedAttempts = this.options.maxUnexpectedAttempts ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
+          this.logger.warn(
+            { err: error, kind, attempt, topic },
+            'batch failed; handling its records one by one',
+          );
+          return false;
+        }
+        retriedRecords.inc({ topic, kind });
+        this.logger.warn({ err: error, kind, attempt, topic }, 'batch failed; retrying');
+        await this.pause(attempt, context);
+      }
+    }
+  }
+
+  /**
+   * Work that must happen before the offset moves on (answering a dead-lettered record):
+   * retried with backoff whatever the failure, so it is never skipped; readiness reports a
+   * partition held up by it.
+   */
+  private async untilDone(topic: string, context: BatchContext, work: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await work();
         return;
       } catch (error) {
         retriedRecords.inc({ topic, kind: classifyFailure(error) });
-        this.logger.warn({ err: error, attempt, topic }, 'batch failed; retrying');
+        this.logger.warn({ err: error, attempt, topic }, 'dead-letter follow-up failed; retrying');
         await this.pause(attempt, context);
       }
     }
@@ -226,9 +314,39 @@ export class RecordConsumer {
       },
       'record sent to DLQ',
     );
-    await this.withRetries(record.topic, { heartbeat: async () => {}, isRunning: () => this.running }, () =>
-      this.producer.send([deadLetterRecord(record, error, this.options.groupId)]),
-    );
+    await this.sendToDeadLetterTopic(record, error);
+  }
+
+  /**
+   * Sends the DLQ copy until it is acknowledged: dropping it would lose the record. One the DLQ
+   * refuses for what it is (larger than its max.message.bytes) is sent cut to its first KiB
+   * with the reason; anything else retries with backoff (readiness reports a partition stuck
+   * on it).
+   */
+  private async sendToDeadLetterTopic(record: ConsumedRecord, error: unknown): Promise<void> {
+    const context: BatchContext = { heartbeat: async () => {}, isRunning: () => this.running };
+    let copy = deadLetterRecord(record, error, this.options.groupId);
+    let truncated = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.producer.send([copy]);
+        return;
+      } catch (sendError) {
+        const kind = classifyFailure(sendError);
+        if (kind === 'poison' && !truncated) {
+          this.logger.warn(
+            { err: sendError, topic: record.topic, partition: record.partition, offset: record.offset },
+            'the DLQ refused the record; sending it truncated',
+          );
+          copy = truncatedDeadLetterRecord(record, error, this.options.groupId);
+          truncated = true;
+          continue;
+        }
+        retriedRecords.inc({ topic: record.topic, kind: 'dead-letter' });
+        this.logger.warn({ err: sendError, kind, attempt, topic: record.topic }, 'DLQ send failed; retrying');
+        await this.pause(attempt, context);
+      }
+    }
   }
 
   private async pause(attempt: number, context: BatchContext): Promise<void> {

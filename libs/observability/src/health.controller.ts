@@ -19,8 +19,13 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await this.readiness.evaluate();
     const ready = Object.values(checks).every(Boolean);
+    const details = this.readiness.explain();
     // Not ready is an answer, not an error: no exception, no error log per probe.
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ready ? 'ok' : 'unavailable', checks };
+    return {
+      status: ready ? 'ok' : 'unavailable',
+      checks,
+      ...(Object.keys(details).length > 0 && { details }),
+    };
   }
 }

@@ -10,8 +10,13 @@ export function counter<L extends string>(options: Labels<L>): Counter<L> {
   return (register.getSingleMetric(options.name) as Counter<L>) ?? new Counter<L>({ ...options });
 }
 
-/** A Prometheus gauge in the default registry, created once per process. */
-export function gauge<L extends string>(options: Labels<L>): Gauge<L> {
+/**
+ * A Prometheus gauge in the default registry, created once per process; `collect` sets its
+ * values when it is scraped.
+ */
+export function gauge<L extends string>(
+  options: Labels<L> & { collect?: (this: Gauge<L>) => void },
+): Gauge<L> {
   return (register.getSingleMetric(options.name) as Gauge<L>) ?? new Gauge<L>({ ...options });
 }
 

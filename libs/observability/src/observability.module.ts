@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import { destination } from 'pino';
 import { ServiceSettings } from '@switchboard/config';
 import { HealthController } from './health.controller';
 import { collectProcessMetricsOnce } from './metrics';
@@ -20,15 +22,7 @@ export class ObservabilityModule {
       imports: [
         LoggerModule.forRootAsync({
           inject: [ServiceSettings],
-          useFactory: (settings: ServiceSettings) => ({
-            pinoHttp: {
-              level: settings.LOG_LEVEL,
-              base: { service },
-              redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
-              // Probes and scrapes would drown the request log.
-              autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-            },
-          }),
+          useFactory: (settings: ServiceSettings) => loggerParams(service, settings),
         }),
         PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: false } }),
       ],
@@ -37,4 +31,32 @@ export class ObservabilityModule {
       exports: [ReadinessRegistry],
     };
   }
+}
+
+/** JSON lines to stdout, readable lines at a terminal (`pretty`), or JSON lines to `LOG_FILE`. */
+function loggerParams(service: string, settings: ServiceSettings): Params {
+  const options: Options = {
+    level: settings.LOG_LEVEL,
+    base: { service },
+    redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
+    // Probes and scrapes would drown the request log.
+    autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+    ...(settings.LOG_FORMAT === 'pretty' &&
+      !settings.LOG_FILE && {
+        transport: {
+          target: 'pino-pretty',
+          options: {
+            colorize: true,
+            singleLine: true,
+            translateTime: 'SYS:HH:MM:ss.l',
+            ignore: 'pid,hostname,service',
+          },
+        },
+      }),
+  };
+  return {
+    pinoHttp: settings.LOG_FILE
+      ? [options, destination({ dest: settings.LOG_FILE, mkdir: true, sync: true })]
+      : options,
+  };
 }

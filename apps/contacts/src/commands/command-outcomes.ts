@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Command, ContactEvent, TenantCommand, TopicNames } from '@switchboard/contracts';
+import type { Command, ContactEvent, FieldError, TenantCommand, TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
@@ -13,6 +13,16 @@ export const commandsHandled = counter({
 });
 
 type TenantEventType = Exclude<ContactEvent['type'], 'CommandRejected'>;
+
+/**
+ * What answering a command needs of it. A dead-lettered command may be malformed: any type
+ * (`unknown` when it is none of ours), and possibly neither a valid contact id nor subject.
+ */
+export type AnsweredCommand = Pick<Command, 'commandId' | 'tenantId' | 'actor'> & {
+  type: string;
+  contactId?: string;
+  subject?: string;
+};
 
 /**
  * Publishes a command's outcome to `contacts.events` and records it, for redeliveries and for
@@ -31,7 +41,7 @@ export class CommandOutcomes {
   ) {}
 
   /** The recorded outcome of a command handled before, published again; false if there is none. */
-  async republish(command: Command): Promise<boolean> {
+  async republish(command: Pick<AnsweredCommand, 'commandId' | 'tenantId' | 'type'>): Promise<boolean> {
     const outcome = await this.outcomes.find(command.tenantId, command.commandId);
     if (!outcome) {
       return false;
@@ -51,18 +61,29 @@ export class CommandOutcomes {
     commandsHandled.inc({ type: command.type, outcome: 'applied' });
   }
 
-  async reject(command: Command, code: string, reason: string): Promise<void> {
-    await this.send(command, rejectionEvent(command, code, reason, new Date()));
+  async reject(
+    command: AnsweredCommand,
+    code: string,
+    reason: string,
+    fieldErrors?: FieldError[],
+  ): Promise<void> {
+    await this.send(command, rejectionEvent(command, { code, reason, fieldErrors }, new Date()));
     commandsHandled.inc({ type: command.type, outcome: 'rejected' });
   }
 
-  private async send(command: Command, event: ContactEvent): Promise<void> {
+  /**
+   * Recorded first, published second: whoever sees the event (a caller answered 200) finds the
+   * outcome in `GET /v1/commands/{id}`; a crash in between publishes it on redelivery. A command
+   * that already had an outcome keeps it, and that one is published instead.
+   */
+  private async send(command: AnsweredCommand, event: ContactEvent): Promise<void> {
     const record = eventRecord(this.topics, event);
-    await this.producer.send([record]);
-    await this.outcomes.record(command.tenantId, command.commandId, event.type, {
+    const recorded = await this.outcomes.record(command.tenantId, command.commandId, event.type, {
       topic: record.topic,
       key: record.key,
       value: String(record.value),
     });
+    const earlier = recorded ? null : await this.outcomes.find(command.tenantId, command.commandId);
+    await this.producer.send([earlier?.event ?? record]);
   }
 }

@@ -1,18 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { isTenantCommand, type Command, type TenantCommand } from '@switchboard/contracts';
+import {
+  isTenantCommand,
+  isTenantCommandType,
+  type Command,
+  type TenantCommand,
+} from '@switchboard/contracts';
+import type { ConsumedRecord } from '@switchboard/kafka';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { ContactCommandsService } from '../contacts/contact-commands.service';
+import { ContactsSettings } from '../contacts-settings';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
+import { AcceptedCommandsRepository } from './accepted-commands.repository';
 import { CommandOutcomes } from './command-outcomes';
+import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-commands';
 
 /**
  * Hands a validated command to what handles its type: contact commands to the contact
  * service, tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
- * after answering any that was handled before.
+ * after answering any that was handled before. A command that goes to the DLQ is answered
+ * too, with a `CommandRejected` (the commands group's `onDeadLetter`).
  */
 @Injectable()
 export class CommandRouter {
@@ -25,9 +35,45 @@ export class CommandRouter {
     private readonly campaigns: CampaignCommands,
     private readonly tenantSettings: TenantSettingsCommands,
     private readonly tenantOutcomes: CommandOutcomes,
+    private readonly accepted: AcceptedCommandsRepository,
+    private readonly settings: ContactsSettings,
   ) {}
 
   async route(command: Command): Promise<void> {
+    try {
+      if (command.actor.id === this.settings.COMMAND_FAILURE_DRILL_ACTOR) {
+        throw new Error(`command failure drill: commands of ${command.actor.id} always fail`);
+      }
+      await this.dispatch(command);
+    } catch (error) {
+      // It is retried for a while: meanwhile its status reads `pending`, not unknown.
+      await this.accepted.record(command.tenantId, command.commandId, new Date()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Every command that can no longer be applied gets an answer: its outcome if one was recorded
+   * (never overwritten), else a rejection with the reason, recorded as its outcome. A record
+   * without a readable tenant and command id answers nobody; it is only in the DLQ.
+   */
+  async answerDeadLettered(record: ConsumedRecord, error: unknown): Promise<void> {
+    const command = deadLetteredCommand(record.value);
+    if (!command) {
+      return;
+    }
+    if (command.contactId !== undefined && !isTenantCommandType(command.type)) {
+      // Applied before the failure (in the publication that followed)? Then its true outcome.
+      await this.contacts.publishPendingOf(command.tenantId, command.contactId, command.commandId);
+    }
+    if (await this.tenantOutcomes.republish(command)) {
+      return;
+    }
+    const { code, reason, fieldErrors } = deadLetterRejection(error);
+    await this.tenantOutcomes.reject(command, code, reason, fieldErrors);
+  }
+
+  private async dispatch(command: Command): Promise<void> {
     if (!isTenantCommand(command)) {
       return this.contacts.handle(command);
     }

@@ -1,10 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ContactsSettings } from '../contacts-settings';
+import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Deletes expired command outcomes every hour: the store has no TTL indexes. */
+/**
+ * Deletes expired command outcomes, and the records of commands accepted as long ago, every
+ * hour: the store has no TTL indexes.
+ */
 @Injectable()
 export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CommandOutcomesPurger.name);
@@ -12,6 +16,7 @@ export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDe
 
   constructor(
     private readonly outcomes: CommandOutcomesRepository,
+    private readonly accepted: AcceptedCommandsRepository,
     private readonly settings: ContactsSettings,
   ) {}
 
@@ -28,7 +33,8 @@ export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDe
     const cutoff = new Date(Date.now() - this.settings.COMMAND_OUTCOME_RETENTION_HOURS * 3_600_000);
     try {
       const deleted = await this.outcomes.purgeOlderThan(cutoff);
-      this.logger.log({ deleted, cutoff }, 'purged expired command outcomes');
+      const deletedAccepted = await this.accepted.purgeOlderThan(cutoff);
+      this.logger.log({ deleted, deletedAccepted, cutoff }, 'purged expired command outcomes');
     } catch (error) {
       this.logger.warn({ err: error }, 'purging command outcomes failed; will retry');
     }

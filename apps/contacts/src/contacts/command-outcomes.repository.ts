@@ -13,13 +13,16 @@ export class CommandOutcomesRepository {
     return this.outcomes.findById(`${tenantId}:${commandId}`).lean<CommandOutcome>().exec();
   }
 
-  /** Records a command's outcome once: the first one recorded stays (one insert, no upsert). */
+  /**
+   * Records a command's outcome once: the first one recorded stays (one insert, no upsert).
+   * False when the command already had one.
+   */
   async record(
     tenantId: string,
     commandId: string,
     eventType: string,
     event: CommandOutcome['event'],
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       await this.outcomes.create({
         _id: `${tenantId}:${commandId}`,
@@ -29,10 +32,12 @@ export class CommandOutcomesRepository {
         event,
         recordedAt: new Date(),
       });
+      return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) {
         throw error;
       }
+      return false;
     }
   }
 

@@ -81,8 +81,10 @@ export class ContactCommandsService {
   ) {}
 
   async handle(command: ContactCommand): Promise<void> {
+    // Already done: answered again, for a caller retrying with the same idempotency key. (The
+    // outcome is recorded after every record of the outbox but the event, and holds the event.)
     if (await this.commandOutcomes.republish(command)) {
-      return; // already done: answered again, for a caller retrying with the same idempotency key
+      return;
     }
     switch (command.type) {
       case 'contact.create':
@@ -343,6 +345,19 @@ export class ContactCommandsService {
     });
   }
 
+  /**
+   * Publishes what one command applied to a contact left in its outbox, if anything (a command
+   * applied, then failing before its outcome was recorded).
+   */
+  publishPendingOf(tenantId: string, contactId: string, commandId: string): Promise<void> {
+    return this.lock.run(contactKey(tenantId, contactId), async () => {
+      const contact = await this.contacts.find(tenantId, contactId);
+      if (contact?.appliedCommandIds.includes(commandId)) {
+        await this.finishPending(contact, commandId);
+      }
+    });
+  }
+
   /** A command applied before a crash: publish what it left pending and record its outcome. */
   private async finishPending(contact: Contact, commandId: string): Promise<void> {
     const pending = contact.pendingPublications.find((publication) => publication.commandId === commandId);
@@ -356,9 +371,11 @@ export class ContactCommandsService {
   }
 
   /**
-   * Moves the usage counts, publishes what an applied change left in the outbox, records the
-   * outcome, and only then empties the outbox: a crash anywhere before repeats it all, each
-   * step idempotently (the usage `$inc` records the publication it applied, see adjustUsage).
+   * Moves the usage counts, publishes the records an applied change left in the outbox,
+   * records the outcome, publishes its event, and only then empties the outbox: a crash
+   * anywhere before repeats it all, each step idempotently (the usage `$inc` records the
+   * publication it applied, see adjustUsage). Once the outcome is recorded, everything but the
+   * event is acknowledged and the outcome holds the event: a redelivery sends it again.
    * The counts move first so that whoever sees the event (a caller answered 200) reads them
    * already counted.
    */
@@ -376,12 +393,13 @@ export class ContactCommandsService {
     // Blocklist records first, the event after: whoever sees the event (the gateway confirming
     // a block) can rely on the blocklist already holding its records.
     await this.producer.send(records.filter((record) => record !== event));
-    await this.producer.send([event]);
+    // The outcome before the event: whoever sees the event (a caller answered 200) finds it.
     await this.outcomes.record(tenantId, commandId, eventType, {
       topic: event.topic,
       key: event.key,
       value: String(event.value),
     });
+    await this.producer.send([event]);
     await this.contacts.removePublication(tenantId, contactId, commandId);
   }
 }

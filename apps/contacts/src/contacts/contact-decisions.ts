@@ -111,14 +111,17 @@ export function decideUpdate(command: ContactCommandOf<'contact.update'>, curren
     }
   }
   if (command.payload.attributes) {
-    const merged: Record<string, AttributeValue> = { ...current.attributes };
-    for (const [key, value] of Object.entries(command.payload.attributes)) {
-      if (value === null) {
-        delete merged[key];
-      } else {
-        merged[key] = value;
-      }
-    }
+    // Built from entries, never `merged[key] = value`: that would set a prototype for `__proto__`.
+    const requested = new Map(Object.entries(command.payload.attributes));
+    const kept = Object.entries(current.attributes ?? {}).map(([key, value]): [string, AttributeValue] => [
+      key,
+      requested.has(key) ? requested.get(key)! : value,
+    ]);
+    const added = [...requested].filter(([key]) => !Object.hasOwn(current.attributes ?? {}, key));
+    // Keys keep their places (an unchanged value is no change); `null` removes a key.
+    const merged: Record<string, AttributeValue> = Object.fromEntries(
+      [...kept, ...added].filter(([, value]) => value !== null),
+    );
     if (JSON.stringify(merged) !== JSON.stringify(current.attributes)) {
       changes.attributes = merged;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import {
   commandKey,
   EVENT_SCHEMA_VERSION,
@@ -7,6 +8,7 @@ import {
   type Command,
   type ContactCommand,
   type ContactEvent,
+  type FieldError,
   type NotePayload,
   type TopicNames,
 } from '@switchboard/contracts';
@@ -18,7 +20,8 @@ import { toContactView, type Contact } from './contact.schema';
 export function eventRecord(topics: TopicNames, event: ContactEvent): OutboundRecord {
   return {
     topic: topics.contactEvents,
-    key: commandKey(event),
+    // A rejection of a command that named neither contact nor subject: keyed by its tenant.
+    key: event.contactId === undefined && event.subject === undefined ? event.tenantId : commandKey(event),
     value: JSON.stringify(event),
     headers: { 'event-type': event.type, 'command-id': event.commandId },
   };
@@ -104,15 +107,27 @@ export function noteEvent(
   return eventOf(command, { contactId: command.contactId }, eventType, payload, now);
 }
 
+/** Namespace of rejection event ids (UUIDv5 of tenant and command: a command is rejected once). */
+const REJECTION_NAMESPACE = '0f5e7c1d-6b3a-4d8e-9c2f-1a7b4e6d9c30';
+
+/**
+ * The rejection of a command, about its contact or subject (a malformed command may validly
+ * name neither). Its event id follows from the command, so a rejection published again after
+ * a crash is the same event.
+ */
 export function rejectionEvent(
   command: Pick<Command, 'commandId' | 'tenantId' | 'actor'> & { contactId?: string; subject?: string },
-  code: string,
-  reason: string,
+  rejection: { code: string; reason: string; fieldErrors?: FieldError[] },
   now: Date,
 ): ContactEvent {
   const about =
-    command.contactId !== undefined ? { contactId: command.contactId } : { subject: command.subject! };
-  return eventOf(command, about, 'CommandRejected', { code, reason }, now);
+    command.contactId !== undefined
+      ? { contactId: command.contactId }
+      : command.subject !== undefined
+        ? { subject: command.subject }
+        : {};
+  const event = eventOf(command, about as { subject: string }, 'CommandRejected', rejection, now);
+  return { ...event, eventId: uuidv5(`${command.tenantId}\n${command.commandId}`, REJECTION_NAMESPACE) };
 }
 
 /**

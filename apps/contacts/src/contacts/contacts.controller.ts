@@ -8,13 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type {
-  CommandStatusView,
-  ContactPage,
-  ContactView,
-  NoteHistoryView,
-  NoteView,
-} from '@switchboard/contracts';
+import type { ContactPage, ContactView, NoteHistoryView, NoteView } from '@switchboard/contracts';
 import type { Contact } from './contact.schema';
 import type { RecentMessage } from '../messages/contact-messages.schema';
 import { ContactMessagesRepository } from '../messages/contact-messages.repository';
@@ -26,7 +20,6 @@ import { toNoteHistoryView } from '../notes/note-history';
 import { decodeNoteCursor, encodeNoteCursor } from '../notes/note-page-cursor';
 import { NotesRepository } from '../notes/notes.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { toContactView } from './contact.schema';
 import { ContactsRepository } from './contacts.repository';
@@ -42,7 +35,6 @@ import { SegmentsRepository } from '../segments/segments.repository';
 export class ContactsController {
   constructor(
     private readonly contacts: ContactsRepository,
-    private readonly outcomes: CommandOutcomesRepository,
     private readonly notes: NotesRepository,
     private readonly activity: ActivityRepository,
     private readonly catalog: TagCatalogRepository,
@@ -203,22 +195,6 @@ export class ContactsController {
     );
     const items = page.map((contact) => toContactView(contact, messages.get(contact.contactId) ?? null));
     return contacts.length > pageSize ? { items, nextCursor: items[items.length - 1].contactId } : { items };
-  }
-
-  @Get('commands/:commandId')
-  async command(
-    @Param('tenantId') tenantId: string,
-    @Param('commandId') commandId: string,
-  ): Promise<CommandStatusView> {
-    const outcome = await this.outcomes.find(tenantId, commandId);
-    if (!outcome) {
-      return { commandId, status: 'pending' };
-    }
-    return {
-      commandId,
-      status: outcome.eventType === 'CommandRejected' ? 'rejected' : 'applied',
-      event: JSON.parse(outcome.event.value) as unknown,
-    };
   }
 }
 

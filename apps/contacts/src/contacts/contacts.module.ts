@@ -33,6 +33,9 @@ import { CommandRouter } from '../commands/command-router';
 import { ContactCommandsController } from '../commands/contact-commands.controller';
 import { contactsConsumerGroups } from '../contacts-consumer-groups';
 import { ContactsSettings } from '../contacts-settings';
+import { AcceptedCommand, AcceptedCommandSchema } from '../commands/accepted-command.schema';
+import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
+import { CommandsController } from '../commands/commands.controller';
 import { Job, JobSchema } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobRunner } from '../jobs/job-runner';
@@ -70,6 +73,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       { name: Contact.name, schema: ContactSchema },
       { name: IdentityClaim.name, schema: IdentityClaimSchema },
       { name: CommandOutcome.name, schema: CommandOutcomeSchema },
+      { name: AcceptedCommand.name, schema: AcceptedCommandSchema },
       { name: Note.name, schema: NoteSchema },
       { name: Tag.name, schema: TagSchema },
       { name: ContactMessages.name, schema: ContactMessagesSchema },
@@ -84,6 +88,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
   ],
   controllers: [
     ContactsController,
+    CommandsController,
     TagsController,
     SegmentsController,
     JobsController,
@@ -98,6 +103,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     ContactsRepository,
     IdentityClaimsRepository,
     CommandOutcomesRepository,
+    AcceptedCommandsRepository,
     NotesRepository,
     TagCatalogRepository,
     ActivityRepository,
@@ -132,7 +138,11 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     },
     JobRunner,
     ConversationsRepository,
-    { provide: CONSUMER_GROUPS, inject: [ContactsSettings], useFactory: contactsConsumerGroups },
+    {
+      provide: CONSUMER_GROUPS,
+      inject: [ContactsSettings, CommandRouter],
+      useFactory: contactsConsumerGroups,
+    },
     KafkaBatchTransport,
   ],
 })

@@ -258,6 +258,11 @@ export function conditionFilter(condition: ResolvedCondition, activity: Activity
   }
 }
 
+/** A contact's own attribute: never a member its attributes object inherits (`constructor`). */
+export function ownAttribute(attributes: Contact['attributes'] | undefined, key: string): unknown {
+  return attributes && Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+}
+
 /** Whether the expression holds for a contact, in memory: the reference the query must agree with. */
 export function matchesCondition(
   condition: ResolvedCondition,
@@ -286,7 +291,7 @@ export function matchesCondition(
       }
       return node.messaged === 'ever' || (node.messaged === 'since') === lastMessageAt >= new Date(node.at);
     }
-    const value = contact.attributes?.[node.attribute];
+    const value = ownAttribute(contact.attributes, node.attribute);
     switch (node.test) {
       case 'eq':
         return value === node.value;

@@ -5,6 +5,7 @@ import {
   conditionFilter,
   conditionTagNames,
   matchesCondition,
+  ownAttribute,
   requiredTagIds,
   resolveCondition,
   type ActivityKeys,
@@ -132,7 +133,9 @@ export function matchesSegment(
     (segment.any.length === 0 || segment.any.some((tagId) => carried.has(tagId))) &&
     segment.none.every((tagId) => !carried.has(tagId)) &&
     (segment.blocked === undefined || (contact.block?.blocked ?? false) === segment.blocked) &&
-    Object.entries(segment.attributes ?? {}).every(([key, value]) => contact.attributes?.[key] === value) &&
+    Object.entries(segment.attributes ?? {}).every(
+      ([key, value]) => ownAttribute(contact.attributes, key) === value,
+    ) &&
     (segment.match === undefined || matchesCondition(segment.match, contact, lastMessageAt))
   );
 }

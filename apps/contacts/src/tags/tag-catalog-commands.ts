@@ -31,6 +31,9 @@ export class TagCatalogCommands {
     if (existing) {
       return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(existing) }); // redelivered
     }
+    if (await this.catalog.findByName(tenantId, payload.name)) {
+      return this.rejectNameTaken(command, payload.name);
+    }
     const tag = {
       _id: tagDocumentId(tenantId, payload.tagId),
       tenantId,
@@ -42,12 +45,9 @@ export class TagCatalogCommands {
       usage: 0,
       createdAt: new Date(),
     };
+    // The unique name key settles a race with a tag created by tagging at the same moment.
     if (!(await this.catalog.insert(tag))) {
-      return this.outcomes.reject(
-        command,
-        'tag-name-taken',
-        `the catalog already has a tag named ${payload.name}`,
-      );
+      return this.rejectNameTaken(command, payload.name);
     }
     return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(tag) });
   }
@@ -60,8 +60,13 @@ export class TagCatalogCommands {
       return this.outcomes.reject(command, 'tag-not-found', `tag ${payload.tagId} does not exist`);
     }
     const { name, colour, description } = payload;
+    const holder = name === undefined ? null : await this.catalog.findByName(tenantId, name);
+    if (holder && holder.tagId !== tag.tagId) {
+      return this.rejectNameTaken(command, name!);
+    }
+    // The unique name key settles a race with a tag created by tagging at the same moment.
     if (!(await this.catalog.update(tag, { name, colour, description }))) {
-      return this.outcomes.reject(command, 'tag-name-taken', `the catalog already has a tag named ${name}`);
+      return this.rejectNameTaken(command, name!);
     }
     // Whenever a name is given, even the same one: a redelivery after a crash finds the catalog
     // already renamed, and the job must still run. A job with nothing to do ends at once.
@@ -78,6 +83,14 @@ export class TagCatalogCommands {
       tag: toTagView(updated),
       ...(renamed && { jobId: jobIdOf(commandId) }),
     });
+  }
+
+  private rejectNameTaken(command: TenantCommandOf<'tag.create' | 'tag.update'>, name: string) {
+    return this.outcomes.reject(
+      command,
+      'tag-name-taken',
+      `the catalog already has a tag named ${name.trim()}`,
+    );
   }
 
   /** The tag leaves the catalog at once (its name is free again); a `tag-delete` job untags every contact. */

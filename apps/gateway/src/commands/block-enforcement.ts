@@ -15,7 +15,13 @@ import {
   validateContract,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS, TopicReadProgress } from '@switchboard/kafka';
+import {
+  ConsumerStallCheck,
+  KafkaProducer,
+  RecordConsumer,
+  TOPICS,
+  TopicReadProgress,
+} from '@switchboard/kafka';
 import { histogram, ReadinessRegistry } from '@switchboard/observability';
 import { GatewaySettings } from '../gateway-settings';
 
@@ -50,6 +56,7 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
     producer: KafkaProducer,
     settings: GatewaySettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {
     this.admin = kafka.admin();
@@ -67,6 +74,7 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
           wake();
         }
       },
+      stallCheck,
     });
     // Not ready before every filter's last report is known: an empty view would confirm anything.
     readiness.register('filter-progress', () => this.consumer.isReady() && this.progressRead.caughtUp);
@@ -89,15 +97,10 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
    */
   async waitUntilEnforced(timeoutMs: number): Promise<boolean> {
     const stopTimer = confirmationLatency.startTimer();
-    let ends: { partition: number; high: string }[];
-    try {
-      ends = await this.admin.fetchTopicOffsets(this.topics.contactBlocklist);
-    } catch (error) {
-      // not confirmed is an honest answer (202), a failed lookup is no reason for a 500
-      this.logger.warn({ err: error }, 'could not read the blocklist end offsets');
+    const target = await this.blocklistEnds();
+    if (!target) {
       return false;
     }
-    const target = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
     const enforced = await new Promise<boolean>((resolve) => {
       const check = () => {
         if (this.allLiveInstancesReached(target)) {
@@ -117,6 +120,26 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
       stopTimer();
     }
     return enforced;
+  }
+
+  /**
+   * Whether every live filter has applied the blocklist up to its current end, now: true means
+   * every block and unblock recorded before the call is enforced.
+   */
+  async enforcedNow(): Promise<boolean> {
+    const target = await this.blocklistEnds();
+    return target !== undefined && this.allLiveInstancesReached(target);
+  }
+
+  private async blocklistEnds(): Promise<Map<number, bigint> | undefined> {
+    try {
+      const ends = await this.admin.fetchTopicOffsets(this.topics.contactBlocklist);
+      return new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+    } catch (error) {
+      // not confirmed is an honest answer (202), a failed lookup is no reason for a 500
+      this.logger.warn({ err: error }, 'could not read the blocklist end offsets');
+      return undefined;
+    }
   }
 
   private allLiveInstancesReached(target: Map<number, bigint>): boolean {

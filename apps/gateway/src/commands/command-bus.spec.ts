@@ -2,6 +2,7 @@ import { topicNames } from '@switchboard/contracts';
 import type { KafkaProducer, OutboundRecord } from '@switchboard/kafka';
 import { aTenantId } from '@switchboard/testing';
 import type { Principal } from '../auth/principal';
+import type { ContactsReader } from '../contacts/contacts-reader';
 import { GatewaySettings } from '../gateway-settings';
 import { CommandBus } from './command-bus';
 import type { ContactEventsListener } from './contact-events.listener';
@@ -22,16 +23,23 @@ function aCommandBus() {
       return { outcome: Promise.resolve(undefined), cancel: () => undefined };
     },
   } as unknown as ContactEventsListener;
-  const bus = new CommandBus(producer, listener, new GatewaySettings(), topicNames());
+  const accepted: string[] = [];
+  const contacts = {
+    acceptCommand: (_tenantId: string, commandId: string) => {
+      accepted.push(commandId);
+      return Promise.resolve({ commandId, status: 'pending' });
+    },
+  } as unknown as ContactsReader;
+  const bus = new CommandBus(producer, listener, contacts, new GatewaySettings(), topicNames());
   const published = () => sent.map((record) => JSON.parse(String(record.value)) as Record<string, unknown>);
-  return { bus, sent, waitedFor, published };
+  return { bus, sent, waitedFor, accepted, published };
 }
 
 describe('the command bus', () => {
   const principal: Principal = { tenantId: aTenantId(), actorId: 'admin-1', role: 'admin' };
 
   it('publishes a tenant command with its subject, keyed by it, and waits for it before publishing', async () => {
-    const { bus, sent, waitedFor, published } = aCommandBus();
+    const { bus, sent, waitedFor, accepted, published } = aCommandBus();
     const result = await bus.dispatchTenantCommand(principal, 'bulk.tag', {
       jobId: 'j_1',
       action: 'add',
@@ -47,6 +55,8 @@ describe('the command bus', () => {
     expect(published()[0]).not.toHaveProperty('contactId');
     expect(waitedFor).toEqual([published()[0].commandId]);
     expect(result).toEqual({ kind: 'pending', commandId: published()[0].commandId });
+    // answered 202: the contacts service is told, so the status reads pending, not unknown
+    expect(accepted).toEqual([published()[0].commandId]);
   });
 
   it('publishes a contact command keyed by its contact, as before', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -19,6 +19,7 @@ import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { histogram } from '@switchboard/observability';
 import { actorOf, type Principal } from '../auth/principal';
 import { ApiError } from '../problems/api-error';
+import { ContactsReader } from '../contacts/contacts-reader';
 import { GatewaySettings } from '../gateway-settings';
 import { ContactEventsListener } from './contact-events.listener';
 
@@ -45,9 +46,12 @@ const commandLatency = histogram({
  */
 @Injectable()
 export class CommandBus {
+  private readonly logger = new Logger(CommandBus.name);
+
   constructor(
     private readonly producer: KafkaProducer,
     private readonly listener: ContactEventsListener,
+    private readonly contacts: ContactsReader,
     private readonly settings: GatewaySettings,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
@@ -131,9 +135,26 @@ export class CommandBus {
     }
     const event = await waiter.outcome;
     if (!event) {
+      await this.noteAccepted(principal.tenantId, commandId);
       return { kind: 'pending', commandId };
     }
     stopTimer();
     return { kind: 'completed', event };
+  }
+
+  /**
+   * Only late commands are noted (the status of the others is their outcome), so this costs a
+   * call only on the slow path. Not noted, the command still applies and its status reads its
+   * outcome once it has one: the caller gets its 202 anyway.
+   */
+  private async noteAccepted(tenantId: string, commandId: string): Promise<void> {
+    try {
+      await this.contacts.acceptCommand(tenantId, commandId);
+    } catch (error) {
+      this.logger.warn(
+        { commandId, reason: (error as Error).message },
+        'could not note a command as accepted; its status reads 404 until its outcome',
+      );
+    }
   }
 }

@@ -15,7 +15,7 @@ import {
   type ContactEvent,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
+import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
 import { counter, ReadinessRegistry } from '@switchboard/observability';
 import { GatewaySettings } from '../gateway-settings';
 
@@ -42,6 +42,7 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
     producer: KafkaProducer,
     settings: GatewaySettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) topics: TopicNames,
   ) {
     this.consumer = new RecordConsumer(kafka, producer, {
@@ -54,6 +55,7 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
           this.deliver(record.value);
         }
       },
+      stallCheck,
     });
     const { GROUP_JOIN, FETCH } = this.consumer.client.events;
     this.consumer.client.on(GROUP_JOIN, () => (this.positioned = false));

@@ -38,8 +38,9 @@ interface InternalCall {
 }
 
 /**
- * Reads from the contacts service's internal HTTP API. Queries go over HTTP, not Kafka
- * request-reply: no reply-topic partitions to hold, no misrouted replies on rebalance.
+ * Reads from the contacts service's internal HTTP API (and notes the commands answered `202`).
+ * Queries go over HTTP, not Kafka request-reply: no reply-topic partitions to hold, no
+ * misrouted replies on rebalance.
  */
 @Injectable()
 export class ContactsReader {
@@ -179,6 +180,14 @@ export class ContactsReader {
 
   commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {
     return this.call({ path: InternalRoutes.commandOutcome(tenantId, commandId) });
+  }
+
+  /**
+   * The one thing the gateway tells the contacts service rather than asks: it answered `202`
+   * for this command, so its status reads `pending` (not unknown) until it ends.
+   */
+  acceptCommand(tenantId: string, commandId: string): Promise<CommandStatusView> {
+    return this.call({ path: InternalRoutes.acceptedCommand(tenantId, commandId), body: {} });
   }
 
   /** A GET, or a POST of `body`; a 404 with an error code becomes that problem. */

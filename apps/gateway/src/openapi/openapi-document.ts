@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { BULK_TARGETS, CAMPAIGN_TARGETS } from '@switchboard/contracts';
+import { BULK_TARGETS, CAMPAIGN_TARGETS, RESERVED_KEYS } from '@switchboard/contracts';
 
 type SchemaObject = Record<string, unknown>;
 
@@ -51,7 +51,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setDescription(
         'Customer controls of a chat inbox: block and unblock, tags, user details, segments, ' +
           'bulk tagging and campaigns. ' +
-          'Every mutating call is a command on Kafka; errors are application/problem+json (RFC 9457).',
+          'Every mutating call is a command on Kafka; errors are application/problem+json (RFC 9457). ' +
+          `Anywhere in a request, a key named ${[...RESERVED_KEYS].join(', ')} and a string or key ` +
+          'with U+0000 or an unpaired UTF-16 surrogate are refused with 400 naming the field: ' +
+          'the store cannot hold that text, and those keys would otherwise be dropped on the way.',
       )
       .setVersion('1')
       .addBearerAuth()

@@ -30,6 +30,14 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
     title: "The tenant's block policy does not let this role block or unblock",
   },
   'block-reason-required': { status: 403, title: "The tenant's block policy requires a reason" },
+  'command-not-found': {
+    status: 404,
+    title: 'No command with this id was accepted for the tenant (or its outcome has expired)',
+  },
+  'command-failed': {
+    status: 500,
+    title: 'The command failed on every attempt and was set aside (dead-lettered) unapplied',
+  },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'dependency-unavailable': { status: 503, title: 'A service this call needs is unavailable' },
   'internal-error': { status: 500, title: 'Internal error' },

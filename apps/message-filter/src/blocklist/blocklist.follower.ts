@@ -11,6 +11,7 @@ import { Kafka } from 'kafkajs';
 import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@switchboard/contracts';
 import {
   KafkaProducer,
+  ConsumerStallCheck,
   RecordConsumer,
   deadLetterRecord,
   type OutboundRecord,
@@ -55,6 +56,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     private readonly producer: KafkaProducer,
     settings: MessageFilterSettings,
     readiness: ReadinessRegistry,
+    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
     readonly state: BlocklistState,
   ) {
@@ -66,6 +68,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       commit: false,
       maxBytesPerPartition: 10_485_760,
       handleBatch: (records) => this.applyRecords(records),
+      stallCheck,
     });
     readiness.register('blocklist-loaded', () => this.loadedFlag && this.consumer.isReady());
   }

@@ -61,7 +61,8 @@ export const EventTypes = Object.keys(eventPayloadContracts) as EventType[];
 /**
  * Envelope of a record on `contacts.events`, keyed like the command that caused it:
  * `tenantId:contactId` for contact events, `tenantId:subject` for catalog, segment, settings,
- * campaign and bulk-job events (and for the rejection of such a command).
+ * campaign and bulk-job events (and for the rejection of such a command); the rejection of a
+ * command that named neither validly is keyed by its `tenantId` alone.
  */
 export class ContactEventEnvelope {
   @IsUUID()
@@ -73,7 +74,15 @@ export class ContactEventEnvelope {
   @Matches(TENANT_ID_PATTERN)
   tenantId: string;
 
-  @ValidateIf((envelope: ContactEventEnvelope) => envelope.subject === undefined)
+  /**
+   * Every event names its contact or its subject, except the rejection of a command too
+   * malformed to name either validly (it still answers the command by `commandId`).
+   */
+  @ValidateIf(
+    (envelope: ContactEventEnvelope) =>
+      envelope.subject === undefined &&
+      (envelope.type !== 'CommandRejected' || envelope.contactId !== undefined),
+  )
   @Matches(CONTACT_ID_PATTERN)
   contactId?: string;
 

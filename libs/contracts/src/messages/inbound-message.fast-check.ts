@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
 import { CHANNEL_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { RESERVED_KEYS, unstorableInputErrors } from '../storable-input';
 import { ContractViolationError, parseJson, validateContract } from '../validation';
 import {
   INBOUND_MESSAGE_MAX_BYTES,
@@ -52,17 +53,34 @@ export function parseInboundMessage(value: Buffer | string | null): InboundMessa
       `an inbound message is at most ${INBOUND_MESSAGE_MAX_BYTES} bytes; this one has ${size}`,
     );
   }
-  const plain = parseJson(value);
-  if (fastSchemaAccepts(plain)) {
+  const text = value === null ? null : value.toString();
+  const plain = parseJson(text);
+  // A string (not bytes) may hold a lone surrogate as it is: it always gets the walk.
+  const mayBeUnstorable = typeof value === 'string' || (text !== null && UNSTORABLE_MARKER.test(text));
+  if (schemaAccepts(plain) && (!mayBeUnstorable || unstorableInputErrors(plain).length === 0)) {
     return plain as InboundMessage;
   }
   return validateContract(InboundMessage, plain);
 }
 
-/** Does the fast path alone accept this value? (Exported for the subset spec.) */
+/**
+ * Does the fast path alone accept this value? (Exported for the subset spec.) Content is any
+ * channel JSON, so the schema cannot see a reserved key or U+0000 in it: one walk does.
+ */
 export function fastSchemaAccepts(plain: unknown): boolean {
+  return schemaAccepts(plain) && unstorableInputErrors(plain).length === 0;
+}
+
+function schemaAccepts(plain: unknown): boolean {
   return fastCheck(plain) && isCalendarDate((plain as { sentAt: string }).sentAt);
 }
+
+/**
+ * In JSON text, U+0000 and surrogates can only be written as `\\u` escapes (raw control
+ * characters are not JSON; undecodable bytes become U+FFFD), and a reserved key only as itself
+ * in quotes or with a `\\u` escape: text without these markers needs no walk.
+ */
+const UNSTORABLE_MARKER = new RegExp(`\\\\u|"(${[...RESERVED_KEYS].join('|')})"`);
 
 const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsInt,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -16,7 +15,12 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
-import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH } from '../contact-fields';
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  ATTRIBUTE_KEY_RULE,
+  ATTRIBUTE_STRING_MAX_LENGTH,
+  isAttributeKey,
+} from '../contact-fields';
 import { IsAbsentOr, IsTagName } from '../tags/tag-name';
 
 /** Levels one segment expression may nest (a lone condition is one level). */
@@ -185,11 +189,10 @@ export class SegmentCondition {
 
   @ApiPropertyOptional({
     pattern: ATTRIBUTE_KEY_PATTERN.source,
-    description: 'the attribute a test (`eq`, `exists`, `contains`, `gt`, `gte`, `lt` or `lte`) applies to',
+    description: `the attribute a test (\`eq\`, \`exists\`, \`contains\`, \`gt\`, \`gte\`, \`lt\` or \`lte\`) applies to; a name ${ATTRIBUTE_KEY_RULE}`,
   })
   @IsAbsentOr()
-  @IsString()
-  @Matches(ATTRIBUTE_KEY_PATTERN)
+  @IsValue('isAttributeName', isAttributeKey, `a name ${ATTRIBUTE_KEY_RULE}`)
   attribute?: string;
 
   @ApiPropertyOptional(SEGMENT_EQUALS_SCHEMA)

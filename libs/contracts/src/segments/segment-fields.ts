@@ -11,7 +11,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ATTRIBUTE_KEY_PATTERN, ATTRIBUTE_STRING_MAX_LENGTH, IsAttributeMap } from '../contact-fields';
+import { ATTRIBUTE_KEY_RULE, ATTRIBUTE_STRING_MAX_LENGTH, IsAttributeMap } from '../contact-fields';
 import { ContactView } from '../contact-view';
 import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 import { IsSegmentExpression, SegmentCondition } from './segment-expression-fields';
@@ -55,7 +55,7 @@ export class SegmentDefinition {
         { type: 'boolean' },
       ],
     },
-    description: `attribute equality filters; keys match ${ATTRIBUTE_KEY_PATTERN.source}`,
+    description: `attribute equality filters; keys ${ATTRIBUTE_KEY_RULE} (refused, never ignored)`,
   })
   @IsAbsentOr()
   @IsAttributeMap('isAttributeFilters', { maxKeys: SEGMENT_ATTRIBUTES_MAX, nullable: false })
