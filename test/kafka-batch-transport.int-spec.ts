@@ -286,7 +286,7 @@ describe('the Kafka batch transport', () => {
     }
   });
 
-  it('finishes the batch in hand before the app runs its shutdown hooks and closes the store', async () => {
+  it('finishes and commits the batch in hand before the app runs its shutdown hooks and closes the store', async () => {
     await send(topics.contactEvents, [{ key: 'held', value: `held-${runId}` }]);
     const consumerGroups: ConsumerGroups = {
       held: { groupId: `${topics.contactEvents}-held`, fromBeginning: true, readinessCheck: 'held' },
@@ -308,6 +308,12 @@ describe('the Kafka batch transport', () => {
       'before shutdown hooks',
       'store closed',
     ]);
+    // and the batch finished during the shutdown is committed: the next owner starts after it
+    const [held] = journal.batches;
+    const committed = await committedOffsets(consumerGroups.held.groupId, topics.contactEvents);
+    expect(committed.get(held.partition)).toBe(
+      (BigInt(held.offsets[held.offsets.length - 1]) + 1n).toString(),
+    );
   });
 
   it.each([
