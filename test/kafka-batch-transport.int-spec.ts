@@ -106,6 +106,17 @@ class HeldBatchHandler {
   }
 }
 
+/** A private reader's handler: builds state from every record, as the blocklist follower does. */
+@Controller()
+class PrivateReaderHandler {
+  constructor(private readonly journal: Journal) {}
+
+  @KafkaEventPattern('filterProgress', { group: 'private', batch: true })
+  handle(@Payload() records: ConsumedRecord[]): void {
+    this.journal.handled.push(...records.map((record) => record.value!.toString()));
+  }
+}
+
 @Controller()
 class UnknownTopicHandler {
   @KafkaEventPattern('contacts.commands' as KafkaEventTopic, { group: 'records' })
@@ -192,7 +203,12 @@ describe('the Kafka batch transport', () => {
 
   beforeAll(async () => {
     kafka = createKafkaClient('transport-test', process.env.KAFKA_BROKERS!.split(','));
-    const wanted = new Set([topics.contactCommands, topics.messagesInbound, topics.contactEvents]);
+    const wanted = new Set([
+      topics.contactCommands,
+      topics.messagesInbound,
+      topics.contactEvents,
+      topics.filterProgress,
+    ]);
     const specs = topicSpecs(topics, 3);
     await ensureTopics(
       kafka,
@@ -314,6 +330,38 @@ describe('the Kafka batch transport', () => {
     expect(committed.get(held.partition)).toBe(
       (BigInt(held.offsets[held.offsets.length - 1]) + 1n).toString(),
     );
+  });
+
+  it('runs a private reader: reads from the beginning, commits nothing, ready only once its state is', async () => {
+    await send(topics.filterProgress, [
+      { key: 'a', value: `report-a-${runId}` },
+      { key: 'b', value: `report-b-${runId}` },
+    ]);
+    let stateReady = false;
+    let joins = 0;
+    const consumerGroups: ConsumerGroups = {
+      private: {
+        groupId: `${topics.filterProgress}-private-${runId}`,
+        fromBeginning: true,
+        commit: false,
+        readinessCheck: 'private',
+        readyWhen: () => stateReady,
+        watchClient: (client) => client.on(client.events.GROUP_JOIN, () => joins++),
+      },
+    };
+    const { app, journal } = await createApp([PrivateReaderHandler], consumerGroups);
+    await start(app);
+
+    await expectEventually(() =>
+      expect([...journal.handled].sort()).toEqual([`report-a-${runId}`, `report-b-${runId}`]),
+    );
+    expect(joins).toBeGreaterThan(0);
+    // the group holds its partitions, but its state is not there yet
+    expect((await app.get(ReadinessRegistry).evaluate()).private).toBe(false);
+    stateReady = true;
+    expect((await app.get(ReadinessRegistry).evaluate()).private).toBe(true);
+    const committed = await committedOffsets(consumerGroups.private.groupId, topics.filterProgress);
+    expect([...committed.values()].every((offset) => offset === '-1')).toBe(true);
   });
 
   it.each([

@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ConsumerGroups } from '@switchboard/kafka';
 import { BlocklistFollower } from './blocklist/blocklist.follower';
 import { ProgressReporter } from './blocklist/progress.reporter';
 import { MessageFilterSettings } from './message-filter-settings';
 
 /** The consumer groups of the message filter, as its `@KafkaEventPattern` handlers name them. */
-export const MessageFilterConsumerGroup = { inbound: 'message-filter' } as const;
+export const MessageFilterConsumerGroup = {
+  inbound: 'message-filter',
+  blocklist: 'message-filter-blocklist',
+} as const;
 
 /** How each group runs in this deployment. */
 export function messageFilterConsumerGroups(
@@ -21,6 +26,15 @@ export function messageFilterConsumerGroups(
       // No message passes on a partial blocklist; and the loaded blocklist is announced first,
       // so the gateway counts this instance when it confirms the next block.
       startAfter: () => blocklist.loaded.then(() => progress.report()),
+    },
+    // A private reader: every instance holds the whole blocklist.
+    [MessageFilterConsumerGroup.blocklist]: {
+      groupId: `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`,
+      fromBeginning: true,
+      commit: false,
+      maxBytesPerPartition: 10_485_760,
+      readinessCheck: 'blocklist-loaded',
+      readyWhen: () => blocklist.isLoaded,
     },
   };
 }

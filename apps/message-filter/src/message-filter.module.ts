@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SettingsModule } from '@switchboard/config';
 import { CONSUMER_GROUPS, KafkaBatchTransport, KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
+import { BlocklistController } from './blocklist/blocklist.controller';
 import { BlocklistFollower } from './blocklist/blocklist.follower';
 import { BlocklistState } from './blocklist/blocklist.state';
 import { ProgressReporter } from './blocklist/progress.reporter';
@@ -21,7 +22,7 @@ export class MessageFilterModule {
         ObservabilityModule.forService('message-filter'),
         KafkaModule.forService('message-filter'),
       ],
-      controllers: [InboundMessagesController],
+      controllers: [InboundMessagesController, BlocklistController],
       providers: [
         BlocklistState,
         BlocklistFollower,

@@ -1,3 +1,4 @@
+import type { Consumer } from 'kafkajs';
 import type { TopicRole } from '@switchboard/contracts';
 import type { RecordConsumerOptions } from './record-consumer';
 
@@ -16,6 +17,13 @@ export type ConsumerGroupOptions = DistributiveOmit<
   /** The name this group's readiness check is registered under (`/health/ready`). */
   readinessCheck: string;
   /**
+   * What else the group's readiness needs besides holding its partitions: the state a private
+   * reader builds (loaded, positioned, caught up), read from the provider that holds it.
+   */
+  readyWhen?: () => boolean;
+  /** Gets the group's kafkajs consumer before it starts, to follow its events (joins, fetches). */
+  watchClient?: (client: Consumer) => void;
+  /**
    * Resolves when the group may start consuming (the filter waits for its blocklist); the
    * transport starts the group in the background then, so the service answers health checks
    * meanwhile. A rejection is fatal.
@@ -23,7 +31,11 @@ export type ConsumerGroupOptions = DistributiveOmit<
   startAfter?: () => Promise<unknown>;
 };
 
-/** A service's consumer groups by the name its handlers give in `@KafkaEventPattern`. */
+/**
+ * A service's consumer groups by the name its handlers give in `@KafkaEventPattern`. A private
+ * reader (every instance reads every partition, e.g. to build in-memory state) is a group with a
+ * per-instance `groupId` and `commit: false`.
+ */
 export type ConsumerGroups = Record<string, ConsumerGroupOptions>;
 
 /** Injection token of the service's `ConsumerGroups`. */

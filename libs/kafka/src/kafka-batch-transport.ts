@@ -64,7 +64,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   ) {
     super();
     for (const [name, group] of Object.entries(groups)) {
-      readiness.register(group.readinessCheck, () => this.consumers.get(name)?.isReady() ?? false);
+      readiness.register(
+        group.readinessCheck,
+        () => (this.consumers.get(name)?.isReady() ?? false) && (group.readyWhen?.() ?? true),
+      );
     }
   }
 
@@ -107,7 +110,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const plans = this.plan();
     const immediate: Promise<void>[] = [];
     for (const plan of plans) {
-      const { readinessCheck: _readiness, startAfter, ...consumerOptions } = plan.options;
+      const {
+        readinessCheck: _readiness,
+        readyWhen: _readyWhen,
+        startAfter,
+        watchClient,
+        ...consumerOptions
+      } = plan.options;
       const consumer = new RecordConsumer(this.kafka, this.producer, {
         ...consumerOptions,
         topics: [...plan.handlers.keys()],
@@ -116,6 +125,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
           ? { handleBatch: (records, batch) => this.invokeBatch(plan, records, batch) }
           : { handleRecord: (record) => this.invokeRecord(plan, record) }),
       });
+      watchClient?.(consumer.client);
       this.consumers.set(plan.name, consumer);
       if (startAfter) {
         void this.startWhenAllowed(plan.name, consumer, startAfter);

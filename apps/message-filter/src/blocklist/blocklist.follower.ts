@@ -1,26 +1,15 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@switchboard/contracts';
 import {
   KafkaProducer,
-  ConsumerStallCheck,
-  RecordConsumer,
   deadLetterRecord,
   type OutboundRecord,
   TOPICS,
   TopicReadProgress,
   type ConsumedRecord,
 } from '@switchboard/kafka';
-import { counter, gauge, ReadinessRegistry } from '@switchboard/observability';
-import { MessageFilterSettings } from '../message-filter-settings';
+import { counter, gauge } from '@switchboard/observability';
 import { BlocklistState } from './blocklist.state';
 
 const blockedIdentities = gauge({
@@ -33,14 +22,14 @@ const unreadableEntries = counter({
 });
 
 /**
- * Keeps the in-memory blocklist equal to `contacts.blocklist`: reads the whole compacted
- * topic from the beginning (every partition, with a private group that never commits),
- * reports loaded once it reached the end offsets seen at start, then follows it live.
+ * Keeps the in-memory blocklist equal to `contacts.blocklist`: its private `blocklist` group
+ * reads the whole compacted topic from the beginning (every partition, a per-instance group
+ * that never commits); reports loaded once it reached the end offsets seen at start, then
+ * follows it live.
  */
 @Injectable()
-export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestroy {
+export class BlocklistFollower implements OnApplicationBootstrap {
   private readonly logger = new Logger(BlocklistFollower.name);
-  private readonly consumer: RecordConsumer;
   /** How far the blocklist has been applied, against its end at start. */
   private readonly applied = new TopicReadProgress();
   private markLoaded!: () => void;
@@ -49,29 +38,12 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
   private loadedFlag = false;
   private readonly appliedListeners: (() => void)[] = [];
 
-  private readonly groupId: string;
-
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: KafkaProducer,
-    settings: MessageFilterSettings,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
     readonly state: BlocklistState,
-  ) {
-    this.groupId = `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`;
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: this.groupId,
-      topics: [topics.contactBlocklist],
-      fromBeginning: true,
-      commit: false,
-      maxBytesPerPartition: 10_485_760,
-      handleBatch: (records) => this.applyRecords(records),
-      stallCheck,
-    });
-    readiness.register('blocklist-loaded', () => this.loadedFlag && this.consumer.isReady());
-  }
+  ) {}
 
   get isLoaded(): boolean {
     return this.loadedFlag;
@@ -87,6 +59,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     this.appliedListeners.push(listener);
   }
 
+  /** Reads the blocklist's end before the reader starts (the transport starts it after the hooks). */
   async onApplicationBootstrap(): Promise<void> {
     this.startedAt = Date.now();
     const admin = this.kafka.admin();
@@ -97,19 +70,15 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       await admin.disconnect();
     }
     this.checkLoaded();
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 
   /**
    * Applies a batch in order. An unreadable record changes nothing and goes to the DLQ with the
    * reason. Every instance reads the whole topic, so each one that meets it dead-letters it
-   * (`dlq-consumer-group` names the instance; `dlq-source-offset` tells the copies apart).
+   * (`dlq-consumer-group` names the instance's `groupId`; `dlq-source-offset` tells the copies
+   * apart).
    */
-  private async applyRecords(records: ConsumedRecord[]): Promise<void> {
+  async applyRecords(records: ConsumedRecord[], groupId: string): Promise<void> {
     const deadLetters: OutboundRecord[] = [];
     for (const record of records) {
       const key = record.key?.toString() ?? '';
@@ -123,7 +92,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
           { key, offset: record.offset, reason: (error as Error).message },
           'sending an unreadable blocklist record to the DLQ',
         );
-        deadLetters.push(deadLetterRecord(record, error, this.groupId));
+        deadLetters.push(deadLetterRecord(record, error, groupId));
       }
       this.applied.advance(record.partition, record.offset);
     }
