@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
 import { createKafkaClient } from '@switchboard/kafka';
 import { topicNames, type TopicNames } from '@switchboard/contracts';
+import { startApp } from '@switchboard/observability';
 import { expectEventually, TEST_JWT_SECRET } from '@switchboard/testing';
 import type { Kafka } from 'kafkajs';
 import { createContactsApp } from '../../apps/contacts/src/contacts-app';
@@ -39,7 +40,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): NodeJS.
 
 async function listen(app: INestApplication): Promise<RunningService> {
   app.useLogger(app.get(Logger));
-  await app.listen(0, '127.0.0.1');
+  await startApp(app, () => app.listen(0, '127.0.0.1'));
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;

@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { SwaggerModule } from '@nestjs/swagger';
+import { KafkaBatchTransport } from '@switchboard/kafka';
 import { serveConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
 import { GatewaySettings } from './gateway-settings';
@@ -9,7 +11,10 @@ import { jsonBodyParser } from './problems/json-body-parser';
 import { methodNotAllowed } from './problems/method-not-allowed';
 import { createValidationPipe } from './problems/validation.pipe';
 
-/** Builds the gateway app: body limits, validation, problem documents, OpenAPI at `/docs`. */
+/**
+ * Builds the gateway app: body limits, validation, problem documents, OpenAPI at `/docs`, and
+ * the Kafka transport of its private readers.
+ */
 export async function createGatewayApp(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<NestExpressApplication> {
@@ -18,6 +23,8 @@ export async function createGatewayApp(
     bufferLogs: true,
     abortOnError: false,
   });
+  // hybrid: the private readers consume through the Kafka transport; HTTP config is not inherited
+  app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(KafkaBatchTransport) });
   const settings = app.get(GatewaySettings);
   // The bulk parser goes first: a body it has read is not read again by the general one.
   app.use('/v1/bulk', jsonBodyParser(settings.BULK_BODY_LIMIT_BYTES));

@@ -1,11 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SettingsModule } from '@switchboard/config';
-import { KafkaModule } from '@switchboard/kafka';
+import { CONSUMER_GROUPS, KafkaBatchTransport, KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
+import { BlocklistController } from './blocklist/blocklist.controller';
 import { BlocklistFollower } from './blocklist/blocklist.follower';
 import { BlocklistState } from './blocklist/blocklist.state';
 import { ProgressReporter } from './blocklist/progress.reporter';
-import { InboundMessagesConsumer } from './filter/inbound-messages.consumer';
+import { InboundMessagesController } from './filter/inbound-messages.controller';
+import { InboundMessagesRouter } from './filter/inbound-messages.router';
+import { messageFilterConsumerGroups } from './message-filter-consumer-groups';
 import { MessageFilterSettings } from './message-filter-settings';
 
 /** Drops inbound messages from blocked identities; lets the rest through. */
@@ -19,7 +22,19 @@ export class MessageFilterModule {
         ObservabilityModule.forService('message-filter'),
         KafkaModule.forService('message-filter'),
       ],
-      providers: [BlocklistState, BlocklistFollower, ProgressReporter, InboundMessagesConsumer],
+      controllers: [InboundMessagesController, BlocklistController],
+      providers: [
+        BlocklistState,
+        BlocklistFollower,
+        ProgressReporter,
+        InboundMessagesRouter,
+        {
+          provide: CONSUMER_GROUPS,
+          inject: [MessageFilterSettings, BlocklistFollower, ProgressReporter],
+          useFactory: messageFilterConsumerGroups,
+        },
+        KafkaBatchTransport,
+      ],
     };
   }
 }

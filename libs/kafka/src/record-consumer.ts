@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Batch, Consumer, Kafka } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { counter } from '@switchboard/observability';
 import type { ConsumedRecord } from './consumed-record';
 import { ConsumerProgress } from './consumer-progress';
@@ -74,6 +74,8 @@ const retriedRecords = counter({
 });
 
 class ConsumerStoppingError extends Error {}
+
+const maxCommitAttempts = 5;
 
 /**
  * A kafkajs consumer with the offset and retry semantics of the whole project:
@@ -179,9 +181,7 @@ export class RecordConsumer {
         resolveOffset(last.offset);
         const next = (BigInt(last.offset) + 1n).toString();
         if (this.options.commit !== false) {
-          await this.consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: next },
-          ]);
+          await this.commit(payload, batch.topic, batch.partition, next);
         }
         this.progress.committed(batch.topic, batch.partition, next);
         processedRecords.inc({ topic: batch.topic, group: this.options.groupId }, records.length);
@@ -345,6 +345,32 @@ export class RecordConsumer {
         retriedRecords.inc({ topic: record.topic, kind: 'dead-letter' });
         this.logger.warn({ err: sendError, kind, attempt, topic: record.topic }, 'DLQ send failed; retrying');
         await this.pause(attempt, context);
+      }
+    }
+  }
+
+  /**
+   * Commits through the batch's payload: consumer.commitOffsets drops a commit once a stop has
+   * begun, so the batch a stopping consumer finishes would be processed again. Retried a few
+   * times like kafkajs retries its own commits; the partition moving to another member ends it
+   * (that member reads the batch again).
+   */
+  private async commit(
+    payload: EachBatchPayload,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        return;
+      } catch (error) {
+        if (attempt + 1 >= maxCommitAttempts || payload.isStale()) {
+          throw error;
+        }
+        this.logger.warn({ err: error, attempt, topic, partition }, 'commit failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
       }
     }
   }

@@ -3,8 +3,19 @@ import { Logger } from 'nestjs-pino';
 import { ServiceSettings } from '@switchboard/config';
 
 /**
- * Starts listening and turns SIGTERM/SIGINT into a graceful shutdown: Nest's hooks stop
- * consumers (which commit what they finished) before connections close. A shutdown that
+ * Runs the start-up hooks, then starts the app's microservice transports (its Kafka
+ * consumers), then `listen`: consumers start on initialised providers, as before HTTP.
+ */
+export async function startApp(app: INestApplication, listen: () => Promise<unknown>): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await listen();
+}
+
+/**
+ * Starts the app (its start-up hooks, then its Kafka consumers, then HTTP) and turns
+ * SIGTERM/SIGINT into a graceful shutdown: Nest's hooks stop consumers (which finish the
+ * batch in hand and commit) before the store and the producer close. A shutdown that
  * outlives SHUTDOWN_TIMEOUT_MS exits anyway, so an orchestrator never waits forever.
  */
 export async function runService(app: INestApplication): Promise<void> {
@@ -32,6 +43,6 @@ export async function runService(app: INestApplication): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  await app.listen(settings.PORT, settings.HOST);
+  await startApp(app, () => app.listen(settings.PORT, settings.HOST));
   logger.log({ msg: 'listening', port: settings.PORT, node: process.version });
 }

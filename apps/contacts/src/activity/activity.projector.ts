@@ -1,9 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import { parseContactEvent, parseJson, type ContactEvent, type TopicNames } from '@switchboard/contracts';
-import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
-import { ReadinessRegistry } from '@switchboard/observability';
-import { ContactsSettings } from '../contacts-settings';
+import { Injectable } from '@nestjs/common';
+import type { ContactEvent } from '@switchboard/contracts';
 import type { ActivityDetails } from './activity-entry.schema';
 import { ActivityRepository } from './activity.repository';
 
@@ -31,38 +27,10 @@ export function activityDetails(event: ContactEvent): ActivityDetails | undefine
 
 /** Builds each contact's activity timeline from `contacts.events`, once per event. */
 @Injectable()
-export class ActivityProjector implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: RecordConsumer;
+export class ActivityProjector {
+  constructor(private readonly activity: ActivityRepository) {}
 
-  constructor(
-    kafka: Kafka,
-    producer: KafkaProducer,
-    settings: ContactsSettings,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
-    @Inject(TOPICS) topics: TopicNames,
-    private readonly activity: ActivityRepository,
-  ) {
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}contacts-activity`,
-      topics: [topics.contactEvents],
-      fromBeginning: true,
-      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.project(parseContactEvent(parseJson(record.value))),
-      stallCheck,
-    });
-    readiness.register('activity-projector', () => this.consumer.isReady());
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  private async project(event: ContactEvent): Promise<void> {
+  async project(event: ContactEvent): Promise<void> {
     const details = activityDetails(event);
     if (!details || event.contactId === undefined) {
       return;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CONSUMER_GROUPS, KafkaBatchTransport } from '@switchboard/kafka';
 import { BlockExpiriesRepository } from './block-expiries.repository';
 import { BlockExpiry, BlockExpirySchema } from './block-expiry.schema';
 import { BlockExpirySweeper } from './block-expiry.sweeper';
@@ -7,7 +8,6 @@ import { CommandOutcome, CommandOutcomeSchema } from './command-outcome.schema';
 import { CommandOutcomesPurger } from './command-outcomes.purger';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { Contact, ContactSchema } from './contact.schema';
-import { ContactCommandsConsumer } from './contact-commands.consumer';
 import { ContactCommandsService } from './contact-commands.service';
 import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
@@ -16,9 +16,10 @@ import { IdentityClaimsRepository } from './identity-claims.repository';
 import { Note, NoteSchema } from '../notes/note.schema';
 import { ActivityEntry, ActivityEntrySchema } from '../activity/activity-entry.schema';
 import { ActivityProjector } from '../activity/activity.projector';
+import { ContactEventsController } from '../activity/contact-events.controller';
 import { ActivityRepository } from '../activity/activity.repository';
 import { MessageIngestService } from '../messages/message-ingest.service';
-import { RoutedMessagesConsumer } from '../messages/routed-messages.consumer';
+import { RoutedMessagesController } from '../messages/routed-messages.controller';
 import { ContactMessages, ContactMessagesSchema } from '../messages/contact-messages.schema';
 import { ContactMessagesRepository } from '../messages/contact-messages.repository';
 import { BoundedBulk } from '../store/bounded-bulk';
@@ -29,6 +30,10 @@ import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { TagsController } from '../tags/tags.controller';
 import { CommandOutcomes } from '../commands/command-outcomes';
+import { CommandRouter } from '../commands/command-router';
+import { ContactCommandsController } from '../commands/contact-commands.controller';
+import { contactsConsumerGroups } from '../contacts-consumer-groups';
+import { ContactsSettings } from '../contacts-settings';
 import { AcceptedCommand, AcceptedCommandSchema } from '../commands/accepted-command.schema';
 import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
 import { CommandsController } from '../commands/commands.controller';
@@ -91,6 +96,9 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     CampaignsController,
     ConversationsController,
     SettingsController,
+    ContactCommandsController,
+    RoutedMessagesController,
+    ContactEventsController,
   ],
   providers: [
     BoundedBulk,
@@ -105,9 +113,8 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     MessageIngestService,
     ContactMessagesRepository,
     KeyedLock,
-    RoutedMessagesConsumer,
     ContactCommandsService,
-    ContactCommandsConsumer,
+    CommandRouter,
     CommandOutcomesPurger,
     CommandOutcomes,
     TagCatalogCommands,
@@ -133,6 +140,12 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     },
     JobRunner,
     ConversationsRepository,
+    {
+      provide: CONSUMER_GROUPS,
+      inject: [ContactsSettings, CommandRouter],
+      useFactory: contactsConsumerGroups,
+    },
+    KafkaBatchTransport,
   ],
 })
 export class ContactsModule {}

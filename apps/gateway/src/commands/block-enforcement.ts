@@ -5,8 +5,6 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Kafka, type Admin } from 'kafkajs';
 import {
   FILTER_LIVENESS_MS,
@@ -15,15 +13,8 @@ import {
   validateContract,
   type TopicNames,
 } from '@switchboard/contracts';
-import {
-  ConsumerStallCheck,
-  KafkaProducer,
-  RecordConsumer,
-  TOPICS,
-  TopicReadProgress,
-} from '@switchboard/kafka';
-import { histogram, ReadinessRegistry } from '@switchboard/observability';
-import { GatewaySettings } from '../gateway-settings';
+import { TOPICS, TopicReadProgress, type ConsumedRecord } from '@switchboard/kafka';
+import { histogram } from '@switchboard/observability';
 
 interface InstanceProgress {
   offsets: Map<number, bigint>;
@@ -38,13 +29,13 @@ const confirmationLatency = histogram({
 
 /**
  * Knows how far every live message-filter instance has applied `contacts.blocklist` (from
- * their reports on `message-filter.progress`) and waits until all of them have passed the
- * blocklist's current end: after that, every record written before the call is enforced.
+ * their reports on `message-filter.progress`, read by the gateway's private `filter-progress`
+ * group) and waits until all of them have passed the blocklist's current end: after that,
+ * every record written before the call is enforced.
  */
 @Injectable()
 export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(BlockEnforcement.name);
-  private readonly consumer: RecordConsumer;
   private readonly admin: Admin;
   private readonly instances = new Map<string, InstanceProgress>();
   private readonly waiters = new Set<() => void>();
@@ -53,42 +44,35 @@ export class BlockEnforcement implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     kafka: Kafka,
-    producer: KafkaProducer,
-    settings: GatewaySettings,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {
     this.admin = kafka.admin();
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}gateway-filter-progress-${hostname()}-${randomUUID()}`,
-      topics: [topics.filterProgress],
-      fromBeginning: true,
-      commit: false,
-      handleBatch: (records) => {
-        for (const record of records) {
-          this.apply(record.key?.toString() ?? '', record.value);
-          this.progressRead.advance(record.partition, record.offset);
-        }
-        for (const wake of this.waiters) {
-          wake();
-        }
-      },
-      stallCheck,
-    });
-    // Not ready before every filter's last report is known: an empty view would confirm anything.
-    readiness.register('filter-progress', () => this.consumer.isReady() && this.progressRead.caughtUp);
   }
 
+  /** Whether every filter's last report is known: an empty view would confirm anything. */
+  get caughtUp(): boolean {
+    return this.progressRead.caughtUp;
+  }
+
+  /** Reads the progress topic's end before the reader starts (the transport starts it after the hooks). */
   async onApplicationBootstrap(): Promise<void> {
     await this.admin.connect();
     await this.progressRead.start(this.admin, this.topics.filterProgress);
-    await this.consumer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
     await this.admin.disconnect();
+  }
+
+  /** Applies a batch of progress reports and wakes the requests waiting for enforcement. */
+  applyReports(records: ConsumedRecord[]): void {
+    for (const record of records) {
+      this.apply(record.key?.toString() ?? '', record.value);
+      this.progressRead.advance(record.partition, record.offset);
+    }
+    for (const wake of this.waiters) {
+      wake();
+    }
   }
 
   /**

@@ -1,23 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { Kafka } from 'kafkajs';
-import {
-  isCommandOutcome,
-  parseContactEvent,
-  parseJson,
-  type ContactEvent,
-  type TopicNames,
-} from '@switchboard/contracts';
-import { ConsumerStallCheck, KafkaProducer, RecordConsumer, TOPICS } from '@switchboard/kafka';
-import { counter, ReadinessRegistry } from '@switchboard/observability';
-import { GatewaySettings } from '../gateway-settings';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Consumer } from 'kafkajs';
+import { isCommandOutcome, parseContactEvent, parseJson, type ContactEvent } from '@switchboard/contracts';
+import type { ConsumedRecord } from '@switchboard/kafka';
+import { counter } from '@switchboard/observability';
 
 const unreadableEvents = counter({
   name: 'switchboard_gateway_unreadable_events_total',
@@ -25,44 +10,35 @@ const unreadableEvents = counter({
 });
 
 /**
- * Follows `contacts.events` to hand command outcomes to the requests waiting for them.
- * Every gateway instance reads every partition with a private group that never commits:
- * it only cares about events from now on.
+ * Hands command outcomes from `contacts.events` to the requests waiting for them. Every gateway
+ * instance reads every partition with a private group that never commits (the `outcomes` group,
+ * `gateway-consumer-groups.ts`): it only cares about events from now on.
  */
 @Injectable()
-export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDestroy {
+export class ContactEventsListener {
   private readonly logger = new Logger(ContactEventsListener.name);
-  private readonly consumer: RecordConsumer;
   /** Requests waiting per command id (a client may retry while its first call still waits). */
   private readonly waiters = new Map<string, Set<(event: ContactEvent) => void>>();
   private positioned = false;
 
-  constructor(
-    kafka: Kafka,
-    producer: KafkaProducer,
-    settings: GatewaySettings,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
-    @Inject(TOPICS) topics: TopicNames,
-  ) {
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}gateway-outcomes-${hostname()}-${randomUUID()}`,
-      topics: [topics.contactEvents],
-      fromBeginning: false,
-      commit: false,
-      handleBatch: (records) => {
-        for (const record of records) {
-          this.deliver(record.value);
-        }
-      },
-      stallCheck,
-    });
-    const { GROUP_JOIN, FETCH } = this.consumer.client.events;
-    this.consumer.client.on(GROUP_JOIN, () => (this.positioned = false));
-    // After the first fetch following a join, the consumer has fixed its start offsets:
-    // anything published from then on reaches us.
-    this.consumer.client.on(FETCH, () => (this.positioned = true));
-    readiness.register('outcome-listener', () => this.consumer.isReady() && this.positioned);
+  /** Whether the reader has fixed its start offsets: anything published from now on reaches us. */
+  get isPositioned(): boolean {
+    return this.positioned;
+  }
+
+  /** Follows the reader's joins and fetches, which tell when it is positioned. */
+  watch(client: Consumer): void {
+    const { GROUP_JOIN, FETCH } = client.events;
+    client.on(GROUP_JOIN, () => (this.positioned = false));
+    // After the first fetch following a join, the consumer has fixed its start offsets.
+    client.on(FETCH, () => (this.positioned = true));
+  }
+
+  /** Hands each outcome among `records` to the requests waiting for it. */
+  deliver(records: ConsumedRecord[]): void {
+    for (const record of records) {
+      this.deliverOne(record.value);
+    }
   }
 
   /** Resolves with the command's outcome event, or undefined after `timeoutMs`. */
@@ -93,15 +69,7 @@ export class ContactEventsListener implements OnApplicationBootstrap, OnModuleDe
     return { outcome, cancel: remove };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  private deliver(value: Buffer | null): void {
+  private deliverOne(value: Buffer | null): void {
     if (this.waiters.size === 0) {
       return;
     }

@@ -1,26 +1,15 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { BlocklistEntry, parseJson, validateContract, type TopicNames } from '@switchboard/contracts';
 import {
   KafkaProducer,
-  ConsumerStallCheck,
-  RecordConsumer,
   deadLetterRecord,
   type OutboundRecord,
   TOPICS,
   TopicReadProgress,
   type ConsumedRecord,
 } from '@switchboard/kafka';
-import { counter, gauge, ReadinessRegistry } from '@switchboard/observability';
-import { MessageFilterSettings } from '../message-filter-settings';
+import { counter, gauge } from '@switchboard/observability';
 import { BlocklistState } from './blocklist.state';
 
 const blockedIdentities = gauge({
@@ -41,14 +30,14 @@ const unreadableEntries = counter({
 });
 
 /**
- * Keeps the in-memory blocklist equal to `contacts.blocklist`: reads the whole compacted
- * topic from the beginning (every partition, with a private group that never commits),
- * reports loaded once it reached the end offsets seen at start, then follows it live.
+ * Keeps the in-memory blocklist equal to `contacts.blocklist`: its private `blocklist` group
+ * reads the whole compacted topic from the beginning (every partition, a per-instance group
+ * that never commits); reports loaded once it reached the end offsets seen at start, then
+ * follows it live.
  */
 @Injectable()
-export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestroy {
+export class BlocklistFollower implements OnApplicationBootstrap {
   private readonly logger = new Logger(BlocklistFollower.name);
-  private readonly consumer: RecordConsumer;
   /** How far the blocklist has been applied, against its end at start. */
   private readonly applied = new TopicReadProgress();
   private markLoaded!: () => void;
@@ -57,31 +46,12 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
   private loadedFlag = false;
   private readonly appliedListeners: (() => void)[] = [];
 
-  private readonly groupId: string;
-
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: KafkaProducer,
-    settings: MessageFilterSettings,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
     @Inject(TOPICS) private readonly topics: TopicNames,
     readonly state: BlocklistState,
-  ) {
-    this.groupId = `${settings.TOPIC_PREFIX}message-filter-blocklist-${hostname()}-${randomUUID()}`;
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: this.groupId,
-      topics: [topics.contactBlocklist],
-      fromBeginning: true,
-      commit: false,
-      // kafkajs decodes a whole fetch response in one go (10 MB per partition blocked the event
-      // loop for seconds at bootstrap): small fetches keep it turning, and load no slower.
-      maxBytesPerPartition: 65_536,
-      handleBatch: (records) => this.applyRecords(records),
-      stallCheck,
-    });
-    readiness.register('blocklist-loaded', () => this.loadedFlag && this.consumer.isReady());
-  }
+  ) {}
 
   get isLoaded(): boolean {
     return this.loadedFlag;
@@ -97,6 +67,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
     this.appliedListeners.push(listener);
   }
 
+  /** Reads the blocklist's end before the reader starts (the transport starts it after the hooks). */
   async onApplicationBootstrap(): Promise<void> {
     this.startedAt = Date.now();
     const admin = this.kafka.admin();
@@ -107,19 +78,15 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
       await admin.disconnect();
     }
     this.checkLoaded();
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 
   /**
    * Applies a batch in order. An unreadable record changes nothing and goes to the DLQ with the
    * reason. Every instance reads the whole topic, so each one that meets it dead-letters it
-   * (`dlq-consumer-group` names the instance; `dlq-source-offset` tells the copies apart).
+   * (`dlq-consumer-group` names the instance's `groupId`; `dlq-source-offset` tells the copies
+   * apart).
    */
-  private async applyRecords(records: ConsumedRecord[]): Promise<void> {
+  async applyRecords(records: ConsumedRecord[], groupId: string): Promise<void> {
     const deadLetters: OutboundRecord[] = [];
     for (const [index, record] of records.entries()) {
       if (index > 0 && index % RECORDS_PER_TURN === 0) {
@@ -136,7 +103,7 @@ export class BlocklistFollower implements OnApplicationBootstrap, OnModuleDestro
           { key, offset: record.offset, reason: (error as Error).message },
           'sending an unreadable blocklist record to the DLQ',
         );
-        deadLetters.push(deadLetterRecord(record, error, this.groupId));
+        deadLetters.push(deadLetterRecord(record, error, groupId));
       }
       this.applied.advance(record.partition, record.offset);
     }

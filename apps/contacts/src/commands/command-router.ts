@@ -1,50 +1,32 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import { Injectable } from '@nestjs/common';
 import {
   isTenantCommand,
   isTenantCommandType,
-  parseCommand,
-  parseJson,
   type Command,
   type TenantCommand,
-  type TopicNames,
 } from '@switchboard/contracts';
-import {
-  ConsumerStallCheck,
-  KafkaProducer,
-  RecordConsumer,
-  TOPICS,
-  type ConsumedRecord,
-} from '@switchboard/kafka';
-import { ReadinessRegistry } from '@switchboard/observability';
+import type { ConsumedRecord } from '@switchboard/kafka';
 import { CampaignCommands } from '../campaigns/campaign-commands';
-import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
-import { CommandOutcomes } from '../commands/command-outcomes';
-import { deadLetteredCommand, deadLetterRejection } from '../commands/dead-lettered-commands';
+import { ContactCommandsService } from '../contacts/contact-commands.service';
 import { ContactsSettings } from '../contacts-settings';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
-import { ContactCommandsService } from './contact-commands.service';
+import { AcceptedCommandsRepository } from './accepted-commands.repository';
+import { CommandOutcomes } from './command-outcomes';
+import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-commands';
 
 /**
- * Reads `contacts.commands`: parses and validates each record, then hands it to what handles
- * its type: contact commands to the contact service, tenant commands (catalog, segments,
- * settings, campaigns, bulk jobs) to theirs, after answering any that was handled before.
- * A command that goes to the DLQ is answered too, with a `CommandRejected`.
+ * Hands a validated command to what handles its type: contact commands to the contact
+ * service, tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
+ * after answering any that was handled before. A command that goes to the DLQ is answered
+ * too, with a `CommandRejected` (the commands group's `onDeadLetter`).
  */
 @Injectable()
-export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: RecordConsumer;
-
+export class CommandRouter {
   constructor(
-    kafka: Kafka,
-    producer: KafkaProducer,
-    readiness: ReadinessRegistry,
-    stallCheck: ConsumerStallCheck,
-    @Inject(TOPICS) topics: TopicNames,
     private readonly contacts: ContactCommandsService,
     private readonly catalog: TagCatalogCommands,
     private readonly bulkTagging: BulkTaggingCommands,
@@ -55,33 +37,14 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     private readonly tenantOutcomes: CommandOutcomes,
     private readonly accepted: AcceptedCommandsRepository,
     private readonly settings: ContactsSettings,
-  ) {
-    this.consumer = new RecordConsumer(kafka, producer, {
-      groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
-      topics: [topics.contactCommands],
-      fromBeginning: true,
-      partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
-      handleRecord: (record) => this.handle(parseCommand(parseJson(record.value))),
-      onDeadLetter: (record, error) => this.answerDeadLettered(record, error),
-      stallCheck,
-    });
-    readiness.register('commands-consumer', () => this.consumer.isReady());
-  }
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  private async handle(command: Command): Promise<void> {
+  async route(command: Command): Promise<void> {
     try {
       if (command.actor.id === this.settings.COMMAND_FAILURE_DRILL_ACTOR) {
         throw new Error(`command failure drill: commands of ${command.actor.id} always fail`);
       }
-      await this.route(command);
+      await this.dispatch(command);
     } catch (error) {
       // It is retried for a while: meanwhile its status reads `pending`, not unknown.
       await this.accepted.record(command.tenantId, command.commandId, new Date()).catch(() => undefined);
@@ -94,7 +57,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
    * (never overwritten), else a rejection with the reason, recorded as its outcome. A record
    * without a readable tenant and command id answers nobody; it is only in the DLQ.
    */
-  private async answerDeadLettered(record: ConsumedRecord, error: unknown): Promise<void> {
+  async answerDeadLettered(record: ConsumedRecord, error: unknown): Promise<void> {
     const command = deadLetteredCommand(record.value);
     if (!command) {
       return;
@@ -110,7 +73,7 @@ export class ContactCommandsConsumer implements OnApplicationBootstrap, OnModule
     await this.tenantOutcomes.reject(command, code, reason, fieldErrors);
   }
 
-  private async route(command: Command): Promise<void> {
+  private async dispatch(command: Command): Promise<void> {
     if (!isTenantCommand(command)) {
       return this.contacts.handle(command);
     }
