@@ -1,4 +1,8 @@
 import type { Admin } from 'kafkajs';
+import { backoffMs, classifyFailure } from './error-classification';
+
+/** How long a reader waits out a topic whose partitions have no leader yet (just created, an election). */
+const END_OFFSETS_PATIENCE_MS = 60_000;
 
 /**
  * How far a private reader has read a topic, against the end offsets the topic had when the
@@ -12,7 +16,7 @@ export class TopicReadProgress {
 
   /** Takes the topic's current end offsets as the goal; empty partitions count as read. */
   async start(admin: Admin, topic: string): Promise<void> {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await endOffsets(admin, topic);
     this.ends = new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
     for (const { partition, low } of offsets) {
       // Everything before the low watermark is gone from the topic: nothing to read there.
@@ -51,5 +55,20 @@ export class TopicReadProgress {
       }
     }
     this.reached = true;
+  }
+}
+
+/** The topic's offsets; transient answers (no leader yet, a leader moving) are retried with backoff. */
+async function endOffsets(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  const giveUpAt = Date.now() + END_OFFSETS_PATIENCE_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (classifyFailure(error) !== 'transient' || Date.now() >= giveUpAt) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    }
   }
 }
