@@ -9,9 +9,17 @@ import { aPort, spawnService, type ServiceProcess } from './support/service-proc
 /** What a load balancer's readiness probe waits (the checks' own deadline is 1 s). */
 const PROBE_DEADLINE_MS = 3_000;
 
+async function readiness(contacts: ServiceProcess): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${contacts.url}/health/ready`, {
+    signal: AbortSignal.timeout(PROBE_DEADLINE_MS),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /**
  * The contacts service over a store that wedged (its own FerretDB, wedged on purpose):
- * `/health/ready` answers 503 with the store not ready, instead of hanging with the store.
+ * `/health/ready` answers 503 with the store not ready, instead of hanging with the store, and
+ * once the store is restarted (what the supervisor does) the service has its store back.
  */
 (privateFerretDbAvailable() ? describe : describe.skip)('contacts readiness when the store wedges', () => {
   let store: PrivateFerretDb;
@@ -22,7 +30,7 @@ const PROBE_DEADLINE_MS = 3_000;
   });
 
   afterAll(async () => {
-    await contacts?.crash(); // its shutdown would wait on the wedged store
+    await contacts?.crash(); // its shutdown would wait on a wedged store
     store?.stop();
   });
 
@@ -38,11 +46,21 @@ const PROBE_DEADLINE_MS = 3_000;
 
     await expectEventually(
       async () => {
-        const response = await fetch(`${contacts!.url}/health/ready`, {
-          signal: AbortSignal.timeout(PROBE_DEADLINE_MS),
+        expect(await readiness(contacts!)).toMatchObject({
+          status: 503,
+          body: { status: 'unavailable', checks: { store: false } },
         });
-        expect(response.status).toBe(503);
-        expect(await response.json()).toMatchObject({ status: 'unavailable', checks: { store: false } });
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  });
+
+  it('is ready again once the wedged store is restarted', async () => {
+    store.restart();
+
+    await expectEventually(
+      async () => {
+        expect(await readiness(contacts!)).toMatchObject({ status: 200, body: { checks: { store: true } } });
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
