@@ -27,7 +27,7 @@ export class StoreMonitorWatchdog implements OnModuleInit, OnApplicationShutdown
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   onModuleInit(): void {
-    const client = this.connection.getClient() as unknown as MongoClient;
+    const client = this.connection.getClient();
     client.on('serverHeartbeatStarted', () => (this.heartbeatStartedAt ??= Date.now()));
     client.on('serverHeartbeatSucceeded', () => (this.heartbeatStartedAt = undefined));
     client.on('serverHeartbeatFailed', () => (this.heartbeatStartedAt = undefined));
