@@ -26,6 +26,8 @@ export interface PrivateFerretDb {
    * statements as its pool has connections, sent straight with the driver, past every bound.
    */
   wedge(): Promise<boolean>;
+  /** Stops it and starts it again (what the supervisor does to a wedged one). */
+  restart(): void;
   stop(): void;
 }
 
@@ -48,6 +50,10 @@ export function startPrivateFerretDb(port: number, pool = 20): PrivateFerretDb {
     uri,
     stackEnvironment,
     wedge: () => wedge(uri, pool),
+    restart: () => {
+      execFileSync('bash', [STACK, 'ferretdb-down'], { env: stackEnvironment, stdio: 'inherit' });
+      execFileSync('bash', [STACK, 'ferretdb-up'], { env: stackEnvironment, stdio: 'inherit' });
+    },
     stop: () => execFileSync('bash', [STACK, 'ferretdb-down'], { env: stackEnvironment, stdio: 'inherit' }),
   };
 }

@@ -6,6 +6,7 @@ import { ObservabilityModule } from '@switchboard/observability';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContactsSettings } from './contacts-settings';
 import { StoreReadiness } from './store-readiness';
+import { STORE_CONNECT_TIMEOUT_MS, StoreMonitorWatchdog } from './store/store-monitor-watchdog';
 import { storeWriteBudget } from './store/store-write-budget';
 
 /** The contacts service: owns contacts in the store and applies commands from Kafka. */
@@ -24,6 +25,7 @@ export class ContactsAppModule {
             uri: settings.MONGODB_URI,
             dbName: settings.MONGODB_DB,
             serverSelectionTimeoutMS: 5_000,
+            connectTimeoutMS: STORE_CONNECT_TIMEOUT_MS,
             // This process's share of the store's pool: more commands in flight can wedge FerretDB.
             maxPoolSize: storeWriteBudget(settings, settings.JOBS_CONCURRENTLY).driverConnections,
             // Fail into the consumer's retry with backoff instead of queueing inside mongoose.
@@ -32,7 +34,7 @@ export class ContactsAppModule {
         }),
         ContactsModule,
       ],
-      providers: [StoreReadiness],
+      providers: [StoreReadiness, StoreMonitorWatchdog],
     };
   }
 }
