@@ -1,18 +1,6 @@
-import { aContactCommand } from '@switchboard/testing';
+import { aContactCommand, contractViolationOf } from '@switchboard/testing';
 import { parseCommand } from './commands/contact-command';
 import { ContractViolationError, parseJson } from './validation';
-
-function violation(run: () => unknown): ContractViolationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractViolationError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a contract violation');
-}
 
 describe('contact command contract', () => {
   it('parses a valid command into its typed payload', () => {
@@ -21,7 +9,7 @@ describe('contact command contract', () => {
   });
 
   it('names payload fields with their path', () => {
-    const error = violation(() =>
+    const error = contractViolationOf(() =>
       parseCommand(aContactCommand({ payload: { identities: [{ channel: 'whatsapp', address: '0800' }] } })),
     );
     expect(error.fieldErrors.map((fieldError) => fieldError.field)).toEqual(['payload.identities.0.address']);

@@ -3,20 +3,8 @@ import { parseCommand } from './commands/contact-command';
 import { parseInboundMessage } from './messages/inbound-message.fast-check';
 import { SegmentDefinition } from './segments/segment-fields';
 import { RESERVED_KEYS, unstorableInputErrors } from './storable-input';
-import { ContractViolationError, validateContract } from './validation';
-import { aContactCommand, anInboundMessage } from '@switchboard/testing';
-
-function violationOf(run: () => unknown): ContractViolationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractViolationError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('accepted');
-}
+import { validateContract } from './validation';
+import { aContactCommand, anInboundMessage, contractViolationOf } from '@switchboard/testing';
 
 describe('input no contract accepts', () => {
   it('reserves every member of Object.prototype and prototype', () => {
@@ -28,7 +16,7 @@ describe('input no contract accepts', () => {
   it.each([...RESERVED_KEYS])('refuses the attribute key %s naming it, instead of dropping it', (key) => {
     const plain = JSON.parse(`{"attributes":{"plan":"pro",${JSON.stringify(key)}:"acme"}}`) as object;
     for (const contract of [ContactProfileFields, SegmentDefinition]) {
-      expect(violationOf(() => validateContract(contract, plain)).fieldErrors).toEqual([
+      expect(contractViolationOf(() => validateContract(contract, plain)).fieldErrors).toEqual([
         { field: `attributes.${key}`, messages: [expect.stringContaining('reserved key')] },
       ]);
     }
@@ -36,20 +24,20 @@ describe('input no contract accepts', () => {
 
   it('refuses a reserved key at the top of a body and inside nested classes', () => {
     const topLevel = JSON.parse('{"name":"Ada","toString":"x"}') as object;
-    expect(violationOf(() => validateContract(ContactProfileFields, topLevel)).fieldErrors).toEqual([
+    expect(contractViolationOf(() => validateContract(ContactProfileFields, topLevel)).fieldErrors).toEqual([
       { field: 'toString', messages: [expect.stringContaining('reserved key')] },
     ]);
     const nested = JSON.parse(
       '{"match":{"and":[{"tag":"vip"},{"tag":"x","constructor":{"tag":"y"}}]}}',
     ) as object;
-    expect(violationOf(() => validateContract(SegmentDefinition, nested)).fieldErrors).toEqual([
+    expect(contractViolationOf(() => validateContract(SegmentDefinition, nested)).fieldErrors).toEqual([
       { field: 'match.and.1.constructor', messages: [expect.stringContaining('reserved key')] },
     ]);
   });
 
   it('refuses a reserved name as the attribute of a segment condition', () => {
     const plain = { match: { or: [{ tag: 'vip' }, { attribute: 'hasOwnProperty', exists: true }] } };
-    expect(violationOf(() => validateContract(SegmentDefinition, plain)).fieldErrors).toEqual([
+    expect(contractViolationOf(() => validateContract(SegmentDefinition, plain)).fieldErrors).toEqual([
       { field: 'match.or.1.attribute', messages: [expect.stringContaining('none of __proto__')] },
     ]);
   });
@@ -69,27 +57,29 @@ describe('input no contract accepts', () => {
 
   it('names the payload field of a command, so a rejection says what to fix', () => {
     const command = aContactCommand({ type: 'contact.update', payload: { name: 'Ada\u0000' } });
-    expect(violationOf(() => parseCommand(JSON.parse(JSON.stringify(command)))).fieldErrors).toEqual([
+    expect(contractViolationOf(() => parseCommand(JSON.parse(JSON.stringify(command)))).fieldErrors).toEqual([
       { field: 'payload.name', messages: [expect.stringContaining('U+0000')] },
     ]);
   });
 
   it('refuses a message whose content carries U+0000 or a reserved key, naming the field', () => {
     const nul = anInboundMessage({ content: { text: 'hi\u0000' } });
-    expect(violationOf(() => parseInboundMessage(JSON.stringify(nul))).message).toContain(
+    expect(contractViolationOf(() => parseInboundMessage(JSON.stringify(nul))).message).toContain(
       'content.text: must not contain U+0000',
     );
     const reserved = `{${JSON.stringify(anInboundMessage()).slice(1, -1).replace('"content":{', '"content":{"__proto__":{"x":1},')}}`;
-    expect(violationOf(() => parseInboundMessage(reserved)).message).toContain('content.__proto__');
+    expect(contractViolationOf(() => parseInboundMessage(reserved)).message).toContain('content.__proto__');
     // Written with escapes, as bytes: the fast path's marker scan still finds them.
     const escaped = JSON.stringify(anInboundMessage()).replace(
       '"content":{',
       '"content":{"\\u0063onstructor":1,',
     );
-    expect(violationOf(() => parseInboundMessage(Buffer.from(escaped))).message).toContain(
+    expect(contractViolationOf(() => parseInboundMessage(Buffer.from(escaped))).message).toContain(
       'content.constructor',
     );
     const surrogate = JSON.stringify(anInboundMessage()).replace('"content":{', '"content":{"t":"\\ud800",');
-    expect(violationOf(() => parseInboundMessage(Buffer.from(surrogate))).message).toContain('content.t');
+    expect(contractViolationOf(() => parseInboundMessage(Buffer.from(surrogate))).message).toContain(
+      'content.t',
+    );
   });
 });

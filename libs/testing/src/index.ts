@@ -4,3 +4,4 @@ export * from './test-infrastructure';
 export * from './tokens';
 export * from './topic-probe';
 export * from './test-topics';
+export * from './contract-violation';
