@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
@@ -55,7 +55,7 @@ export function stack(...args: string[]): void {
       `this fault needs the local stack (npm run stack -- up), not ${process.env.INTEGRATION_INFRASTRUCTURE}`,
     );
   }
-  execFileSync('bash', [STACK, ...args], { stdio: 'inherit' });
+  runStack(args, process.env);
 }
 
 /**
@@ -69,7 +69,16 @@ export function storeStack(...args: string[]): void {
       'this fault needs a FerretDB of the local stack (its own, or one from stack.sh ferretdb-up)',
     );
   }
-  execFileSync('bash', [STACK, ...args], { env: { ...process.env, FERRETDB_PORT: port }, stdio: 'inherit' });
+  runStack(args, { ...process.env, FERRETDB_PORT: port });
+}
+
+/** Runs a stack command; what it says goes to the suite's console (artifacts/suites/), not between results. */
+function runStack(args: string[], env: NodeJS.ProcessEnv): void {
+  const run = spawnSync('bash', [STACK, ...args], { env, encoding: 'utf8' });
+  console.log(`stack ${args.join(' ')}: ${run.stdout}${run.stderr}`.trim());
+  if (run.status !== 0) {
+    throw new Error(`stack ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+  }
 }
 
 /** Resolves once the run's store answers a ping again. */
