@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { aTenantId, expectEventually, mintToken } from '@switchboard/testing';
+import { identityKey } from '@switchboard/contracts';
 import { aStoredContact } from './support/contacts-factory';
 import {
   belongs,
@@ -220,18 +221,31 @@ describe('segment expressions (nested and/or/not of tags, block state, attribute
           }) as never,
       ),
     );
-    await db.collection('contact_messages').insertMany(
-      seeded
-        .filter((contact) => contact.lastMessageAt)
-        .map((contact) => ({
-          _id: `${tenant}:${contact.contactId}`,
-          tenantId: tenant,
-          contactId: contact.contactId,
-          counters: { accepted: 1, blocked: 0 },
-          recentMessages: [],
-          lastMessageAt: contact.lastMessageAt,
-          firstSeenAt: contact.lastMessageAt,
-        })) as never[],
+    // Each sender identity's activity, as the ingest keeps it; every third contact also has an
+    // older dropped message, so "last messaged before" must look at the newest of both.
+    const activity = (contactId: string, address: string, status: string, at: Date) => ({
+      _id: `${identityKey(tenant, 'whatsapp', address)}|${status}`,
+      tenantId: tenant,
+      contactId,
+      status,
+      count: 1,
+      firstSeenAt: at,
+      lastMessageAt: at,
+      lastMessage: { messageId: `m-${contactId}-${status}`, channel: 'whatsapp', from: address },
+      appliedOffset: 0,
+    });
+    await db.collection('identity_activity').insertMany(
+      seeded.flatMap((contact, index) => {
+        if (!contact.lastMessageAt) {
+          return [];
+        }
+        const address = `+1415555${String(index).padStart(4, '0')}`;
+        const older = new Date(contact.lastMessageAt.getTime() - 10 * 24 * 3_600_000);
+        return [
+          activity(contact.contactId, address, 'accepted', contact.lastMessageAt),
+          ...(index % 3 === 0 ? [activity(contact.contactId, address, 'blocked', older)] : []),
+        ];
+      }) as never[],
     );
   }, 120_000);
 

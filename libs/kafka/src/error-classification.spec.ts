@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { ContractViolationError } from '@switchboard/contracts';
-import { classifyFailure, errorCode, PoisonRecordError } from './error-classification';
+import { classifyFailure, errorCode, PoisonRecordError, RetryLaterError } from './error-classification';
 
 // kafkajs's own factory of protocol errors from broker error codes, as its client raises them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,6 +87,12 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new ContractViolationError('bad', []))).toBe('poison');
     expect(classifyFailure(new PoisonRecordError('bad-record', 'bad'))).toBe('poison');
     expect(classifyFailure(new TypeError('cannot read properties of undefined'))).toBe('unexpected');
+  });
+
+  it('retries work that met state changed under it (and its subclasses) as transient', () => {
+    class WriteLostItsCondition extends RetryLaterError {}
+    expect(classifyFailure(new RetryLaterError('changed meanwhile'))).toBe('transient');
+    expect(classifyFailure(new WriteLostItsCondition('changed meanwhile'))).toBe('transient');
   });
 
   it('treats a refused store connection as transient, also when wrapped', () => {

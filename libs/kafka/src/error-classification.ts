@@ -75,6 +75,17 @@ export const protocolErrorKinds: Readonly<Record<string, FailureKind>> = {
   UNSUPPORTED_COMPRESSION_TYPE: 'unexpected',
 };
 
+/**
+ * Errors a handler throws to say the work should simply be done again, after a pause: it met
+ * state that changed under it (a write that lost its condition), not a fault of the record.
+ */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
 /** Errors a handler throws to say the record can never be processed. */
 export class PoisonRecordError extends Error {
   constructor(
@@ -97,6 +108,9 @@ interface KafkaJSErrorShape {
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ContractViolationError || error instanceof PoisonRecordError) {
     return 'poison';
+  }
+  if (error instanceof RetryLaterError) {
+    return 'transient';
   }
   const protocolError = kafkaProtocolError(error);
   if (protocolError) {

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { AttributeValue, ContactView, Identity } from '@switchboard/contracts';
-import type { ContactMessages } from '../messages/contact-messages.schema';
+import type { ContactActivity } from '../messages/contact-activity';
 import type { OutboundRecord } from '@switchboard/kafka';
 
 /** Records a command must publish, kept in the contact's document until they are acknowledged. */
@@ -88,8 +88,8 @@ ContactSchema.index({ 'block.blocked': 1, 'block.until': 1 });
 // Segments, catalog jobs and campaigns select contacts by tag (a multikey index on MongoDB).
 ContactSchema.index({ tenantId: 1, tagIds: 1 });
 
-/** The public shape of a stored contact; message counters and times when `messages` is given. */
-export function toContactView(contact: Contact, messages?: ContactMessages | null): ContactView {
+/** The public shape of a stored contact; message counters and times when `activity` is given. */
+export function toContactView(contact: Contact, activity?: ContactActivity | null): ContactView {
   return {
     tenantId: contact.tenantId,
     contactId: contact.contactId,
@@ -109,12 +109,10 @@ export function toContactView(contact: Contact, messages?: ContactMessages | nul
     version: contact.version,
     createdAt: new Date(contact.createdAt).toISOString(),
     updatedAt: new Date(contact.updatedAt).toISOString(),
-    ...(messages !== undefined && {
-      counters: { accepted: messages?.counters.accepted ?? 0, blocked: messages?.counters.blocked ?? 0 },
-    }),
-    ...(messages && {
-      lastMessageAt: new Date(messages.lastMessageAt).toISOString(),
-      firstSeenAt: new Date(messages.firstSeenAt).toISOString(),
+    ...(activity !== undefined && { counters: activity?.counters ?? { accepted: 0, blocked: 0 } }),
+    ...(activity && {
+      lastMessageAt: activity.lastMessageAt.toISOString(),
+      firstSeenAt: activity.firstSeenAt.toISOString(),
     }),
   };
 }

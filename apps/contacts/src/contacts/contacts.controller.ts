@@ -10,8 +10,9 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { ContactPage, ContactView, NoteHistoryView, NoteView } from '@switchboard/contracts';
 import type { Contact } from './contact.schema';
-import type { RecentMessage } from '../messages/contact-messages.schema';
-import { ContactMessagesRepository } from '../messages/contact-messages.repository';
+import { messageViewOf, type MessageView } from '../messages/stored-message.schema';
+import { IdentityActivityRepository } from '../messages/identity-activity.repository';
+import { MessageHistoryRepository } from '../messages/message-history.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { ActivityRepository } from '../activity/activity.repository';
 import { toActivityView, type ActivityView } from '../activity/activity-entry.schema';
@@ -38,7 +39,8 @@ export class ContactsController {
     private readonly notes: NotesRepository,
     private readonly activity: ActivityRepository,
     private readonly catalog: TagCatalogRepository,
-    private readonly messages: ContactMessagesRepository,
+    private readonly messageActivity: IdentityActivityRepository,
+    private readonly messageHistory: MessageHistoryRepository,
     private readonly segments: SegmentsRepository,
     private readonly resolver: SegmentResolver,
   ) {}
@@ -52,9 +54,9 @@ export class ContactsController {
     const contactRead = this.contacts.find(tenantId, contactId);
     const [contact, tagDetails, messages, notes, activity] = await Promise.all([
       contactRead,
-      // The tag colours as soon as the contact's tags are known, alongside the other reads.
+      // The tag colours and message counters as soon as the contact is known, alongside the rest.
       contactRead.then((found) => (found ? this.catalog.findByIds(tenantId, found.tagIds ?? []) : [])),
-      this.messages.find(tenantId, contactId),
+      contactRead.then((found) => (found ? this.messageActivityOf(tenantId, found) : null)),
       this.notes.recentForContact(tenantId, contactId, 5),
       this.activity.listForContact(tenantId, contactId, { limit: 10 }),
     ]);
@@ -122,15 +124,39 @@ export class ContactsController {
       : { items };
   }
 
-  /** The bounded recent message history, newest first. */
+  /**
+   * The contact's message history over all its identities, newest first, a page at a time:
+   * `cursor` goes on from a previous page, `before` (a time) starts at messages sent before it.
+   */
   @Get('contacts/:contactId/messages')
   async messagesOf(
     @Param('tenantId') tenantId: string,
     @Param('contactId') contactId: string,
-  ): Promise<{ items: RecentMessage[] }> {
-    this.existing(await this.contacts.find(tenantId, contactId));
-    const messages = await this.messages.find(tenantId, contactId);
-    return { items: [...(messages?.recentMessages ?? [])].reverse() };
+    @Query('cursor') cursor?: string,
+    @Query('before') before?: string,
+    @Query('limit') limit = '50',
+  ): Promise<ContactPage<MessageView>> {
+    const contact = this.existing(await this.contacts.find(tenantId, contactId));
+    const pageSize = pageSizeOf(limit, 50);
+    const beforeTime = before === undefined ? undefined : new Date(before);
+    const position =
+      decodeCursor(cursor) ??
+      // Before a time: every message sent earlier (no id sorts above the tie-breaker).
+      (beforeTime && !Number.isNaN(beforeTime.getTime()) ? { at: beforeTime, id: '' } : undefined);
+    const identities = contact.identities.map(({ channel, address }) => `${channel}|${address}`);
+    const messages = await this.messageHistory.page(tenantId, identities, {
+      before: position,
+      limit: pageSize + 1,
+    });
+    const items = messages.slice(0, pageSize).map(messageViewOf);
+    const last = messages[pageSize - 1];
+    return messages.length > pageSize
+      ? { items, nextCursor: encodeCursor(last.sentAt, last._id) }
+      : { items };
+  }
+
+  private async messageActivityOf(tenantId: string, contact: Contact) {
+    return (await this.messageActivity.ofContacts(tenantId, [contact])).get(contact.contactId) ?? null;
   }
 
   private async segmentOf(
@@ -189,11 +215,8 @@ export class ContactsController {
       limit: pageSize + 1,
     });
     const page = contacts.slice(0, pageSize);
-    const messages = await this.messages.findMany(
-      tenantId,
-      page.map((contact) => contact.contactId),
-    );
-    const items = page.map((contact) => toContactView(contact, messages.get(contact.contactId) ?? null));
+    const activity = await this.messageActivity.ofContacts(tenantId, page);
+    const items = page.map((contact) => toContactView(contact, activity.get(contact.contactId) ?? null));
     return contacts.length > pageSize ? { items, nextCursor: items[items.length - 1].contactId } : { items };
   }
 }

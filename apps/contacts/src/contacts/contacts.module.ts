@@ -18,10 +18,12 @@ import { ActivityEntry, ActivityEntrySchema } from '../activity/activity-entry.s
 import { ActivityProjector } from '../activity/activity.projector';
 import { ContactEventsController } from '../activity/contact-events.controller';
 import { ActivityRepository } from '../activity/activity.repository';
-import { MessageIngestService } from '../messages/message-ingest.service';
+import { MessageIngestEngine } from '../messages/message-ingest.engine';
 import { RoutedMessagesController } from '../messages/routed-messages.controller';
-import { ContactMessages, ContactMessagesSchema } from '../messages/contact-messages.schema';
-import { ContactMessagesRepository } from '../messages/contact-messages.repository';
+import { StoredMessage, StoredMessageSchema } from '../messages/stored-message.schema';
+import { IdentityActivity, IdentityActivitySchema } from '../messages/identity-activity.schema';
+import { MessageHistoryRepository } from '../messages/message-history.repository';
+import { IdentityActivityRepository } from '../messages/identity-activity.repository';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { KeyedLock } from '../store/keyed-lock';
 import { NotesRepository } from '../notes/notes.repository';
@@ -62,7 +64,6 @@ import { CampaignCommands } from '../campaigns/campaign-commands';
 import { CampaignDispatchWork } from '../campaigns/campaign-dispatch-work';
 import { CampaignsController } from '../campaigns/campaigns.controller';
 import { ConversationsController } from '../conversations/conversations.controller';
-import { ConversationsRepository } from '../conversations/conversations.repository';
 import { SettingsController } from '../settings/settings.controller';
 import { TenantSettings, TenantSettingsSchema } from '../settings/tenant-settings.schema';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
@@ -77,7 +78,8 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       { name: AcceptedCommand.name, schema: AcceptedCommandSchema },
       { name: Note.name, schema: NoteSchema },
       { name: Tag.name, schema: TagSchema },
-      { name: ContactMessages.name, schema: ContactMessagesSchema },
+      { name: StoredMessage.name, schema: StoredMessageSchema },
+      { name: IdentityActivity.name, schema: IdentityActivitySchema },
       { name: ActivityEntry.name, schema: ActivityEntrySchema },
       { name: Job.name, schema: JobSchema },
       { name: Segment.name, schema: SegmentSchema },
@@ -110,8 +112,9 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     TagCatalogRepository,
     ActivityRepository,
     ActivityProjector,
-    MessageIngestService,
-    ContactMessagesRepository,
+    MessageIngestEngine,
+    MessageHistoryRepository,
+    IdentityActivityRepository,
     KeyedLock,
     ContactCommandsService,
     CommandRouter,
@@ -139,7 +142,6 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       useFactory: (...works: JobWork[]) => works,
     },
     JobRunner,
-    ConversationsRepository,
     {
       provide: CONSUMER_GROUPS,
       inject: [ContactsSettings, CommandRouter],

@@ -26,6 +26,18 @@ export class IdentityClaimsRepository {
     return owners;
   }
 
+  /** The owner of each identity key (`tenantId|channel|address`) that has one, in one read. */
+  async ownersByKey(keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) {
+      return new Map();
+    }
+    const claims = await this.claims
+      .find({ _id: { $in: keys } })
+      .lean<IdentityClaim[]>()
+      .exec();
+    return new Map(claims.map((claim) => [claim._id, claim.contactId]));
+  }
+
   /** Claims an identity for a contact; returns the owner after the attempt (maybe someone else). */
   async claim(tenantId: string, identity: Identity, contactId: string): Promise<string> {
     const key = identityKey(tenantId, identity.channel, identity.address);

@@ -1,22 +1,21 @@
 import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
-import { BlockedMessage, parseInboundMessage, parseJson, validateContract } from '@switchboard/contracts';
-import { KafkaEventPattern, type ConsumedRecord } from '@switchboard/kafka';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { KafkaConsumerContext, KafkaEventPattern, type ConsumedRecord } from '@switchboard/kafka';
 import { ContactsConsumerGroup } from '../contacts-consumer-groups';
-import { MessageIngestService } from './message-ingest.service';
+import { MessageIngestEngine } from './message-ingest.engine';
 
-/** Reads `messages.accepted` and `messages.blocked` and records each message on its contact. */
+/** Reads `messages.accepted` and `messages.blocked` a partition batch at a time and records them. */
 @Controller()
 export class RoutedMessagesController {
-  constructor(private readonly ingest: MessageIngestService) {}
+  constructor(private readonly engine: MessageIngestEngine) {}
 
-  @KafkaEventPattern('messagesAccepted', { group: ContactsConsumerGroup.messages })
-  accepted(@Payload() record: ConsumedRecord): Promise<void> {
-    return this.ingest.record(parseInboundMessage(record.value), 'accepted');
+  @KafkaEventPattern('messagesAccepted', { group: ContactsConsumerGroup.messages, batch: true })
+  accepted(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
+    return this.engine.ingest(records, 'accepted', context.getGroupId());
   }
 
-  @KafkaEventPattern('messagesBlocked', { group: ContactsConsumerGroup.messages })
-  blocked(@Payload() record: ConsumedRecord): Promise<void> {
-    return this.ingest.record(validateContract(BlockedMessage, parseJson(record.value)).message, 'blocked');
+  @KafkaEventPattern('messagesBlocked', { group: ContactsConsumerGroup.messages, batch: true })
+  blocked(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
+    return this.engine.ingest(records, 'blocked', context.getGroupId());
   }
 }

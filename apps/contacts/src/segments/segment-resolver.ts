@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FilterQuery } from 'mongoose';
 import type { SegmentDefinition } from '@switchboard/contracts';
 import type { Contact } from '../contacts/contact.schema';
-import { ContactMessagesRepository } from '../messages/contact-messages.repository';
+import { IdentityActivityRepository } from '../messages/identity-activity.repository';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { activityConditions, activityKey, type ActivityKeys } from './segment-expression';
 import {
@@ -21,7 +21,7 @@ export class SegmentResolver {
   constructor(
     private readonly catalog: TagCatalogRepository,
     private readonly segments: SegmentsRepository,
-    private readonly messages: ContactMessagesRepository,
+    private readonly messages: IdentityActivityRepository,
   ) {}
 
   /**
@@ -57,7 +57,7 @@ export class SegmentResolver {
   }
 
   /**
-   * The store query of a resolved segment. Message activity lives in `contact_messages`, which
+   * The store query of a resolved segment. Message activity lives in `identity_activity`, which
    * no contact query can join (FerretDB has no `$lookup`): each activity condition is looked up
    * there first, as the `_id`s of the contacts it holds, and the contact query tests those.
    */

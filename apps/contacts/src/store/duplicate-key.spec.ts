@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from './duplicate-key';
+import { duplicateKeyPositions, isDuplicateKeyError } from './duplicate-key';
 
 describe('isDuplicateKeyError', () => {
   it('recognises MongoDB’s duplicate key error', () => {
@@ -21,5 +21,28 @@ describe('isDuplicateKeyError', () => {
     );
     expect(isDuplicateKeyError(new Error('boom'))).toBe(false);
     expect(isDuplicateKeyError(null)).toBe(false);
+  });
+});
+
+describe('duplicateKeyPositions', () => {
+  const duplicate = { code: 11000, errmsg: 'E11000 duplicate key error collection: db.messages' };
+
+  it('reads the positions from the driver’s write errors and from mongoose’s copies of them', () => {
+    expect(duplicateKeyPositions({ writeErrors: [{ index: 2, ...duplicate }] })).toEqual([2]);
+    expect(duplicateKeyPositions({ writeErrors: { index: 1, ...duplicate } })).toEqual([1]);
+    expect(
+      duplicateKeyPositions({
+        writeErrors: [
+          { index: 0, err: duplicate },
+          { index: 3, err: duplicate },
+        ],
+      }),
+    ).toEqual([0, 3]);
+  });
+
+  it('is null when any refusal is not a duplicate, or there are none', () => {
+    const other = { index: 1, code: 2, errmsg: 'bad value' };
+    expect(duplicateKeyPositions({ writeErrors: [{ index: 0, ...duplicate }, other] })).toBeNull();
+    expect(duplicateKeyPositions(new Error('connection closed'))).toBeNull();
   });
 });

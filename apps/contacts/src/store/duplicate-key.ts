@@ -10,3 +10,31 @@ export function isDuplicateKeyError(error: unknown): boolean {
   }
   return code === 1 && typeof message === 'string' && message.includes('(SQLSTATE 23505)');
 }
+
+/**
+ * The positions of the documents an unordered `insertMany` refused as duplicates, or null
+ * when it failed otherwise (any other refusal, or no per-document errors at all).
+ */
+export function duplicateKeyPositions(error: unknown): number[] | null {
+  const writeErrors = (error as { writeErrors?: unknown } | undefined)?.writeErrors;
+  const failures = (
+    Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []
+  ) as WriteFailure[];
+  if (failures.length === 0 || !failures.every((failure) => isDuplicateKeyError(serverErrorOf(failure)))) {
+    return null;
+  }
+  return failures.map((failure) => failure.index);
+}
+
+/** The driver's WriteError (`code`, `errmsg`), or the copy mongoose makes of it (`err`). */
+interface WriteFailure {
+  index: number;
+  code?: unknown;
+  errmsg?: unknown;
+  err?: { code?: unknown; errmsg?: unknown };
+}
+
+function serverErrorOf(failure: WriteFailure): { code?: unknown; message?: unknown } {
+  const source = failure.code !== undefined ? failure : (failure.err ?? {});
+  return { code: source.code, message: source.errmsg };
+}

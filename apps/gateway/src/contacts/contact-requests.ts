@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import {
   CONTACT_ID_PATTERN,
   ContactIdentityFields,
@@ -47,6 +58,14 @@ export class PageQuery {
   @Min(1)
   @Max(LIST_LIMIT_MAX)
   limit?: number;
+}
+
+/** A page of a contact's messages: after a `cursor`, or starting before a time. */
+export class MessagePageQuery extends PageQuery {
+  /** Only messages sent before this time (ISO 8601), when no `cursor` is given. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  before?: string;
 }
 
 /**

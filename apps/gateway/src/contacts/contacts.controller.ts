@@ -17,9 +17,11 @@ import {
   ContactIdParams,
   CreateContactRequest,
   ListContactsQuery,
+  MessagePageQuery,
   PageQuery,
   UpdateContactRequest,
 } from './contact-requests';
+import { MessagePage } from '../conversations/conversation-view';
 import { contactListFilterOf } from './contact-list-filter';
 import { ContactsReader } from './contacts-reader';
 import { IdempotencyKey, IdempotencyKeyHeader } from './idempotency-key';
@@ -182,11 +184,24 @@ export class ContactsController {
     return this.part(principal, params.id, 'activity', { cursor: query.cursor, limit: query.limit });
   }
 
-  /** The contact's recent messages (a bounded history), newest first, with dropped ones marked `blocked`. */
+  /**
+   * Every message the contact sent on any of its identities, newest first, a page at a time,
+   * with dropped ones marked `blocked`: `cursor` goes on from a page, `before` starts at a time.
+   */
   @Get(':id/messages')
   @Authenticated(...READERS)
-  messages(@CurrentPrincipal() principal: Principal, @Param() params: ContactIdParams) {
-    return this.part(principal, params.id, 'messages');
+  @ApiOkResponse({ type: MessagePage })
+  @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
+  messages(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: ContactIdParams,
+    @Query() query: MessagePageQuery,
+  ) {
+    return this.part(principal, params.id, 'messages', {
+      cursor: query.cursor,
+      before: query.before,
+      limit: query.limit,
+    });
   }
 
   private part(

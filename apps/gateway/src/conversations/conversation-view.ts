@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactView } from '@switchboard/contracts';
 
-/** One message of a contact's recent history. */
-export class RecentMessageView {
+/** One message of a contact's history. */
+export class MessageView {
   messageId: string;
 
   channel: string;
@@ -30,12 +30,19 @@ export class ConversationView {
   contact: ContactView;
 
   /** The newest delivered message (the newest dropped one when none was delivered). */
-  lastMessage?: RecentMessageView;
+  lastMessage?: MessageView;
 }
 
 /** A page of the inbox; `nextCursor` is absent on the last page. */
 export class ConversationPage {
   items: ConversationView[];
+
+  nextCursor?: string;
+}
+
+/** A page of a contact's messages, newest first; `nextCursor` is absent on the last page. */
+export class MessagePage {
+  items: MessageView[];
 
   nextCursor?: string;
 }

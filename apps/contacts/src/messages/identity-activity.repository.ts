@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import { contactKey, identityKey, type Identity } from '@switchboard/contracts';
+import { RetryLaterError } from '@switchboard/kafka';
+import { olderThan, type PageCursor } from '../contacts/page-cursor';
+import type { ActivityCondition } from '../segments/segment-expression';
+import { BoundedBulk } from '../store/bounded-bulk';
+import { duplicateKeyPositions } from '../store/duplicate-key';
+import { contactActivityOf, type ContactActivity } from './contact-activity';
+import { IdentityActivity, identityActivityId } from './identity-activity.schema';
+
+/**
+ * A write of activity documents that found one changed since it was read: another process
+ * wrote it, a former owner of its partition still finishing. The batch is read and decided
+ * again (the error is transient to the consumer).
+ */
+export class WriteFencedError extends RetryLaterError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteFencedError';
+  }
+}
+
+/** A document to write and the offset it was decided from (none: it did not exist). */
+export interface ActivityWrite {
+  next: IdentityActivity;
+  readOffset?: number;
+}
+
+/** Message activity of sender identities, and of contacts summed over their identities. */
+@Injectable()
+export class IdentityActivityRepository {
+  constructor(
+    @InjectModel(IdentityActivity.name) private readonly activity: Model<IdentityActivity>,
+    private readonly bulk: BoundedBulk,
+  ) {}
+
+  /** By `_id`, in one read. */
+  async findByIds(ids: string[]): Promise<Map<string, IdentityActivity>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const found = await this.activity
+      .find({ _id: { $in: ids } })
+      .lean<IdentityActivity[]>()
+      .exec();
+    return new Map(found.map((doc) => [doc._id, doc]));
+  }
+
+  /**
+   * Writes the documents, each conditional on the offset it was decided from (a new one by
+   * insert): the versioned write that fences a former owner of the partition (see WriteFencedError).
+   */
+  async write(writes: ActivityWrite[]): Promise<void> {
+    const inserts = writes.filter((write) => write.readOffset === undefined).map((write) => write.next);
+    const updates: AnyBulkWriteOperation<IdentityActivity>[] = writes
+      .filter((write) => write.readOffset !== undefined)
+      .map(({ next, readOffset }) => {
+        const { _id, ...fields } = next;
+        return { updateOne: { filter: { _id, appliedOffset: readOffset }, update: { $set: fields } } };
+      });
+    await this.bulk.write('insert', inserts, async (slice) => {
+      try {
+        await this.activity.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (duplicateKeyPositions(error)) {
+          throw new WriteFencedError('an activity document was created meanwhile by another process');
+        }
+        throw error;
+      }
+    });
+    const results = await this.bulk.write('update', updates, (slice) =>
+      this.activity.bulkWrite(slice, { ordered: false }),
+    );
+    const matched = results.reduce((total, result) => total + result.matchedCount, 0);
+    if (matched !== updates.length) {
+      throw new WriteFencedError(
+        `${updates.length - matched} of ${updates.length} activity documents changed since they were read`,
+      );
+    }
+  }
+
+  /** Each contact's activity summed over its identities (exact `_id` reads), by contact id. */
+  async ofContacts(
+    tenantId: string,
+    contacts: readonly { contactId: string; identities: readonly Identity[] }[],
+  ): Promise<Map<string, ContactActivity | null>> {
+    const idsOf = (identities: readonly Identity[]) =>
+      identities.flatMap(({ channel, address }) => {
+        const key = identityKey(tenantId, channel, address);
+        return [identityActivityId(key, 'accepted'), identityActivityId(key, 'blocked')];
+      });
+    const found = await this.findByIds([
+      ...new Set(contacts.flatMap((contact) => idsOf(contact.identities))),
+    ]);
+    return new Map(
+      contacts.map((contact) => [
+        contact.contactId,
+        contactActivityOf(
+          idsOf(contact.identities)
+            .map((id) => found.get(id))
+            .filter((doc): doc is IdentityActivity => doc !== undefined),
+        ),
+      ]),
+    );
+  }
+
+  /** The tenant's activity documents, newest last message first, in keyset pages. */
+  newestFirst(tenantId: string, page: { before?: PageCursor; limit: number }): Promise<IdentityActivity[]> {
+    return this.activity
+      .find({ tenantId, ...olderThan(page.before, 'lastMessageAt', 'contactId') })
+      .sort({ lastMessageAt: -1, contactId: -1 })
+      .limit(page.limit)
+      .lean<IdentityActivity[]>()
+      .exec();
+  }
+
+  /**
+   * The `_id`s (`tenantId:contactId`, as the contacts') of the tenant's contacts whose message
+   * activity meets `condition`: messaged at all, last at or after a time, or last before it
+   * (messaged, and at no identity since).
+   */
+  async contactKeysWith(tenantId: string, condition: ActivityCondition): Promise<string[]> {
+    const contactsWhere = async (filter: object) => {
+      const found = await this.activity
+        .find({ tenantId, ...filter }, { contactId: 1 })
+        .lean<{ contactId: string }[]>()
+        .exec();
+      return new Set(found.map((doc) => doc.contactId));
+    };
+    if (condition.messaged === 'ever') {
+      return [...(await contactsWhere({}))].map((id) => contactKey(tenantId, id));
+    }
+    const since = await contactsWhere({ lastMessageAt: { $gte: new Date(condition.at) } });
+    if (condition.messaged === 'since') {
+      return [...since].map((id) => contactKey(tenantId, id));
+    }
+    const before = await contactsWhere({ lastMessageAt: { $lt: new Date(condition.at) } });
+    return [...before].filter((id) => !since.has(id)).map((id) => contactKey(tenantId, id));
+  }
+}

@@ -1,0 +1,165 @@
+import mongoose, { type Connection } from 'mongoose';
+import { parseEnvironment } from '@switchboard/config';
+import { identityKey, topicNames, topicSpecs, type InboundMessage } from '@switchboard/contracts';
+import { createKafkaClient, ensureTopics, KafkaProducer, type ConsumedRecord } from '@switchboard/kafka';
+import { anInboundMessage, aTenantId, expectEventually, TopicProbe } from '@switchboard/testing';
+import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
+import { IdentityClaimsRepository } from '../apps/contacts/src/contacts/identity-claims.repository';
+import { IdentityClaim, IdentityClaimSchema } from '../apps/contacts/src/contacts/identity-claim.schema';
+import {
+  IdentityActivityRepository,
+  WriteFencedError,
+} from '../apps/contacts/src/messages/identity-activity.repository';
+import {
+  IdentityActivity,
+  IdentityActivitySchema,
+  identityActivityId,
+} from '../apps/contacts/src/messages/identity-activity.schema';
+import { MessageHistoryRepository } from '../apps/contacts/src/messages/message-history.repository';
+import { MessageIngestEngine } from '../apps/contacts/src/messages/message-ingest.engine';
+import { StoredMessage, StoredMessageSchema } from '../apps/contacts/src/messages/stored-message.schema';
+import { BoundedBulk } from '../apps/contacts/src/store/bounded-bulk';
+
+/**
+ * The ingest engine on the real store: a partition batch is counted once whatever is repeated
+ * (the batch after a crash, a resent message, a message twice in one batch), and a write
+ * decided from a document another process changed meanwhile is refused, not applied.
+ */
+describe('message ingest engine on the real store', () => {
+  const prefix = `ingest-${Date.now().toString(36)}.`;
+  const topics = topicNames(prefix);
+  const tenant = aTenantId();
+  const kafka = createKafkaClient('ingest-test', process.env.KAFKA_BROKERS!.split(','));
+  let connection: Connection;
+  let producer: KafkaProducer;
+  let engine: MessageIngestEngine;
+  let history: MessageHistoryRepository;
+  let activity: IdentityActivityRepository;
+  let probe: TopicProbe;
+  let offset = 0;
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(process.env.MONGODB_URI!, { dbName: process.env.MONGODB_DB })
+      .asPromise();
+    const bulk = new BoundedBulk(parseEnvironment(ContactsSettings, process.env));
+    const messages = connection.model(StoredMessage.name, StoredMessageSchema);
+    const activityModel = connection.model(IdentityActivity.name, IdentityActivitySchema);
+    await Promise.all([messages.init(), activityModel.init()]);
+    history = new MessageHistoryRepository(messages, bulk);
+    activity = new IdentityActivityRepository(activityModel, bulk);
+    const claims = new IdentityClaimsRepository(connection.model(IdentityClaim.name, IdentityClaimSchema));
+    await ensureTopics(
+      kafka,
+      topicSpecs(topics, 3).filter((spec) => spec.name === topics.contactCommands),
+    );
+    producer = new KafkaProducer(kafka);
+    engine = new MessageIngestEngine(history, activity, claims, producer, topics);
+    probe = await new TopicProbe(kafka, [topics.contactCommands]).start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await probe?.stop();
+    await producer?.onApplicationShutdown();
+    await connection?.close();
+  });
+
+  /** Records of one partition of `messages.accepted`, at the next offsets. */
+  function recordsOf(messages: InboundMessage[]): ConsumedRecord[] {
+    return messages.map((message) => ({
+      topic: topics.messagesAccepted,
+      partition: 0,
+      offset: String(offset++),
+      key: Buffer.from(identityKey(message.tenantId, message.channel, message.from)),
+      value: Buffer.from(JSON.stringify(message)),
+      headers: {},
+      timestamp: String(Date.now()),
+    }));
+  }
+
+  async function countOf(message: InboundMessage): Promise<number | undefined> {
+    const id = identityActivityId(identityKey(tenant, message.channel, message.from), 'accepted');
+    return (await activity.findByIds([id])).get(id)?.count;
+  }
+
+  it('counts a batch once when it is handled again, whole or after its messages were stored', async () => {
+    const from = '+14155550101';
+    const messages = Array.from({ length: 5 }, (_, index) =>
+      anInboundMessage({
+        tenantId: tenant,
+        from,
+        sentAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
+      }),
+    );
+    const records = recordsOf(messages);
+    // A crash after the messages were stored and before their count was written...
+    await history.storeNew(
+      records.map((record, index) => ({
+        _id: `${tenant}:${messages[index].messageId}`,
+        tenantId: tenant,
+        identity: `whatsapp|${from}`,
+        messageId: messages[index].messageId,
+        channel: 'whatsapp',
+        from,
+        type: 'text',
+        content: messages[index].content,
+        sentAt: new Date(messages[index].sentAt),
+        status: 'accepted',
+        source: `${record.topic}/${record.partition}/${record.offset}`,
+      })),
+    );
+    // ...then the batch again, and again after it was all written.
+    await engine.ingest(records, 'accepted', 'test-group');
+    await engine.ingest(records, 'accepted', 'test-group');
+    expect(await countOf(messages[0])).toBe(5);
+    const page = await history.page(tenant, [`whatsapp|${from}`], { limit: 10 });
+    expect(page.map((message) => message.messageId)).toEqual(messages.map((m) => m.messageId).reverse());
+  });
+
+  it('stores and counts a resent message once, in the same batch and in a later one', async () => {
+    const message = anInboundMessage({ tenantId: tenant, from: '+14155550102' });
+    await engine.ingest(recordsOf([message, message]), 'accepted', 'test-group');
+    await engine.ingest(recordsOf([message]), 'accepted', 'test-group');
+    expect(await countOf(message)).toBe(1);
+  });
+
+  it('asks for the contact of an unknown sender once, on the contact partition, as a create', async () => {
+    const from = '+14155550103';
+    const first = anInboundMessage({ tenantId: tenant, from, profile: { name: 'Grace' } });
+    await engine.ingest(recordsOf([first, anInboundMessage({ tenantId: tenant, from })]), 'accepted', 'g');
+    await engine.ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })]), 'accepted', 'g');
+    const creates = () =>
+      probe
+        .of(topics.contactCommands)
+        .map(
+          (record) =>
+            JSON.parse(String(record.value)) as { type: string; payload: { identities: unknown[] } },
+        )
+        .filter((command) => JSON.stringify(command.payload.identities).includes(from));
+    await expectEventually(() => expect(creates()).toHaveLength(1));
+    expect(creates()[0]).toMatchObject({
+      type: 'contact.create',
+      tenantId: tenant,
+      payload: { identities: [{ channel: 'whatsapp', address: from }], name: 'Grace' },
+    });
+    expect(await countOf(first)).toBe(3);
+  });
+
+  it('refuses a write decided from a document that changed since it was read', async () => {
+    const message = anInboundMessage({ tenantId: tenant, from: '+14155550104' });
+    await engine.ingest(recordsOf([message]), 'accepted', 'test-group');
+    const id = identityActivityId(identityKey(tenant, message.channel, message.from), 'accepted');
+    const stored = (await activity.findByIds([id])).get(id)!;
+    // A former owner of the partition, deciding from the offset before the one now stored.
+    const stale = {
+      next: { ...stored, count: 99, appliedOffset: stored.appliedOffset + 1 },
+      readOffset: stored.appliedOffset - 1,
+    };
+    await expect(activity.write([stale])).rejects.toBeInstanceOf(WriteFencedError);
+    // And one that creates a document that exists.
+    await expect(activity.write([{ next: { ...stored, count: 99 } }])).rejects.toBeInstanceOf(
+      WriteFencedError,
+    );
+    expect(await countOf(message)).toBe(1);
+  });
+});
