@@ -95,6 +95,60 @@ describe('user details: profile, notes, activity and message counters', () => {
     expect(history.body.items).toHaveLength(4);
   });
 
+  it('keeps the whole history over all identities, paged newest first by cursor and by time', async () => {
+    const whatsapp = aWhatsappIdentity();
+    const sms = { channel: 'sms', address: aWhatsappIdentity().address };
+    const created = await http('POST', url(''), { token: author, body: { identities: [whatsapp, sms] } });
+    expect(created.status).toBe(200);
+    const contactId = created.body.contactId as string;
+    // More than the 50 the chat screen once kept, alternating channels, one minute apart.
+    const messages = Array.from({ length: 60 }, (_, index) => {
+      const { channel, address } = index % 2 === 0 ? whatsapp : sms;
+      return anInboundMessage({
+        tenantId: tenant,
+        channel,
+        from: address,
+        sentAt: new Date(Date.UTC(2026, 5, 1, 12, index)).toISOString(),
+      });
+    });
+    await producer.send({
+      topic: system.topics.messagesAccepted,
+      messages: messages.map((message) => ({
+        key: identityKey(tenant, message.channel, message.from),
+        value: JSON.stringify(message),
+      })),
+    });
+    await expectEventually(async () => {
+      const details = await http('GET', url(`/${contactId}`), { token: viewer });
+      expect(details.body.counters).toEqual({ accepted: 60, blocked: 0 });
+      expect(details.body.lastMessageAt).toBe(messages[59].sentAt);
+    });
+    const newestFirst = messages.map((message) => message.messageId).reverse();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await http(
+        'GET',
+        url(`/${contactId}/messages?limit=25${cursor ? `&cursor=${cursor}` : ''}`),
+        {
+          token: viewer,
+        },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as { messageId: string }[]).map((message) => message.messageId));
+      cursor = page.body.nextCursor as string | undefined;
+    } while (cursor);
+    expect(seen).toEqual(newestFirst);
+    const older = await http('GET', url(`/${contactId}/messages?limit=5&before=${messages[10].sentAt}`), {
+      token: viewer,
+    });
+    expect(older.body.items.map((message: { messageId: string }) => message.messageId)).toEqual(
+      newestFirst.slice(50, 55),
+    );
+    const invalid = await http('GET', url(`/${contactId}/messages?before=yesterday`), { token: viewer });
+    expect(invalid.status).toBe(400);
+  });
+
   it('loses neither a block nor a count when commands and messages hit one contact at once', async () => {
     const contact = await createContact();
     const from = contact.identities[0].address;
