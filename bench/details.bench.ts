@@ -8,7 +8,7 @@
  *   npm run bench:details [-- --contacts 1000000 --requests 2000]
  */
 import { parseArgs } from 'node:util';
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
@@ -36,6 +36,9 @@ const TAGS = [
 const mongoUri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
 
 const contactId = (index: number) => `c_bench_${index}`;
+/** The identity key of a seeded contact's one sender (`c_bench_N` writes from +1 5000000000+N). */
+const senderOf = (id: string) =>
+  `${TENANT}|whatsapp|+1${String(5_000_000_000 + Number(id.slice('c_bench_'.length)))}`;
 
 async function seed(client: MongoClient): Promise<void> {
   const database = client.db(options.database);
@@ -46,7 +49,7 @@ async function seed(client: MongoClient): Promise<void> {
     console.log(
       `  seed: reusing ${present.toLocaleString('en-US')} contacts in database ${options.database}`,
     );
-    await seedMessages(database.collection<{ _id: string }>('contact_messages'));
+    await seedMessages(database);
     return;
   }
   await database.dropDatabase();
@@ -131,43 +134,61 @@ async function seed(client: MongoClient): Promise<void> {
   console.log(
     `  seed: ${CONTACTS.toLocaleString('en-US')} contacts, ${(CONTACTS * 0.3).toLocaleString('en-US')} notes and activity entries in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
-  await seedMessages(database.collection<{ _id: string }>('contact_messages'));
+  await seedMessages(database);
 }
 
-/** Message counters and a 5-message history per contact, as the contacts service keeps them. */
-async function seedMessages(collection: Collection<{ _id: string }>): Promise<void> {
-  if (await collection.findOne({ _id: `${TENANT}:${contactId(CONTACTS - 1)}` })) {
+/** Five messages per contact and their sender's activity, as the contacts service keeps them. */
+async function seedMessages(database: Db): Promise<void> {
+  const activity = database.collection<{ _id: string }>('identity_activity');
+  const messages = database.collection<{ _id: string }>('messages');
+  const lastFrom = `+1${String(5_000_000_000 + CONTACTS - 1)}`;
+  if (await activity.findOne({ _id: `${TENANT}|whatsapp|${lastFrom}|accepted` })) {
     return;
   }
-  await collection.deleteMany({});
+  await Promise.all([activity.deleteMany({}), messages.deleteMany({})]);
   const startedAt = Date.now();
   const now = new Date();
   for (let start = 0; start < CONTACTS; start += 5_000) {
-    const documents = [];
+    const activityDocuments = [];
+    const messageDocuments = [];
     for (let index = start; index < Math.min(CONTACTS, start + 5_000); index++) {
       const from = `+1${String(5_000_000_000 + index)}`;
-      documents.push({
-        _id: `${TENANT}:${contactId(index)}`,
+      const history = Array.from({ length: 5 }, (_, message) => ({
+        messageId: `m_${index}_${message}`,
+        channel: 'whatsapp',
+        from,
+        type: 'text',
+        content: { text: 'Hello, where is my order?' },
+        sentAt: now.toISOString(),
+        status: 'accepted',
+      }));
+      messageDocuments.push(
+        ...history.map((message, offset) => ({
+          ...message,
+          _id: `${TENANT}:${message.messageId}`,
+          tenantId: TENANT,
+          identity: `whatsapp|${from}`,
+          sentAt: now,
+          source: `bench/0/${index * 5 + offset}`,
+        })),
+      );
+      activityDocuments.push({
+        _id: `${TENANT}|whatsapp|${from}|accepted`,
         tenantId: TENANT,
         contactId: contactId(index),
-        counters: { accepted: 5, blocked: 0 },
-        recentMessages: Array.from({ length: 5 }, (_, message) => ({
-          messageId: `m_${index}_${message}`,
-          channel: 'whatsapp',
-          from,
-          type: 'text',
-          content: { text: 'Hello, where is my order?' },
-          sentAt: now.toISOString(),
-          status: 'accepted',
-        })),
-        lastMessageAt: now,
+        status: 'accepted',
+        count: 5,
         firstSeenAt: now,
+        lastMessageAt: now,
+        lastMessage: history[4],
+        appliedOffset: index * 5 + 4,
       });
     }
-    await collection.insertMany(documents, { ordered: false });
+    await activity.insertMany(activityDocuments, { ordered: false });
+    await messages.insertMany(messageDocuments, { ordered: false });
   }
   console.log(
-    `  seed: message counters and history of ${CONTACTS.toLocaleString('en-US')} contacts in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+    `  seed: messages and sender activity of ${CONTACTS.toLocaleString('en-US')} contacts in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
 }
 
@@ -217,7 +238,11 @@ async function main(): Promise<void> {
     const id = pick(index);
     const [contact] = await Promise.all([
       database.collection('contacts').findOne({ _id: `${TENANT}:${id}` as never }),
-      database.collection('contact_messages').findOne({ _id: `${TENANT}:${id}` as never }),
+      // The contact view's counters: the activity of its identity, both statuses, in one read.
+      database
+        .collection('identity_activity')
+        .find({ _id: { $in: [`${senderOf(id)}|accepted`, `${senderOf(id)}|blocked`] as never[] } })
+        .toArray(),
       database
         .collection('notes')
         .find({ tenantId: TENANT, contactId: id, deleted: false })

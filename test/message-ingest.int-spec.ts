@@ -35,6 +35,7 @@ describe('message ingest engine on the real store', () => {
   let engine: MessageIngestEngine;
   let history: MessageHistoryRepository;
   let activity: IdentityActivityRepository;
+  let claims: IdentityClaimsRepository;
   let probe: TopicProbe;
   let offset = 0;
 
@@ -48,7 +49,7 @@ describe('message ingest engine on the real store', () => {
     await Promise.all([messages.init(), activityModel.init()]);
     history = new MessageHistoryRepository(messages, bulk);
     activity = new IdentityActivityRepository(activityModel, bulk);
-    const claims = new IdentityClaimsRepository(connection.model(IdentityClaim.name, IdentityClaimSchema));
+    claims = new IdentityClaimsRepository(connection.model(IdentityClaim.name, IdentityClaimSchema));
     await ensureTopics(
       kafka,
       topicSpecs(topics, 3).filter((spec) => spec.name === topics.contactCommands),
@@ -64,18 +65,29 @@ describe('message ingest engine on the real store', () => {
     await connection?.close();
   });
 
-  /** Records of one partition of `messages.accepted`, at the next offsets. */
-  function recordsOf(messages: InboundMessage[]): ConsumedRecord[] {
-    return messages.map((message) => ({
+  /** Records of one partition of `messages.accepted`, at the next offsets (or from `at`). */
+  function recordsOf(
+    messages: InboundMessage[],
+    { partition = 0, at }: { partition?: number; at?: number } = {},
+  ) {
+    let next = at ?? offset;
+    const records: ConsumedRecord[] = messages.map((message) => ({
       topic: topics.messagesAccepted,
-      partition: 0,
-      offset: String(offset++),
+      partition,
+      offset: String(next++),
       key: Buffer.from(identityKey(message.tenantId, message.channel, message.from)),
       value: Buffer.from(JSON.stringify(message)),
       headers: {},
       timestamp: String(Date.now()),
     }));
+    if (at === undefined) {
+      offset = next;
+    }
+    return records;
   }
+
+  const ingest = (records: ConsumedRecord[]) =>
+    engine.ingest({ records, status: 'accepted', groupId: 'test-group', heartbeat: () => Promise.resolve() });
 
   async function countOf(message: InboundMessage): Promise<number | undefined> {
     const id = identityActivityId(identityKey(tenant, message.channel, message.from), 'accepted');
@@ -109,8 +121,8 @@ describe('message ingest engine on the real store', () => {
       })),
     );
     // ...then the batch again, and again after it was all written.
-    await engine.ingest(records, 'accepted', 'test-group');
-    await engine.ingest(records, 'accepted', 'test-group');
+    await ingest(records);
+    await ingest(records);
     expect(await countOf(messages[0])).toBe(5);
     const page = await history.page(tenant, [`whatsapp|${from}`], { limit: 10 });
     expect(page.map((message) => message.messageId)).toEqual(messages.map((m) => m.messageId).reverse());
@@ -118,16 +130,16 @@ describe('message ingest engine on the real store', () => {
 
   it('stores and counts a resent message once, in the same batch and in a later one', async () => {
     const message = anInboundMessage({ tenantId: tenant, from: '+14155550102' });
-    await engine.ingest(recordsOf([message, message]), 'accepted', 'test-group');
-    await engine.ingest(recordsOf([message]), 'accepted', 'test-group');
+    await ingest(recordsOf([message, message]));
+    await ingest(recordsOf([message]));
     expect(await countOf(message)).toBe(1);
   });
 
   it('asks for the contact of an unknown sender once, on the contact partition, as a create', async () => {
     const from = '+14155550103';
     const first = anInboundMessage({ tenantId: tenant, from, profile: { name: 'Grace' } });
-    await engine.ingest(recordsOf([first, anInboundMessage({ tenantId: tenant, from })]), 'accepted', 'g');
-    await engine.ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })]), 'accepted', 'g');
+    await ingest(recordsOf([first, anInboundMessage({ tenantId: tenant, from })]));
+    await ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })]));
     const creates = () =>
       probe
         .of(topics.contactCommands)
@@ -145,15 +157,44 @@ describe('message ingest engine on the real store', () => {
     expect(await countOf(first)).toBe(3);
   });
 
+  it('counts records of another partition at lower offsets (the topic got more partitions)', async () => {
+    const from = '+14155550105';
+    await ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })], { partition: 0, at: 5_000 }));
+    await ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })], { partition: 1, at: 3 }));
+    expect(await countOf(anInboundMessage({ tenantId: tenant, from }))).toBe(2);
+  });
+
+  it('decides again when another process counted the partition meanwhile (a rebalance)', async () => {
+    const from = '+14155550106';
+    const messages = Array.from({ length: 6 }, () => anInboundMessage({ tenantId: tenant, from }));
+    const [first, second, third] = [0, 2, 4].map((start) => messages.slice(start, start + 2));
+    const start = 20_000;
+    const other = new MessageIngestEngine(history, activity, claims, producer, topics);
+    await ingest(recordsOf(first, { at: start }));
+    // The partition moves to another process, which counts the next records but dies before
+    // it commits them: they come back to this one, which still remembers the partition.
+    await other.ingest({
+      records: recordsOf(second, { at: start + 2 }),
+      status: 'accepted',
+      groupId: 'test-group',
+      heartbeat: () => Promise.resolve(),
+    });
+    const redelivered = recordsOf(second, { at: start + 2 });
+    await expect(ingest(redelivered)).rejects.toBeInstanceOf(WriteFencedError);
+    await ingest(redelivered);
+    await ingest(recordsOf(third, { at: start + 4 }));
+    expect(await countOf(messages[0])).toBe(6);
+  });
+
   it('refuses a write decided from a document that changed since it was read', async () => {
     const message = anInboundMessage({ tenantId: tenant, from: '+14155550104' });
-    await engine.ingest(recordsOf([message]), 'accepted', 'test-group');
+    await ingest(recordsOf([message]));
     const id = identityActivityId(identityKey(tenant, message.channel, message.from), 'accepted');
     const stored = (await activity.findByIds([id])).get(id)!;
     // A former owner of the partition, deciding from the offset before the one now stored.
     const stale = {
       next: { ...stored, count: 99, appliedOffset: stored.appliedOffset + 1 },
-      readOffset: stored.appliedOffset - 1,
+      read: { appliedAt: stored.appliedAt, appliedOffset: stored.appliedOffset - 1 },
     };
     await expect(activity.write([stale])).rejects.toBeInstanceOf(WriteFencedError);
     // And one that creates a document that exists.

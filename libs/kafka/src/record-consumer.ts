@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { counter } from '@switchboard/observability';
+import { counter, histogram } from '@switchboard/observability';
 import type { ConsumedRecord } from './consumed-record';
 import { ConsumerProgress } from './consumer-progress';
 import type { ConsumerStallCheck } from './consumer-stall-check';
@@ -71,6 +71,13 @@ const retriedRecords = counter({
   name: 'switchboard_record_retries_total',
   help: 'Retries of records or batches after a failure, by topic and kind',
   labelNames: ['topic', 'kind'] as const,
+});
+
+const batchRecords = histogram({
+  name: 'switchboard_consumer_batch_records',
+  help: 'Records per fetched batch, by topic and group (how much one round of a batch handler covers)',
+  labelNames: ['topic', 'group'] as const,
+  buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000],
 });
 
 class ConsumerStoppingError extends Error {}
@@ -157,6 +164,7 @@ export class RecordConsumer {
           isRunning: () => this.running && payload.isRunning() && !payload.isStale(),
         };
         const records = toRecords(batch);
+        batchRecords.observe({ topic: batch.topic, group: this.options.groupId }, records.length);
         try {
           const options = this.options;
           if ('handleBatch' in options) {

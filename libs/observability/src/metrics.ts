@@ -20,7 +20,7 @@ export function gauge<L extends string>(
   return (register.getSingleMetric(options.name) as Gauge<L>) ?? new Gauge<L>({ ...options });
 }
 
-/** A Prometheus histogram (seconds) in the default registry, created once per process. */
+/** A Prometheus histogram in the default registry (seconds unless `buckets` say otherwise), created once per process. */
 export function histogram<L extends string>(options: Labels<L> & { buckets?: number[] }): Histogram<L> {
   return (register.getSingleMetric(options.name) as Histogram<L>) ?? new Histogram<L>({ ...options });
 }

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { identityKey, type Identity } from '@switchboard/contracts';
 import { IdentityClaim } from './identity-claim.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
 
 /** Which contact owns each identity, per tenant. */
 @Injectable()
@@ -26,16 +27,10 @@ export class IdentityClaimsRepository {
     return owners;
   }
 
-  /** The owner of each identity key (`tenantId|channel|address`) that has one, in one read. */
-  async ownersByKey(keys: string[]): Promise<Map<string, string>> {
-    if (keys.length === 0) {
-      return new Map();
-    }
-    const claims = await this.claims
-      .find({ _id: { $in: keys } })
-      .lean<IdentityClaim[]>()
-      .exec();
-    return new Map(claims.map((claim) => [claim._id, claim.contactId]));
+  /** The owner of each identity key (`tenantId|channel|address`) that has one (exact reads). */
+  async ownersByKey(keys: readonly string[]): Promise<Map<string, string>> {
+    const claims = await findExactly(this.claims, keys);
+    return new Map([...claims.values()].map((claim) => [claim._id, claim.contactId]));
   }
 
   /** Claims an identity for a contact; returns the owner after the attempt (maybe someone else). */

@@ -7,6 +7,8 @@ import { toContactView, type Contact } from '../contacts/contact.schema';
 import { decodeCursor, encodeCursor } from '../contacts/page-cursor';
 import type { MessageView } from '../messages/stored-message.schema';
 import { IdentityActivityRepository } from '../messages/identity-activity.repository';
+import { identityKeyOf, type IdentityActivity } from '../messages/identity-activity.schema';
+import { IdentityClaimsRepository } from '../contacts/identity-claims.repository';
 import { matchesConversationFilter, type ConversationFilter } from './conversation-filter';
 
 /** How many conversations one listing call reads at most while a filter skips most of them. */
@@ -33,7 +35,34 @@ export class ConversationsController {
   constructor(
     private readonly activity: IdentityActivityRepository,
     private readonly contacts: ContactsRepository,
+    private readonly identityClaims: IdentityClaimsRepository,
   ) {}
+
+  /**
+   * The contacts the activity documents belong to (exact reads). A document names the owner of
+   * its identity at its last message; one written before the sender's contact existed may name
+   * the contact it was going to be, while another took the identity: its claim says whose it is.
+   */
+  private async ownersOf(tenantId: string, batch: IdentityActivity[]) {
+    const load = async (ids: string[]) =>
+      (await Promise.all(ids.map((id) => this.contacts.find(tenantId, id)))).filter(
+        (contact): contact is Contact => contact !== null,
+      );
+    const contactById = new Map(
+      (await load([...new Set(batch.map((doc) => doc.contactId))])).map((contact) => [
+        contact.contactId,
+        contact,
+      ]),
+    );
+    const unowned = batch.filter((doc) => !contactById.has(doc.contactId)).map(identityKeyOf);
+    const claimed = await this.identityClaims.ownersByKey(unowned);
+    for (const contact of await load([...new Set(claimed.values())].filter((id) => !contactById.has(id)))) {
+      contactById.set(contact.contactId, contact);
+    }
+    const ownerOf = (doc: IdentityActivity) =>
+      contactById.has(doc.contactId) ? doc.contactId : (claimed.get(identityKeyOf(doc)) ?? doc.contactId);
+    return { contactById, ownerOf };
+  }
 
   @Get('conversations')
   async list(
@@ -52,31 +81,31 @@ export class ConversationsController {
     let position = decodeCursor(cursor);
     let scanned = 0;
     const shown = new Set<string>();
+    // Where each item is in the scan's order (its activity document's keys).
+    const positions: { at: Date; id: string }[] = [];
     while (scanned < SCAN_BUDGET) {
       const batchSize = Math.min(pageSize + 1 - items.length, SCAN_BUDGET - scanned);
       const batch = await this.activity.newestFirst(tenantId, { before: position, limit: batchSize });
-      const contactIds = [...new Set(batch.map((doc) => doc.contactId))];
-      const contacts = (await Promise.all(contactIds.map((id) => this.contacts.find(tenantId, id)))).filter(
-        (contact): contact is Contact => contact !== null,
-      );
-      const summaries = await this.activity.ofContacts(tenantId, contacts);
-      const contactById = new Map(contacts.map((contact) => [contact.contactId, contact]));
+      const { contactById, ownerOf } = await this.ownersOf(tenantId, batch);
+      const summaries = await this.activity.ofContacts(tenantId, [...contactById.values()]);
       for (const doc of batch) {
-        const contact = contactById.get(doc.contactId);
-        const summary = summaries.get(doc.contactId);
+        const owner = ownerOf(doc);
+        const contact = contactById.get(owner);
+        const summary = summaries.get(owner);
         const newest = summary?.lastMessageAt.getTime() === new Date(doc.lastMessageAt).getTime();
-        if (contact && summary && newest && !shown.has(doc.contactId)) {
-          shown.add(doc.contactId);
+        if (contact && summary && newest && !shown.has(owner)) {
+          shown.add(owner);
           if (matchesConversationFilter(contact, filter)) {
             items.push({ contact: toContactView(contact, summary), lastMessage: summary.lastMessage });
+            positions.push({ at: doc.lastMessageAt, id: doc.contactId });
           }
         }
         position = { at: doc.lastMessageAt, id: doc.contactId };
         if (items.length > pageSize) {
           // One more than a page: there is a next page, which starts after the last item shown.
           items.pop();
-          const last = items[items.length - 1].contact;
-          return { items, nextCursor: encodeCursor(last.lastMessageAt!, last.contactId) };
+          const last = positions[items.length - 1];
+          return { items, nextCursor: encodeCursor(last.at, last.id) };
         }
       }
       scanned += batch.length;

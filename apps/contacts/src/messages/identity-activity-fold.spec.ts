@@ -23,6 +23,7 @@ function change(messages: CountedMessage[], throughOffset: number): ActivityChan
     contactId: 'c_1',
     status: 'accepted',
     counted: messages,
+    partition: 'messages.accepted/0',
     throughOffset,
   };
 }
@@ -38,6 +39,7 @@ describe('foldActivity', () => {
       firstSeenAt: at('2026-01-01T00:00:00Z'),
       lastMessageAt: at('2026-01-02T00:00:00Z'),
       lastMessage: { messageId: 'm3' },
+      appliedAt: 'messages.accepted/0',
       appliedOffset: 5,
     });
   });

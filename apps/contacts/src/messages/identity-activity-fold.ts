@@ -16,7 +16,8 @@ export interface ActivityChange {
   status: MessageStatus;
   /** The messages it counts, in offset order (redeliveries and resent messages left out). */
   counted: CountedMessage[];
-  /** The last offset of the batch's records for this document, counted or not. */
+  /** The partition (`topic/partition`) of the batch, and its last offset for this document. */
+  partition: string;
   throughOffset: number;
 }
 
@@ -44,6 +45,7 @@ export function foldActivity(
         firstSeenAt: change.counted[0].sentAt,
         lastMessageAt: change.counted[0].sentAt,
         lastMessage: change.counted[0].view,
+        appliedAt: change.partition,
         appliedOffset: -1,
       };
   for (const message of change.counted) {
@@ -56,5 +58,5 @@ export function foldActivity(
       lastMessage: newest ? message.view : next.lastMessage,
     };
   }
-  return { ...next, appliedOffset: change.throughOffset };
+  return { ...next, appliedAt: change.partition, appliedOffset: change.throughOffset };
 }

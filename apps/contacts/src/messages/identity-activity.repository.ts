@@ -7,6 +7,7 @@ import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import type { ActivityCondition } from '../segments/segment-expression';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { duplicateKeyPositions } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
 import { contactActivityOf, type ContactActivity } from './contact-activity';
 import { IdentityActivity, identityActivityId } from './identity-activity.schema';
 
@@ -22,10 +23,10 @@ export class WriteFencedError extends RetryLaterError {
   }
 }
 
-/** A document to write and the offset it was decided from (none: it did not exist). */
+/** A document to write and the position it was decided from (none: it did not exist). */
 export interface ActivityWrite {
   next: IdentityActivity;
-  readOffset?: number;
+  read?: Pick<IdentityActivity, 'appliedAt' | 'appliedOffset'>;
 }
 
 /** Message activity of sender identities, and of contacts summed over their identities. */
@@ -36,30 +37,25 @@ export class IdentityActivityRepository {
     private readonly bulk: BoundedBulk,
   ) {}
 
-  /** By `_id`, in one read. */
-  async findByIds(ids: string[]): Promise<Map<string, IdentityActivity>> {
-    if (ids.length === 0) {
-      return new Map();
-    }
-    const found = await this.activity
-      .find({ _id: { $in: ids } })
-      .lean<IdentityActivity[]>()
-      .exec();
-    return new Map(found.map((doc) => [doc._id, doc]));
+  /** By `_id` (exact reads). */
+  findByIds(ids: readonly string[]): Promise<Map<string, IdentityActivity>> {
+    return findExactly(this.activity, ids);
   }
 
   /**
-   * Writes the documents, each conditional on the offset it was decided from (a new one by
+   * Writes the documents, each conditional on the position it was decided from (a new one by
    * insert): the versioned write that fences a former owner of the partition (see WriteFencedError).
    */
   async write(writes: ActivityWrite[]): Promise<void> {
-    const inserts = writes.filter((write) => write.readOffset === undefined).map((write) => write.next);
-    const updates: AnyBulkWriteOperation<IdentityActivity>[] = writes
-      .filter((write) => write.readOffset !== undefined)
-      .map(({ next, readOffset }) => {
-        const { _id, ...fields } = next;
-        return { updateOne: { filter: { _id, appliedOffset: readOffset }, update: { $set: fields } } };
-      });
+    const inserts = writes.filter((write) => !write.read).map((write) => write.next);
+    const updates: AnyBulkWriteOperation<IdentityActivity>[] = writes.flatMap(({ next, read }) => {
+      if (!read) {
+        return [];
+      }
+      const { _id, ...fields } = next;
+      const filter = { _id, appliedAt: read.appliedAt, appliedOffset: read.appliedOffset };
+      return [{ updateOne: { filter, update: { $set: fields } } }];
+    });
     await this.bulk.write('insert', inserts, async (slice) => {
       try {
         await this.activity.insertMany(slice, { ordered: false, lean: true });

@@ -6,8 +6,8 @@ import type { MessageStatus, MessageView } from './stored-message.schema';
  * sent, and the last one. `_id` is the identity's Kafka key and the status
  * (`tenantId|channel|address|accepted`), so each document has exactly one writer: the consumer
  * of the partition of `messages.accepted` (or `messages.blocked`) that the key belongs to.
- * `appliedOffset` is that partition's offset it is current to: a record at or below it is
- * already counted, and a write is conditional on the offset it was decided from (the fence
+ * `appliedAt`/`appliedOffset` are that partition and the offset it is current to: a record
+ * of that partition at or below it is already counted, and a write is conditional on the offset it was decided from (the fence
  * against a former owner of the partition still writing, docs/operations.md).
  */
 @Schema({ collection: 'identity_activity', versionKey: false, minimize: false })
@@ -37,6 +37,10 @@ export class IdentityActivity {
   @Prop({ type: Object, required: true })
   lastMessage: MessageView;
 
+  /** The partition (`topic/partition`) whose records it counts, up to `appliedOffset`. */
+  @Prop({ required: true })
+  appliedAt: string;
+
   @Prop({ required: true })
   appliedOffset: number;
 }
@@ -48,4 +52,9 @@ IdentityActivitySchema.index({ tenantId: 1, lastMessageAt: -1, contactId: -1 });
 
 export function identityActivityId(identityKey: string, status: MessageStatus): string {
   return `${identityKey}|${status}`;
+}
+
+/** The identity key (`tenantId|channel|address`) an activity document counts. */
+export function identityKeyOf(activity: Pick<IdentityActivity, '_id' | 'status'>): string {
+  return activity._id.slice(0, activity._id.length - activity.status.length - 1);
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { duplicateKeyPositions } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
 import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import { StoredMessage } from './stored-message.schema';
 
@@ -41,11 +42,8 @@ export class MessageHistoryRepository {
     });
     const holders = new Set(unique.map((message) => message.source));
     if (taken.length > 0) {
-      const found = await this.messages
-        .find({ _id: { $in: taken } }, { source: 1 })
-        .lean<Pick<StoredMessage, '_id' | 'source'>[]>()
-        .exec();
-      const storedBy = new Map(found.map((doc) => [doc._id, doc.source]));
+      const found = await findExactly(this.messages, taken, { source: 1 });
+      const storedBy = new Map([...found.values()].map((doc) => [doc._id, doc.source]));
       for (const id of taken) {
         const ours = firsts.get(id)!.source;
         if (storedBy.get(id) !== ours) {
@@ -56,20 +54,28 @@ export class MessageHistoryRepository {
     return holders;
   }
 
-  /** Messages of the identities (`channel|address`), newest first, after the cursor. */
-  page(
+  /**
+   * Messages of the identities (`channel|address`), newest first, after the cursor: a page of
+   * each identity (an equality the store narrows by), merged.
+   */
+  async page(
     tenantId: string,
     identities: string[],
     page: { before?: PageCursor; limit: number },
   ): Promise<StoredMessage[]> {
-    if (identities.length === 0) {
-      return Promise.resolve([]);
-    }
-    return this.messages
-      .find({ tenantId, identity: { $in: identities }, ...olderThan(page.before, 'sentAt', '_id') })
-      .sort({ sentAt: -1, _id: -1 })
-      .limit(page.limit)
-      .lean<StoredMessage[]>()
-      .exec();
+    const pages = await Promise.all(
+      identities.map((identity) =>
+        this.messages
+          .find({ tenantId, identity, ...olderThan(page.before, 'sentAt', '_id') })
+          .sort({ sentAt: -1, _id: -1 })
+          .limit(page.limit)
+          .lean<StoredMessage[]>()
+          .exec(),
+      ),
+    );
+    return pages
+      .flat()
+      .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0))
+      .slice(0, page.limit);
   }
 }

@@ -27,13 +27,13 @@ import { foldActivity, type ActivityChange } from './identity-activity-fold';
 import { identityActivityId, type IdentityActivity } from './identity-activity.schema';
 import { IdentityActivityRepository, type ActivityWrite } from './identity-activity.repository';
 import { MessageHistoryRepository } from './message-history.repository';
-import type { MessageStatus, StoredMessage } from './stored-message.schema';
+import type { MessageStatus, MessageView, StoredMessage } from './stored-message.schema';
 
 /** Namespace of the command ids that create contacts from their first message (UUIDv5). */
 const FIRST_MESSAGE_NAMESPACE = '0d6f1b8e-51a3-4bb2-9c55-2b8f0f6b7c21';
 
-/** How many senders a partition remembers having asked to create (repeats are harmless). */
-const CREATES_REMEMBERED = 50_000;
+/** Entries each memory of this engine keeps before it starts over (a bound, not a tuning). */
+const REMEMBERED_MAX = 200_000;
 
 const messagesRecorded = counter({
   name: 'switchboard_contact_messages_recorded_total',
@@ -49,18 +49,32 @@ interface ReadMessage {
   activityId: string;
 }
 
+/** Where a batch comes from, and how it keeps its group membership during the work. */
+export interface IngestBatch {
+  records: ConsumedRecord[];
+  status: MessageStatus;
+  groupId: string;
+  heartbeat: () => Promise<void>;
+}
+
 /**
  * Records a partition batch of `messages.accepted` or `messages.blocked` in a fixed number of
- * round trips, whatever its size: one read of the senders' activity and owners, one bounded
- * insert of the messages, one bounded write of the activity, one send of the commands that
- * create unknown senders' contacts (on the contacts' own partitions) and of the DLQ copies.
+ * round trips, whatever its size: the senders' activity and owners (exact reads, of what the
+ * partition's memory does not hold), one bounded insert of the messages, one bounded write of
+ * the activity, one send of the commands that create unknown senders' contacts (on the
+ * contacts' own partitions) and of the DLQ copies.
  *
  * The partition owns its senders' activity documents (they are keyed by the same identity
- * key), so no other process writes them; everything it writes is idempotent by the record's
- * offset, so a batch retried after a crash or a rebalance changes nothing twice.
+ * key), so no other process writes them while it holds the partition, and what it wrote it
+ * can remember. Everything it writes is idempotent by the record's position, so a batch retried
+ * after a crash or a rebalance changes nothing twice (docs/operations.md, "Message ingest").
  */
 @Injectable()
 export class MessageIngestEngine {
+  /** Activity documents as this process last wrote or read them, per partition it handled. */
+  private readonly activityByPartition = new Map<string, PartitionMemory>();
+  /** Identity claims seen (they never change once made); unknown ones are read every time. */
+  private readonly owners = new Map<string, string>();
   private readonly createsSent = new Set<string>();
 
   constructor(
@@ -71,7 +85,8 @@ export class MessageIngestEngine {
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  async ingest(records: ConsumedRecord[], status: MessageStatus, groupId: string): Promise<void> {
+  async ingest({ records, status, groupId, heartbeat }: IngestBatch): Promise<void> {
+    const partition = partitionOf(records[0]);
     const deadLetters: OutboundRecord[] = [];
     const read: ReadMessage[] = [];
     for (const record of records) {
@@ -84,24 +99,87 @@ export class MessageIngestEngine {
         deadLetters.push(deadLetterRecord(record, error, groupId));
       }
     }
+    const memory = this.memoryOf(partition, Number(records[0].offset));
     const [current, owners] = await Promise.all([
-      this.activity.findByIds(unique(read.map((item) => item.activityId))),
-      this.identityClaims.ownersByKey(unique(read.map((item) => item.identityKey))),
+      this.currentActivity(memory, read),
+      this.ownersOf(read.map((item) => item.identityKey)),
     ]);
-    // Records at or below a document's offset were counted by an earlier attempt.
-    const fresh = read.filter((item) => item.offset > (current.get(item.activityId)?.appliedOffset ?? -1));
+    await heartbeat();
+    // Records at or below their document's position were counted by an earlier attempt.
+    const fresh = read.filter((item) => {
+      const applied = current.get(item.activityId);
+      return !applied || applied.appliedAt !== partition || item.offset > applied.appliedOffset;
+    });
     const ownerOf = (item: ReadMessage) =>
       owners.get(item.identityKey) ?? contactIdFor(item.message.tenantId, senderOf(item.message));
     const holders = await this.history.storeNew(fresh.map((item) => storedMessage(item, status)));
     const counts = (item: ReadMessage) => holders.has(sourceOf(item.record));
-    await this.activity.write(activityWrites(fresh, counts, current, status, ownerOf));
+    const writes = activityWrites(fresh, counts, current, { status, partition }, ownerOf);
+    await heartbeat();
+    try {
+      await this.activity.write(writes);
+    } catch (error) {
+      // Another process wrote meanwhile: what this one remembers may be behind too.
+      this.activityByPartition.delete(partition);
+      throw error;
+    }
+    memory.remember(
+      writes.map((write) => write.next),
+      Number(records[records.length - 1].offset),
+    );
     // From every record, not only the fresh ones: a retry after the writes above sends them still.
     const creates = this.createCommands(read, owners);
     await this.producer.send([...creates.values(), ...deadLetters]);
-    this.remember(creates.keys());
+    for (const key of creates.keys()) {
+      rememberIn(this.createsSent, key);
+    }
     const counted = fresh.filter(counts).length;
     messagesRecorded.inc({ status, outcome: 'recorded' }, counted);
     messagesRecorded.inc({ status, outcome: 'duplicate' }, read.length - counted);
+  }
+
+  /**
+   * What the partition remembers is current only if this process handled the partition's
+   * records right up to this batch: a gap or a replay means another process may have written
+   * (a rebalance), so it starts over from the store.
+   */
+  private memoryOf(partition: string, firstOffset: number): PartitionMemory {
+    const memory = this.activityByPartition.get(partition);
+    if (memory?.continuesAt(firstOffset)) {
+      return memory;
+    }
+    const fresh = new PartitionMemory();
+    this.activityByPartition.set(partition, fresh);
+    return fresh;
+  }
+
+  private async currentActivity(memory: PartitionMemory, read: ReadMessage[]) {
+    const ids = [...new Set(read.map((item) => item.activityId))];
+    const current = new Map<string, IdentityActivity>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const known = memory.get(id);
+      if (known) {
+        current.set(id, known);
+      } else {
+        unknown.push(id);
+      }
+    }
+    for (const [id, doc] of await this.activity.findByIds(unknown)) {
+      current.set(id, doc);
+    }
+    return current;
+  }
+
+  private async ownersOf(keys: string[]): Promise<Map<string, string>> {
+    const unknown = [...new Set(keys)].filter((key) => !this.owners.has(key));
+    for (const [key, contactId] of await this.identityClaims.ownersByKey(unknown)) {
+      if (this.owners.size >= REMEMBERED_MAX) {
+        this.owners.clear();
+      }
+      this.owners.set(key, contactId);
+    }
+    return new Map(keys.flatMap((key) => (this.owners.has(key) ? [[key, this.owners.get(key)!]] : [])));
   }
 
   /**
@@ -135,16 +213,37 @@ export class MessageIngestEngine {
     }
     return commands;
   }
+}
 
-  /** Senders whose create was sent: later messages before it is applied need not send it again. */
-  private remember(keys: Iterable<string>): void {
-    for (const key of keys) {
-      if (this.createsSent.size >= CREATES_REMEMBERED) {
-        this.createsSent.clear();
-      }
-      this.createsSent.add(key);
-    }
+/** The activity documents of one partition as this process last wrote or read them. */
+class PartitionMemory {
+  private readonly documents = new Map<string, IdentityActivity>();
+  private nextOffset: number | undefined;
+
+  continuesAt(offset: number): boolean {
+    return this.nextOffset === offset;
   }
+
+  get(id: string): IdentityActivity | undefined {
+    return this.documents.get(id);
+  }
+
+  remember(documents: IdentityActivity[], lastOffset: number): void {
+    if (this.documents.size + documents.length > REMEMBERED_MAX) {
+      this.documents.clear();
+    }
+    for (const document of documents) {
+      this.documents.set(document._id, document);
+    }
+    this.nextOffset = lastOffset + 1;
+  }
+}
+
+function rememberIn(set: Set<string>, key: string): void {
+  if (set.size >= REMEMBERED_MAX) {
+    set.clear();
+  }
+  set.add(key);
 }
 
 function readMessage(record: ConsumedRecord, status: MessageStatus): ReadMessage {
@@ -166,7 +265,7 @@ function activityWrites(
   fresh: ReadMessage[],
   counts: (item: ReadMessage) => boolean,
   current: Map<string, IdentityActivity>,
-  status: MessageStatus,
+  { status, partition }: { status: MessageStatus; partition: string },
   ownerOf: (item: ReadMessage) => string,
 ): ActivityWrite[] {
   const changes = new Map<string, ActivityChange>();
@@ -177,12 +276,13 @@ function activityWrites(
       contactId: ownerOf(item),
       status,
       counted: [],
+      partition,
       throughOffset: item.offset,
     };
     change.throughOffset = Math.max(change.throughOffset, item.offset);
     if (counts(item)) {
-      const sentAt = new Date(item.message.sentAt);
-      change.counted.push({ offset: item.offset, sentAt, view: { ...viewOf(item.message), status } });
+      const view = viewOf(item.message, status);
+      change.counted.push({ offset: item.offset, sentAt: new Date(view.sentAt), view });
     }
     changes.set(item.activityId, change);
   }
@@ -191,7 +291,10 @@ function activityWrites(
     const before = current.get(change._id);
     const next = foldActivity(before, change);
     if (next) {
-      writes.push({ next, ...(before && { readOffset: before.appliedOffset }) });
+      writes.push({
+        next,
+        ...(before && { read: { appliedAt: before.appliedAt, appliedOffset: before.appliedOffset } }),
+      });
     }
   }
   return writes;
@@ -200,40 +303,36 @@ function activityWrites(
 function storedMessage(item: ReadMessage, status: MessageStatus): StoredMessage {
   const { message, record } = item;
   return {
-    _id: messageKey(message),
+    _id: `${message.tenantId}:${message.messageId}`,
     tenantId: message.tenantId,
     identity: `${message.channel}|${message.from}`,
-    ...viewOf(message),
+    ...viewOf(message, status),
     sentAt: new Date(message.sentAt),
-    status,
     source: sourceOf(record),
   };
 }
 
-function viewOf(message: InboundMessage) {
+function viewOf(message: InboundMessage, status: MessageStatus): MessageView {
   return {
     messageId: message.messageId,
     channel: message.channel,
     from: message.from,
     type: message.type,
     content: message.content,
-    sentAt: message.sentAt,
+    sentAt: new Date(message.sentAt).toISOString(),
+    status,
   };
 }
 
 /** Where a record is: what a stored message names as the record that stored it. */
 function sourceOf(record: ConsumedRecord): string {
-  return `${record.topic}/${record.partition}/${record.offset}`;
+  return `${partitionOf(record)}/${record.offset}`;
 }
 
-function messageKey(message: InboundMessage): string {
-  return `${message.tenantId}:${message.messageId}`;
+function partitionOf(record: ConsumedRecord): string {
+  return `${record.topic}/${record.partition}`;
 }
 
 function senderOf(message: InboundMessage) {
   return { channel: message.channel, address: message.from };
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

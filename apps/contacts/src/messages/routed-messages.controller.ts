@@ -11,11 +11,21 @@ export class RoutedMessagesController {
 
   @KafkaEventPattern('messagesAccepted', { group: ContactsConsumerGroup.messages, batch: true })
   accepted(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
-    return this.engine.ingest(records, 'accepted', context.getGroupId());
+    return this.engine.ingest({
+      records,
+      status: 'accepted',
+      groupId: context.getGroupId(),
+      heartbeat: () => context.heartbeat(),
+    });
   }
 
   @KafkaEventPattern('messagesBlocked', { group: ContactsConsumerGroup.messages, batch: true })
   blocked(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
-    return this.engine.ingest(records, 'blocked', context.getGroupId());
+    return this.engine.ingest({
+      records,
+      status: 'blocked',
+      groupId: context.getGroupId(),
+      heartbeat: () => context.heartbeat(),
+    });
   }
 }
