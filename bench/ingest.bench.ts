@@ -233,17 +233,26 @@ async function ceiling(
   const stored = database.collection<{ _id: string }>('messages');
   const claims = database.collection<{ _id: string; contactId: string }>('identity_claims');
   const startedAt = performance.now();
+  const owners = new Map<string, string>();
   const partitionWork = async (partition: number) => {
     const list = byPartition[partition];
+    const memory = new Map<string, { _id: string; count: number; appliedOffset: number }>();
     for (let start = 0; start < list.length; start += batchSize) {
       const batch = list.slice(start, start + batchSize);
       const keys = [...new Set(batch.map((m) => identityKey(m.tenantId, m.channel, m.from)))];
-      const ids = keys.map((key) => `${key}|accepted`);
-      const [current] = await Promise.all([
-        activity.find({ _id: { $in: ids } }).toArray(),
-        claims.find({ _id: { $in: keys } }).toArray(),
+      // As the engine: exact `_id` reads of what this partition has not seen yet.
+      const unseen = keys.filter((key) => !memory.has(`${key}|accepted`));
+      const unowned = keys.filter((key) => !owners.has(key));
+      const [current, claimed] = await Promise.all([
+        Promise.all(unseen.map((key) => activity.findOne({ _id: `${key}|accepted` }))),
+        Promise.all(unowned.map((key) => claims.findOne({ _id: key }))),
       ]);
-      const found = new Map(current.map((doc) => [doc._id, doc]));
+      for (const claim of claimed) {
+        if (claim) owners.set(claim._id, claim.contactId);
+      }
+      for (const doc of current) {
+        if (doc) memory.set(doc._id, doc);
+      }
       const documents = batch.map((m, index) => ({
         _id: `${m.tenantId}:${m.messageId}`,
         tenantId: m.tenantId,
@@ -267,9 +276,10 @@ async function ceiling(
         counts.set(id, { count: entry.count + 1, last: m, offset: start + index });
       });
       const inserts = [];
+      const written: { _id: string; count: number; appliedOffset: number }[] = [];
       const updates: AnyBulkWriteOperation<{ _id: string; count: number; appliedOffset: number }>[] = [];
       for (const [id, entry] of counts) {
-        const before = found.get(id);
+        const before = memory.get(id);
         const fields = {
           tenantId: TENANT,
           contactId: 'c',
@@ -280,6 +290,7 @@ async function ceiling(
           lastMessage: entry.last,
           appliedOffset: entry.offset,
         };
+        written.push({ _id: id, ...fields });
         if (before) {
           updates.push({
             updateOne: { filter: { _id: id, appliedOffset: before.appliedOffset }, update: { $set: fields } },
@@ -293,6 +304,9 @@ async function ceiling(
       }
       for (let slice = 0; slice < updates.length; slice += statements) {
         await activity.bulkWrite(updates.slice(slice, slice + statements), { ordered: false });
+      }
+      for (const doc of written) {
+        memory.set(doc._id, doc);
       }
     }
   };
@@ -318,7 +332,7 @@ async function offeredLoad(
   await producer.connect();
   const baseline = await committed(kafka, groupId, topics.messagesAccepted);
   const acceptedBaseline = await endOffsets(kafka, topics.messagesAccepted);
-  console.log(`  offered ${formatRate(OFFERED)}/s for ${OFFERED_SECONDS} s: lag = routed − recorded`);
+  console.log(`  offered ${formatRate(OFFERED)} for ${OFFERED_SECONDS} s: lag = routed − recorded`);
   const startedAt = Date.now();
   let sent = 0;
   let nextSample = 5_000;
@@ -399,12 +413,12 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
       sustainedRate(() => committed(kafka, groupId, topics.messagesAccepted), 0, messages.length),
     ]);
     const batchSize = await meanBatchSize(services.slice(1), topics.messagesAccepted);
-    console.log(`  produced into messages.inbound: ${formatRate(produced)}/s`);
+    console.log(`  produced into messages.inbound: ${formatRate(produced)}`);
     console.log(
-      `  filter routed:                  ${formatRate(filter.rate)}/s (${filter.seconds.toFixed(1)} s)`,
+      `  filter routed:                  ${formatRate(filter.rate)} (${filter.seconds.toFixed(1)} s)`,
     );
     console.log(
-      `  contacts recorded (${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}):   ${formatRate(contacts.rate)}/s (${contacts.seconds.toFixed(1)} s; mean batch ${batchSize} records)`,
+      `  contacts recorded (${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}):   ${formatRate(contacts.rate)} (${contacts.seconds.toFixed(1)} s; mean batch ${batchSize} records)`,
     );
     if (shape === 'new') {
       const created = await client.db(database).collection('contacts').estimatedDocumentCount();
@@ -414,7 +428,7 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
     }
     const rate = await ceiling(client.db(ceilingDatabase), messages, batchSize, UPDATE_STATEMENTS);
     console.log(
-      `  store ceiling (raw driver, same writes, batches of ${batchSize}, ${PARTITIONS_AT_ONCE * INSTANCES} partition(s) at once): ${formatRate(rate)}/s`,
+      `  store ceiling (raw driver, same writes, batches of ${batchSize}, ${PARTITIONS_AT_ONCE * INSTANCES} partition(s) at once): ${formatRate(rate)}`,
     );
     console.log(`  ingest/ceiling: ${(contacts.rate / rate).toFixed(2)}`);
     if (shape === 'known' && OFFERED > 0) {

@@ -191,7 +191,6 @@ export class ContactsController {
   @Get(':id/messages')
   @Authenticated(...READERS)
   @ApiOkResponse({ type: MessagePage })
-  @ApiNotFoundResponse({ description: 'No such contact in the caller’s tenant' })
   messages(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ContactIdParams,
