@@ -302,9 +302,17 @@ async function ceiling(
       for (let slice = 0; slice < inserts.length; slice += 1_000) {
         await activity.insertMany(inserts.slice(slice, slice + 1_000), { ordered: false });
       }
-      for (let slice = 0; slice < updates.length; slice += statements) {
-        await activity.bulkWrite(updates.slice(slice, slice + statements), { ordered: false });
-      }
+      // As the service's unordered update bulks: commands of 2 statements, `statements` in flight.
+      let nextSlice = 0;
+      await Promise.all(
+        Array.from({ length: Math.max(1, Math.floor(statements / 2)) }, async () => {
+          while (nextSlice < updates.length) {
+            const slice = updates.slice(nextSlice, nextSlice + 2);
+            nextSlice += 2;
+            await activity.bulkWrite(slice, { ordered: false });
+          }
+        }),
+      );
       for (const doc of written) {
         memory.set(doc._id, doc);
       }

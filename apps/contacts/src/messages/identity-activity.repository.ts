@@ -66,7 +66,7 @@ export class IdentityActivityRepository {
         throw error;
       }
     });
-    const results = await this.bulk.write('update', updates, (slice) =>
+    const results = await this.bulk.writeUnordered(updates, (slice) =>
       this.activity.bulkWrite(slice, { ordered: false }),
     );
     const matched = results.reduce((total, result) => total + result.matchedCount, 0);

@@ -37,6 +37,37 @@ describe('BoundedBulk', () => {
     expect(results.reduce((sum, count) => sum + count, 0)).toBe(1_000);
   });
 
+  it('writes unordered updates as small commands at once, never more statements in flight than the bound', async () => {
+    const bulk = new BoundedBulk(settings());
+    let inFlight = 0;
+    let most = 0;
+    const sent: number[][] = [];
+    await bulk.writeUnordered(items(101), async (slice) => {
+      inFlight += slice.length;
+      most = Math.max(most, inFlight);
+      sent.push(slice);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight -= slice.length;
+    });
+    expect(most).toBeLessThanOrEqual(bulk.updateStatementsPerCommand);
+    expect(most).toBeGreaterThan(2);
+    expect(sent.flat().sort((a, b) => a - b)).toEqual(items(101));
+  });
+
+  it('runs every unordered command and throws the first failure once they ended', async () => {
+    const bulk = new BoundedBulk(settings());
+    const ran: number[] = [];
+    await expect(
+      bulk.writeUnordered(items(10), async (slice) => {
+        ran.push(...slice);
+        if (slice.includes(0)) {
+          throw new Error('refused');
+        }
+      }),
+    ).rejects.toThrow('refused');
+    expect(ran.sort((a, b) => a - b)).toEqual(items(10));
+  });
+
   it('keeps the update statements of concurrent bulks together within the bound', async () => {
     const bulk = new BoundedBulk(settings());
     let statementsInFlight = 0;
