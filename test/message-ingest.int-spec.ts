@@ -19,6 +19,7 @@ import { MessageHistoryRepository } from '../apps/contacts/src/messages/message-
 import { MessageIngestEngine } from '../apps/contacts/src/messages/message-ingest.engine';
 import { StoredMessage, StoredMessageSchema } from '../apps/contacts/src/messages/stored-message.schema';
 import { BoundedBulk } from '../apps/contacts/src/store/bounded-bulk';
+import { migrateMessageActivity } from '../scripts/migrate-message-activity';
 
 /**
  * The ingest engine on the real store: a partition batch is counted once whatever is repeated
@@ -184,6 +185,44 @@ describe('message ingest engine on the real store', () => {
     await ingest(redelivered);
     await ingest(recordsOf(third, { at: start + 4 }));
     expect(await countOf(messages[0])).toBe(6);
+  });
+
+  it('carries counters and history of earlier versions over, once, and counts on top of them', async () => {
+    const db = connection.db!;
+    const from = '+14155550107';
+    const sentAt = (minute: number) => new Date(Date.UTC(2026, 2, 1, 0, minute)).toISOString();
+    const recent = [0, 1, 2].map((minute) => ({
+      messageId: `old-${tenant}-${minute}`,
+      channel: 'whatsapp',
+      from,
+      type: 'text',
+      content: { text: 'earlier' },
+      sentAt: sentAt(minute),
+      status: minute === 1 ? 'blocked' : 'accepted',
+    }));
+    await db.collection('contact_messages').insertOne({
+      _id: `${tenant}:c_old` as never,
+      tenantId: tenant,
+      contactId: 'c_old',
+      counters: { accepted: 120, blocked: 7 },
+      recentMessages: recent,
+      lastMessageAt: new Date(sentAt(2)),
+      firstSeenAt: new Date(Date.UTC(2025, 0, 1)),
+    });
+    expect(await migrateMessageActivity(db)).toBe(1);
+    expect(await migrateMessageActivity(db)).toBe(0);
+    const contact = { contactId: 'c_old', identities: [{ channel: 'whatsapp', address: from }] };
+    expect((await activity.ofContacts(tenant, [contact])).get('c_old')).toMatchObject({
+      counters: { accepted: 120, blocked: 7 },
+      firstSeenAt: new Date(Date.UTC(2025, 0, 1)),
+      lastMessageAt: new Date(sentAt(2)),
+    });
+    expect(await history.page(tenant, [`whatsapp|${from}`], { limit: 10 })).toHaveLength(3);
+    await ingest(recordsOf([anInboundMessage({ tenantId: tenant, from })]));
+    expect((await activity.ofContacts(tenant, [contact])).get('c_old')?.counters).toEqual({
+      accepted: 121,
+      blocked: 7,
+    });
   });
 
   it('refuses a write decided from a document that changed since it was read', async () => {
