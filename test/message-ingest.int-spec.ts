@@ -241,5 +241,12 @@ describe('message ingest engine on the real store', () => {
       WriteFencedError,
     );
     expect(await countOf(message)).toBe(1);
+    // A former owner's write landing after ours (a conditional update that is not atomic):
+    // reading ours back finds it gone.
+    const ours = { ...stored, count: 2, appliedOffset: stored.appliedOffset + 1 };
+    await activity.write([{ next: ours, read: stored }]);
+    await activity.write([{ next: stored, read: ours }]);
+    await expect(activity.verifyWritten([ours])).rejects.toBeInstanceOf(WriteFencedError);
+    await expect(activity.verifyWritten([stored])).resolves.toBeUndefined();
   });
 });

@@ -77,6 +77,24 @@ export class IdentityActivityRepository {
     }
   }
 
+  /**
+   * Reads written documents back: one that no longer holds the position written was overwritten
+   * by another process (a conditional update is not atomic on every store), and the batch is
+   * decided again from what is there.
+   */
+  async verifyWritten(written: IdentityActivity[]): Promise<void> {
+    const found = await this.findByIds(written.map((doc) => doc._id));
+    const overwritten = written.filter((doc) => {
+      const stored = found.get(doc._id);
+      return stored?.appliedAt !== doc.appliedAt || stored.appliedOffset !== doc.appliedOffset;
+    });
+    if (overwritten.length > 0) {
+      throw new WriteFencedError(
+        `${overwritten.length} activity documents were overwritten by another process`,
+      );
+    }
+  }
+
   /** Each contact's activity summed over its identities (exact `_id` reads), by contact id. */
   async ofContacts(
     tenantId: string,

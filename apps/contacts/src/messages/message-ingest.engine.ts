@@ -35,6 +35,13 @@ const FIRST_MESSAGE_NAMESPACE = '0d6f1b8e-51a3-4bb2-9c55-2b8f0f6b7c21';
 /** Entries each memory of this engine keeps before it starts over (a bound, not a tuning). */
 const REMEMBERED_MAX = 200_000;
 
+/**
+ * How long after taking up a partition its writes are read back: a former owner finishing its
+ * last batch can only write in this window (its session has ended after 30 s), and on a store
+ * whose conditional updates are not atomic (FerretDB 1.24) its write could land after ours.
+ */
+const SETTLING_MS = 60_000;
+
 const messagesRecorded = counter({
   name: 'switchboard_contact_messages_recorded_total',
   help: 'Inbound messages counted on their sender, by status (accepted, blocked) and outcome',
@@ -118,6 +125,9 @@ export class MessageIngestEngine {
     await heartbeat();
     try {
       await this.activity.write(writes);
+      if (memory.settling()) {
+        await this.activity.verifyWritten(writes.map((write) => write.next));
+      }
     } catch (error) {
       // Another process wrote meanwhile: what this one remembers may be behind too.
       this.activityByPartition.delete(partition);
@@ -219,6 +229,12 @@ export class MessageIngestEngine {
 class PartitionMemory {
   private readonly documents = new Map<string, IdentityActivity>();
   private nextOffset: number | undefined;
+  private readonly since = Date.now();
+
+  /** Still in the window in which a former owner of the partition may write (SETTLING_MS). */
+  settling(): boolean {
+    return Date.now() - this.since < SETTLING_MS;
+  }
 
   continuesAt(offset: number): boolean {
     return this.nextOffset === offset;
