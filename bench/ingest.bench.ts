@@ -434,14 +434,17 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
         `  contacts created from first messages by then: ${created.toLocaleString('en-US')} of ${new Set(messages.map((m) => m.from)).size.toLocaleString('en-US')} senders (the command path)`,
       );
     }
+    if (shape === 'known' && OFFERED > 0) {
+      await offeredLoad(kafka, topics, groupId, messagesOf(shape, OFFERED * OFFERED_SECONDS, 2));
+    }
+    // The services stop first: the store serves the ceiling alone (a new sender's contact is
+    // still being created by the command path long after its messages were counted).
+    await Promise.all(services.splice(0).map((service) => service.stop()));
     const rate = await ceiling(client.db(ceilingDatabase), messages, batchSize, UPDATE_STATEMENTS);
     console.log(
       `  store ceiling (raw driver, same writes, batches of ${batchSize}, ${PARTITIONS_AT_ONCE * INSTANCES} partition(s) at once): ${formatRate(rate)}`,
     );
     console.log(`  ingest/ceiling: ${(contacts.rate / rate).toFixed(2)}`);
-    if (shape === 'known' && OFFERED > 0) {
-      await offeredLoad(kafka, topics, groupId, messagesOf(shape, OFFERED * OFFERED_SECONDS, 2));
-    }
   } finally {
     await Promise.all(services.map((service) => service.stop()));
     await removeRun(kafka, prefix, database);
