@@ -58,11 +58,9 @@ describe('BoundedBulk', () => {
     const bulk = new BoundedBulk(settings());
     const ran: number[] = [];
     await expect(
-      bulk.writeUnordered(items(10), async (slice) => {
+      bulk.writeUnordered(items(10), (slice) => {
         ran.push(...slice);
-        if (slice.includes(0)) {
-          throw new Error('refused');
-        }
+        return slice.includes(0) ? Promise.reject(new Error('refused')) : Promise.resolve();
       }),
     ).rejects.toThrow('refused');
     expect(ran.sort((a, b) => a - b)).toEqual(items(10));
