@@ -26,6 +26,7 @@ import {
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { parseEnvironment } from '@switchboard/config';
 import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
+import { identityActivityId } from '../apps/contacts/src/messages/identity-activity.schema';
 import { storeWriteBudget } from '../apps/contacts/src/store/store-write-budget';
 import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 import {
@@ -39,6 +40,7 @@ import {
   secondsSince,
   seedContacts,
   seededRandom,
+  totalEndOffset,
 } from './bench-support';
 
 const { values: options } = parseArgs({
@@ -152,16 +154,6 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
-async function endOffsets(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((total, { high }) => total + Number(high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Polls `progress` until it reaches `target`; the rate between its first move and the end. */
 async function sustainedRate(
   progress: () => Promise<number>,
@@ -241,10 +233,10 @@ async function ceiling(
       const batch = list.slice(start, start + batchSize);
       const keys = [...new Set(batch.map((m) => identityKey(m.tenantId, m.channel, m.from)))];
       // As the engine: exact `_id` reads of what this partition has not seen yet.
-      const unseen = keys.filter((key) => !memory.has(`${key}|accepted`));
+      const unseen = keys.filter((key) => !memory.has(identityActivityId(key, 'accepted')));
       const unowned = keys.filter((key) => !owners.has(key));
       const [current, claimed] = await Promise.all([
-        Promise.all(unseen.map((key) => activity.findOne({ _id: `${key}|accepted` }))),
+        Promise.all(unseen.map((key) => activity.findOne({ _id: identityActivityId(key, 'accepted') }))),
         Promise.all(unowned.map((key) => claims.findOne({ _id: key }))),
       ]);
       for (const claim of claimed) {
@@ -271,7 +263,7 @@ async function ceiling(
       }
       const counts = new Map<string, { count: number; last: InboundMessage; offset: number }>();
       batch.forEach((m, index) => {
-        const id = `${identityKey(m.tenantId, m.channel, m.from)}|accepted`;
+        const id = identityActivityId(identityKey(m.tenantId, m.channel, m.from), 'accepted');
         const entry = counts.get(id) ?? { count: 0, last: m, offset: 0 };
         counts.set(id, { count: entry.count + 1, last: m, offset: start + index });
       });
@@ -339,7 +331,7 @@ async function offeredLoad(
   const producer = aBenchProducer(kafka);
   await producer.connect();
   const baseline = await committed(kafka, groupId, topics.messagesAccepted);
-  const acceptedBaseline = await endOffsets(kafka, topics.messagesAccepted);
+  const acceptedBaseline = await totalEndOffset(kafka, [topics.messagesAccepted]);
   console.log(`  offered ${formatRate(OFFERED)} for ${OFFERED_SECONDS} s: lag = routed − recorded`);
   const startedAt = Date.now();
   let sent = 0;
@@ -357,7 +349,7 @@ async function offeredLoad(
       sent = due;
     }
     if (Date.now() - startedAt >= nextSample) {
-      const routed = (await endOffsets(kafka, topics.messagesAccepted)) - acceptedBaseline;
+      const routed = (await totalEndOffset(kafka, [topics.messagesAccepted])) - acceptedBaseline;
       const recorded = (await committed(kafka, groupId, topics.messagesAccepted)) - baseline;
       console.log(
         `    t=${String(Math.round(nextSample / 1000)).padStart(3)} s  offered ${sent.toLocaleString('en-US').padStart(9)}  routed ${routed.toLocaleString('en-US').padStart(9)}  recorded ${recorded.toLocaleString('en-US').padStart(9)}  lag ${(routed - recorded).toLocaleString('en-US')}`,
@@ -417,7 +409,7 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
     }));
     await producer.disconnect();
     const [filter, contacts] = await Promise.all([
-      sustainedRate(() => endOffsets(kafka, topics.messagesAccepted), 0, messages.length),
+      sustainedRate(() => totalEndOffset(kafka, [topics.messagesAccepted]), 0, messages.length),
       sustainedRate(() => committed(kafka, groupId, topics.messagesAccepted), 0, messages.length),
     ]);
     const batchSize = await meanBatchSize(services.slice(1), topics.messagesAccepted);

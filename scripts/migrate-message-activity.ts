@@ -9,6 +9,8 @@
  */
 import { MongoClient, type Db } from 'mongodb';
 import { identityKey } from '@switchboard/contracts';
+import { identityActivityId } from '../apps/contacts/src/messages/identity-activity.schema';
+import { duplicateKeyPositions } from '../apps/contacts/src/store/duplicate-key';
 
 interface OldMessage {
   messageId: string;
@@ -77,7 +79,7 @@ export async function migrateMessageActivity(db: Db): Promise<number> {
       }
       const lastMessage = last ?? { ...recent[recent.length - 1], status };
       activity.push({
-        _id: `${identityKey(doc.tenantId, sender.channel, sender.address)}|${status}`,
+        _id: identityActivityId(identityKey(doc.tenantId, sender.channel, sender.address), status),
         tenantId: doc.tenantId,
         contactId: doc.contactId,
         status,
@@ -111,9 +113,7 @@ async function insertIgnoringDuplicates(
   try {
     await db.collection<{ _id: string }>(collection).insertMany(documents, { ordered: false });
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const failures = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (failures.length === 0 || failures.some((failure) => failure.code !== 11000)) {
+    if (!duplicateKeyPositions(error)) {
       throw error;
     }
   }

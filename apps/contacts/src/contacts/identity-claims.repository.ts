@@ -12,19 +12,10 @@ export class IdentityClaimsRepository {
   constructor(@InjectModel(IdentityClaim.name) private readonly claims: Model<IdentityClaim>) {}
 
   /** The owner of each identity that has one, by identity key. */
-  async owners(tenantId: string, identities: Identity[]): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    // One exact `_id` lookup each: the query every MongoDB-compatible backend pushes down.
-    await Promise.all(
-      identities.map(async ({ channel, address }) => {
-        const key = identityKey(tenantId, channel, address);
-        const claim = await this.claims.findById(key).lean<IdentityClaim>().exec();
-        if (claim) {
-          owners.set(key, claim.contactId);
-        }
-      }),
+  owners(tenantId: string, identities: Identity[]): Promise<Map<string, string>> {
+    return this.ownersByKey(
+      identities.map(({ channel, address }) => identityKey(tenantId, channel, address)),
     );
-    return owners;
   }
 
   /** The owner of each identity key (`tenantId|channel|address`) that has one (exact reads). */

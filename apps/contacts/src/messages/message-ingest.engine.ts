@@ -27,7 +27,7 @@ import { foldActivity, type ActivityChange } from './identity-activity-fold';
 import { identityActivityId, type IdentityActivity } from './identity-activity.schema';
 import { IdentityActivityRepository, type ActivityWrite } from './identity-activity.repository';
 import { MessageHistoryRepository } from './message-history.repository';
-import type { MessageStatus, MessageView, StoredMessage } from './stored-message.schema';
+import { messageViewOf, type MessageStatus, type StoredMessage } from './stored-message.schema';
 
 /** Namespace of the command ids that create contacts from their first message (UUIDv5). */
 const FIRST_MESSAGE_NAMESPACE = '0d6f1b8e-51a3-4bb2-9c55-2b8f0f6b7c21';
@@ -119,9 +119,10 @@ export class MessageIngestEngine {
     });
     const ownerOf = (item: ReadMessage) =>
       owners.get(item.identityKey) ?? contactIdFor(item.message.tenantId, senderOf(item.message));
-    const holders = await this.history.storeNew(fresh.map((item) => storedMessage(item, status)));
-    const counts = (item: ReadMessage) => holders.has(sourceOf(item.record));
-    const writes = activityWrites(fresh, counts, current, { status, partition }, ownerOf);
+    const stored = fresh.map((item) => storedMessage(item, status));
+    const holders = await this.history.storeNew(stored);
+    const counts = (index: number) => holders.has(stored[index].source);
+    const writes = activityWrites(fresh, stored, counts, current, { status, partition }, ownerOf);
     await heartbeat();
     try {
       await this.activity.write(writes);
@@ -141,9 +142,9 @@ export class MessageIngestEngine {
     const creates = this.createCommands(read, owners);
     await this.producer.send([...creates.values(), ...deadLetters]);
     for (const key of creates.keys()) {
-      rememberIn(this.createsSent, key);
+      this.createsSent.add(makeRoom(this.createsSent, key));
     }
-    const counted = fresh.filter(counts).length;
+    const counted = stored.filter((_, index) => counts(index)).length;
     messagesRecorded.inc({ status, outcome: 'recorded' }, counted);
     messagesRecorded.inc({ status, outcome: 'duplicate' }, read.length - counted);
   }
@@ -184,10 +185,7 @@ export class MessageIngestEngine {
   private async ownersOf(keys: string[]): Promise<Map<string, string>> {
     const unknown = [...new Set(keys)].filter((key) => !this.owners.has(key));
     for (const [key, contactId] of await this.identityClaims.ownersByKey(unknown)) {
-      if (this.owners.size >= REMEMBERED_MAX) {
-        this.owners.clear();
-      }
-      this.owners.set(key, contactId);
+      this.owners.set(makeRoom(this.owners, key), contactId);
     }
     return new Map(keys.flatMap((key) => (this.owners.has(key) ? [[key, this.owners.get(key)!]] : [])));
   }
@@ -245,21 +243,19 @@ class PartitionMemory {
   }
 
   remember(documents: IdentityActivity[], lastOffset: number): void {
-    if (this.documents.size + documents.length > REMEMBERED_MAX) {
-      this.documents.clear();
-    }
     for (const document of documents) {
-      this.documents.set(document._id, document);
+      this.documents.set(makeRoom(this.documents, document._id), document);
     }
     this.nextOffset = lastOffset + 1;
   }
 }
 
-function rememberIn(set: Set<string>, key: string): void {
-  if (set.size >= REMEMBERED_MAX) {
-    set.clear();
+/** Keeps a memory within REMEMBERED_MAX by starting it over when full; returns `key`. */
+function makeRoom(memory: { size: number; clear(): void }, key: string): string {
+  if (memory.size >= REMEMBERED_MAX) {
+    memory.clear();
   }
-  set.add(key);
+  return key;
 }
 
 function readMessage(record: ConsumedRecord, status: MessageStatus): ReadMessage {
@@ -279,13 +275,14 @@ function readMessage(record: ConsumedRecord, status: MessageStatus): ReadMessage
 
 function activityWrites(
   fresh: ReadMessage[],
-  counts: (item: ReadMessage) => boolean,
+  stored: StoredMessage[],
+  counts: (index: number) => boolean,
   current: Map<string, IdentityActivity>,
   { status, partition }: { status: MessageStatus; partition: string },
   ownerOf: (item: ReadMessage) => string,
 ): ActivityWrite[] {
   const changes = new Map<string, ActivityChange>();
-  for (const item of fresh) {
+  for (const [index, item] of fresh.entries()) {
     const change = changes.get(item.activityId) ?? {
       _id: item.activityId,
       tenantId: item.message.tenantId,
@@ -296,9 +293,9 @@ function activityWrites(
       throughOffset: item.offset,
     };
     change.throughOffset = Math.max(change.throughOffset, item.offset);
-    if (counts(item)) {
-      const view = viewOf(item.message, status);
-      change.counted.push({ offset: item.offset, sentAt: new Date(view.sentAt), view });
+    if (counts(index)) {
+      const message = stored[index];
+      change.counted.push({ offset: item.offset, sentAt: message.sentAt, view: messageViewOf(message) });
     }
     changes.set(item.activityId, change);
   }
@@ -322,21 +319,14 @@ function storedMessage(item: ReadMessage, status: MessageStatus): StoredMessage 
     _id: `${message.tenantId}:${message.messageId}`,
     tenantId: message.tenantId,
     identity: `${message.channel}|${message.from}`,
-    ...viewOf(message, status),
-    sentAt: new Date(message.sentAt),
-    source: sourceOf(record),
-  };
-}
-
-function viewOf(message: InboundMessage, status: MessageStatus): MessageView {
-  return {
     messageId: message.messageId,
     channel: message.channel,
     from: message.from,
     type: message.type,
     content: message.content,
-    sentAt: new Date(message.sentAt).toISOString(),
+    sentAt: new Date(message.sentAt),
     status,
+    source: sourceOf(record),
   };
 }
 
