@@ -56,6 +56,19 @@ describe('contacts through gateway → Kafka → contacts service → store', ()
     expect(read.body).toMatchObject(created.body);
   });
 
+  it('stores an attribute moved to another key with the same value (the store once kept the old key)', async () => {
+    const request = aCreateContactRequest({ attributes: { plan: 'free', seats: 'free' } });
+    const created = await http('POST', `${system.gateway.url}/v1/contacts`, { token: agent, body: request });
+    const url = `${system.gateway.url}/v1/contacts/${created.body.contactId}`;
+
+    const patched = await http('PATCH', url, { token: agent, body: { attributes: { plan: null, nick: 'free' } } });
+    const read = await http('GET', url, { token: agent });
+
+    expect(patched.status).toBe(200);
+    expect(read.body.attributes).toEqual({ seats: 'free', nick: 'free' });
+    expect(read.body.version).toBe(2);
+  });
+
   it('upserts by identity: creating the same customer again updates the same contact', async () => {
     const identity = aWhatsappIdentity();
     const first = await http('POST', `${system.gateway.url}/v1/contacts`, {

@@ -315,13 +315,13 @@ describe('no input key or condition is dropped, and no text the store cannot hol
 
     it('never loses a generated attribute key: create and update store and read back every key, or refuse naming it', async () => {
       const next = random(seed ^ 0x70726f66);
-      const keys = [...ORDINARY_KEYS, ...RESERVED];
-      const values: (Attribute | null)[] = [...VALUES, `a${NUL}b`];
+      // One key in five is reserved and one value in ten unstorable, so that both answers, stored
+      // and refused, come up in every seed's run.
       const aMap = (withNull: boolean) =>
         mapOf(
           Array.from({ length: 1 + Math.floor(next() * 3) }, () => [
-            pick(next, keys),
-            withNull && next() < 0.25 ? null : pick(next, values),
+            pick(next, next() < 0.2 ? RESERVED : ORDINARY_KEYS),
+            withNull && next() < 0.25 ? null : next() < 0.1 ? `a${NUL}b` : pick(next, VALUES),
           ]),
         );
       const wrong: object[] = [];
@@ -376,6 +376,7 @@ describe('no input key or condition is dropped, and no text the store cannot hol
           JSON.stringify(sortedEntries(after.attributes)) !== JSON.stringify(sortedEntries(expected))
         ) {
           wrong.push({
+            create: sortedEntries(attributes),
             update: sortedEntries(change),
             status: patched.status,
             fields,

@@ -4,6 +4,7 @@ import type { FilterQuery, Model } from 'mongoose';
 import { contactKey } from '@switchboard/contracts';
 import { Contact, type PendingPublication } from './contact.schema';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import { fieldUpdates } from '../store/field-updates';
 
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
 const APPLIED_COMMANDS_KEPT = 200;
@@ -141,20 +142,16 @@ export class ContactsRepository {
     now: Date,
   ): Promise<boolean> {
     const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
-    // A field changed to undefined is cleared.
-    const cleared = Object.keys(changes).filter(
-      (field) => changes[field as keyof ContactChanges] === undefined,
+    // Only the paths that changed (a field changed to undefined is cleared): see fieldUpdates.
+    const { $set, $unset } = fieldUpdates(current, changes);
+    const result = await this.contacts.collection.updateOne(
+      { _id: contactKey(current.tenantId, current.contactId) as never, version: current.version },
+      {
+        $set: { ...$set, version: current.version + 1, appliedCommandIds, updatedAt: now },
+        ...(Object.keys($unset).length > 0 && { $unset }),
+        $push: { pendingPublications: publication as never },
+      },
     );
-    const result = await this.contacts
-      .updateOne(
-        { _id: contactKey(current.tenantId, current.contactId), version: current.version },
-        {
-          $set: { ...changes, version: current.version + 1, appliedCommandIds, updatedAt: now },
-          ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((field) => [field, 1])) }),
-          $push: { pendingPublications: publication },
-        },
-      )
-      .exec();
     return result.modifiedCount === 1;
   }
 
