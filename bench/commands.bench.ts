@@ -7,7 +7,14 @@
  * event's record on contacts.events, matched by command id. The contacts are seeded in the
  * store; every tag change goes through the gateway.
  *
- *   npm run bench:commands [-- --commands 100000 --contacts 10000 --concurrency 64]
+ * Then, at a fixed offered rate (`--offered`, commands/s, for `--offered-seconds`), the share
+ * answered 200 (outcome within the gateway's COMMAND_TIMEOUT_MS) and command→event p99. Last,
+ * with the services stopped, the store ceiling: the same commands' reads and writes with the
+ * raw driver (read the contact, write it with its outbox, move the usage counts, record the
+ * outcome, empty the outbox), as many in flight, and the ratio.
+ *
+ *   npm run bench:commands [-- --commands 100000 --contacts 10000 --concurrency 64
+ *                              --offered 100 --offered-seconds 60 --instances 1]
  *   (or BENCH_COMMANDS, BENCH_CONTACTS, BENCH_CONCURRENCY, BENCH_WARMUP)
  */
 import { parseArgs } from 'node:util';
@@ -30,6 +37,7 @@ import {
   timeEach,
   type SeedTag,
 } from './bench-support';
+import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 const { values: options } = parseArgs({
   options: {
@@ -37,12 +45,18 @@ const { values: options } = parseArgs({
     contacts: { type: 'string', default: process.env.BENCH_CONTACTS ?? '10000' },
     concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '64' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '500' },
+    offered: { type: 'string', default: '100' },
+    'offered-seconds': { type: 'string', default: '60' },
+    instances: { type: 'string', default: '1' },
   },
 });
 const COMMANDS = Number(options.commands);
 const CONTACTS = Number(options.contacts);
 const CONCURRENCY = Number(options.concurrency);
 const WARMUP = Number(options.warmup);
+const OFFERED = Number(options.offered);
+const OFFERED_SECONDS = Number(options['offered-seconds']);
+const INSTANCES = Number(options.instances);
 const TENANT = 'bench-commands';
 // A handful of tags, some used far more than others.
 const TAGS = [
@@ -183,16 +197,97 @@ function tally<T>(values: T[]): Map<T, number> {
 
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
-async function main(): Promise<void> {
-  ensureLocalStack();
-  const prefix = `benchcommands-${Date.now().toString(36)}.`;
-  const database = prefix.replace(/[.-]/g, '_');
-  console.log(
-    `bench:commands — ${thousands(COMMANDS)} tag commands over ${thousands(CONTACTS)} contacts, ${CONCURRENCY} in flight (topics ${prefix}*)`,
+/** The outcome event latencies of the answers whose outcome was seen, sorted. */
+function eventLatenciesOf(answers: Answer[], outcomes: Map<string, Outcome>) {
+  const matched = answers.flatMap((answer) => {
+    const outcome = answer.commandId === undefined ? undefined : outcomes.get(answer.commandId);
+    return outcome ? [{ latency: outcome.timestamp - answer.sentAt, ...outcome }] : [];
+  });
+  return {
+    matched,
+    latencies: matched.map((outcome) => outcome.latency).sort((left, right) => left - right),
+  };
+}
+
+/** Sends `rate` commands a second for `seconds`, each on its own (an open loop), and answers them all. */
+async function offeredLoad(gatewayUrl: string, token: string, commands: TagCommand[], rate: number) {
+  const answers: Promise<Answer>[] = [];
+  const startedAt = Date.now();
+  for (let index = 0; index < commands.length; index++) {
+    const due = startedAt + (index * 1000) / rate;
+    if (due > Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    }
+    answers.push(send(gatewayUrl, token, commands[index]));
+  }
+  return Promise.all(answers);
+}
+
+/**
+ * The store's ceiling for the same commands: what the service reads and writes per command,
+ * with the raw driver, `concurrency` commands in flight (one writer per contact): read the
+ * contact, write its tags with the outbox entry, move each changed tag's usage, record the
+ * outcome, empty the outbox. Commands per second.
+ */
+async function storeCeiling(database: Db, commands: TagCommand[], concurrency: number): Promise<number> {
+  const contacts = database.collection<{ _id: string; tagIds: string[]; version: number }>('contacts');
+  const tags = database.collection<{ _id: string }>('tags');
+  const outcomes = database.collection<{ _id: string; event: { value: string }; recordedAt: Date }>(
+    'command_outcomes',
   );
-  const client = await MongoClient.connect(mongoUri());
+  const byName = new Map(CATALOG.map((tag) => [tag.name.toLowerCase(), tag]));
+  const writing = new Map<string, Promise<void>>();
+  const startedAt = performance.now();
+  await timeEach(commands.length, concurrency, async (index) => {
+    const command = commands[index];
+    const _id = `${TENANT}:${command.contactId}`;
+    const previous = writing.get(_id) ?? Promise.resolve();
+    const done = previous.then(async () => {
+      const current = (await contacts.findOne({ _id }))!;
+      const named = command.tags.map((name) => byName.get(name)!);
+      const next =
+        command.action === 'add'
+          ? [...new Set([...current.tagIds, ...named.map((tag) => tag.tagId)])]
+          : current.tagIds.filter((tagId) => !named.some((tag) => tag.tagId === tagId));
+      const changed = named.filter((tag) => current.tagIds.includes(tag.tagId) !== next.includes(tag.tagId));
+      const commandId = `ceiling-${index}`;
+      const publication = { commandId, records: [] };
+      await contacts.updateOne(
+        { _id, version: current.version },
+        {
+          $set: {
+            tagIds: next,
+            tags: next.map((tagId) => CATALOG.find((tag) => tag.tagId === tagId)!.name),
+            version: current.version + 1,
+          },
+          $push: { pendingPublications: publication } as never,
+        },
+      );
+      for (const tag of changed) {
+        await tags.updateOne(
+          { _id: `${TENANT}:${tag.tagId}` },
+          { $inc: { usage: command.action === 'add' ? 1 : -1 }, $set: { lastPublication: commandId } },
+        );
+      }
+      await outcomes.insertOne({
+        _id: `${TENANT}:${commandId}`,
+        event: { value: '{}' },
+        recordedAt: new Date(),
+      });
+      await contacts.updateOne({ _id }, { $pull: { pendingPublications: publication } as never });
+    });
+    writing.set(_id, done);
+    await done;
+    if (writing.get(_id) === done) {
+      writing.delete(_id);
+    }
+  });
+  return commands.length / ((performance.now() - startedAt) / 1000);
+}
+
+function seed(database: Db): Promise<void> {
   const seedRandom = seededRandom(1);
-  await seedContacts(client.db(database), {
+  return seedContacts(database, {
     tenantId: TENANT,
     count: CONTACTS,
     catalog: CATALOG,
@@ -204,12 +299,37 @@ async function main(): Promise<void> {
       tags: drawTags(seedRandom, Math.floor(seedRandom() * 4)),
     }),
   });
+}
+
+async function main(): Promise<void> {
+  ensureLocalStack();
+  const prefix = `benchcommands-${Date.now().toString(36)}.`;
+  const database = prefix.replace(/[.-]/g, '_');
+  const ceilingDatabase = `${database}ceiling`;
+  console.log(
+    `bench:commands — ${thousands(COMMANDS)} tag commands over ${thousands(CONTACTS)} contacts, ${CONCURRENCY} in flight, ${INSTANCES} contacts instance(s) (topics ${prefix}*)`,
+  );
+  const client = await MongoClient.connect(mongoUri());
+  await seed(client.db(database));
+  await seed(client.db(ceilingDatabase));
 
   const kafka = createKafkaClient('bench-commands', brokers());
   const topics = topicNames(prefix);
   await ensureTopics(kafka, topicSpecs(topics, 12));
-  const api = await startApi(prefix, { TOPIC_PREFIX: prefix, MONGODB_DB: database, LOG_LEVEL: 'warn' });
+  const environment = {
+    TOPIC_PREFIX: prefix,
+    MONGODB_DB: database,
+    LOG_LEVEL: 'warn',
+    STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
+  };
+  const api = await startApi(prefix, environment);
+  const others: ServiceProcess[] = [];
+  let sustained = 0;
   try {
+    for (let instance = 1; instance < INSTANCES; instance++) {
+      others.push(spawnService('contacts', aPort(), environment, `${prefix}contacts-${instance}`));
+    }
+    await Promise.all(others.map((other) => other.untilReady(60_000)));
     const events = await new TopicProbe(kafka, [topics.contactEvents]).start();
     const token = aBenchToken(TENANT, 'agent');
     const warmup = tagCommands(WARMUP, 2);
@@ -233,15 +353,12 @@ async function main(): Promise<void> {
     const drivenSeconds = (Date.now() - startedAt) / 1000;
 
     const outcomes = await outcomesOf(events, answers);
-    const matched = answers.flatMap((answer) => {
-      const outcome = answer.commandId === undefined ? undefined : outcomes.get(answer.commandId);
-      return outcome ? [{ latency: outcome.timestamp - answer.sentAt, ...outcome }] : [];
-    });
-    const eventLatencies = matched.map((outcome) => outcome.latency).sort((left, right) => left - right);
+    const { matched, latencies: eventLatencies } = eventLatenciesOf(answers, outcomes);
     const outcomeSeconds =
       (matched.reduce((last, { timestamp }) => Math.max(last, timestamp), 0) - startedAt) / 1000;
+    sustained = Math.min(COMMANDS / drivenSeconds, matched.length / outcomeSeconds);
     const statuses = tally(answers.map((answer) => answer.status));
-    const others = [...statuses].filter(([status]) => status !== 200 && status !== 202);
+    const otherStatuses = [...statuses].filter(([status]) => status !== 200 && status !== 202);
 
     console.log('');
     console.log(
@@ -251,17 +368,38 @@ async function main(): Promise<void> {
       `  outcome events   ${thousands(matched.length)} on contacts.events, the last ${outcomeSeconds.toFixed(1)} s after the first request (${thousands(matched.length / outcomeSeconds)} commands/s); ${[...tally(matched.map((outcome) => outcome.type))].map(([type, count]) => `${thousands(count)} ${type}`).join(', ')}`,
     );
     console.log(
-      `  HTTP answers     ${thousands(statuses.get(200) ?? 0)} × 200, ${thousands(statuses.get(202) ?? 0)} × 202 (outcome later than the gateway's wait)${others.map(([status, count]) => `, ${thousands(count)} × ${status}`).join('')}`,
+      `  HTTP answers     ${thousands(statuses.get(200) ?? 0)} × 200, ${thousands(statuses.get(202) ?? 0)} × 202 (outcome later than the gateway's wait)${otherStatuses.map(([status, count]) => `, ${thousands(count)} × ${status}`).join('')}`,
     );
     console.log(`  HTTP response    ${describeLatency(httpLatencies)}`);
     console.log(
       `  command → event  ${describeLatency(eventLatencies)} (request sent → outcome record's timestamp)`,
     );
+
+    if (OFFERED > 0) {
+      const offered = tagCommands(Math.round(OFFERED * OFFERED_SECONDS), 4);
+      const offeredAnswers = await offeredLoad(api.gateway.url, token, offered, OFFERED);
+      const offeredOutcomes = await outcomesOf(events, offeredAnswers);
+      const { latencies } = eventLatenciesOf(offeredAnswers, offeredOutcomes);
+      const ok = offeredAnswers.filter((answer) => answer.status === 200).length;
+      console.log(
+        `  offered ${OFFERED}/s    ${thousands(offered.length)} commands over ${OFFERED_SECONDS} s: ${((100 * ok) / offered.length).toFixed(1)} % answered 200 (outcome within COMMAND_TIMEOUT_MS); command → event ${describeLatency(latencies)}`,
+      );
+    }
     console.log(`  tag usage        ${await checkTagUsage(client.db(database))}`);
     await events.stop();
   } finally {
+    await Promise.all(others.map((other) => other.stop()));
     await api.stop();
   }
+  // The services stop first: the store serves the ceiling alone.
+  const ceiling = await storeCeiling(client.db(ceilingDatabase), tagCommands(COMMANDS, 3), CONCURRENCY);
+  console.log(
+    `  store ceiling    ${thousands(ceiling)} commands/s (raw driver, the same reads and writes per command, ${CONCURRENCY} in flight)`,
+  );
+  console.log(
+    `  commands/ceiling ${(sustained / ceiling).toFixed(2)} (sustained: the lower of answered and outcome rates)`,
+  );
+  await client.db(ceilingDatabase).dropDatabase();
   await client.close();
   await removeRun(kafka, prefix, database);
 }

@@ -21,7 +21,7 @@ import {
   TopicProbe,
   deleteTopicsWithPrefix,
 } from '@switchboard/testing';
-import { expiryStep } from '../apps/contacts/src/contacts/block-expiry.sweeper';
+import { expiryStep } from '../apps/contacts/src/contacts/block-expiry-commands';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 import { startMessageFilter, untilReady, type RunningService } from './support/system';
 

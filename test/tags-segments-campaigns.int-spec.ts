@@ -111,6 +111,7 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
     probe = await new TopicProbe(system.kafka, [
       system.topics.contactEvents,
       system.topics.campaignDispatch,
+      system.topics.contactCommands,
     ]).start();
     const next = random(7);
     const seeds = Array.from({ length: 90 }, () => ({
@@ -371,6 +372,26 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
         body: { all: ['wave one'] },
       });
       expect(preview.body.count).toBe(20);
+      // The job wrote no contact itself: each change is a step command on the contact's own key,
+      // applied by the contact's writer, whose event names that step.
+      const steps = probe
+        .of(system.topics.contactCommands)
+        .map((record) => ({ key: record.key?.toString(), command: JSON.parse(String(record.value)) }))
+        .filter(({ command }) => command.type === 'contact.job-step' && command.payload.jobId === job.jobId);
+      expect(steps.map(({ key }) => key).sort()).toEqual(
+        [...targets, 'c_missing'].map((contactId) => `${tenant}:${contactId}`).sort(),
+      );
+      const tagged = probe.json<{ commandId: string; contactId: string; type: string }>(
+        system.topics.contactEvents,
+        (event) => targets.includes(event.contactId) && event.type === 'ContactTagged',
+      );
+      const stepOf = new Map(steps.map(({ command }) => [command.contactId, command.commandId]));
+      expect(
+        tagged
+          .filter((event) => event.commandId === stepOf.get(event.contactId))
+          .map((event) => event.contactId)
+          .sort(),
+      ).toEqual([...targets].sort());
     });
 
     it('tags and untags every contact of a segment', async () => {

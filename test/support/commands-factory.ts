@@ -28,6 +28,11 @@ const validPayloads: Record<CommandType, () => object> = {
   'note.delete': () => ({ noteId: `n_${shortId()}` }),
   'note.pin': () => ({ noteId: `n_${shortId()}` }),
   'note.unpin': () => ({ noteId: `n_${shortId()}` }),
+  'contact.job-step': () => ({ jobId: `j_${shortId()}` }),
+  'contact.block-expiry': () => ({
+    blockedAt: '2026-12-01T09:00:00.000Z',
+    until: '2026-12-01T10:00:00.000Z',
+  }),
   'tag.create': () => ({ tagId: `t_${shortId()}`, name: `tag ${shortId()}` }),
   'tag.update': () => ({ tagId: `t_${shortId()}`, colour: '#112233' }),
   'tag.delete': () => ({ tagId: `t_${shortId()}` }),

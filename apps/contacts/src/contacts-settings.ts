@@ -10,6 +10,14 @@ export class ContactsSettings extends StoreSettings {
   COMMAND_PARTITIONS_CONCURRENTLY: number = 4;
 
   /**
+   * Contacts (record keys) of one partition's batch of commands applied at once; each key's
+   * commands stay in order.
+   */
+  @IsInt()
+  @Min(1)
+  COMMAND_KEYS_CONCURRENTLY: number = 16;
+
+  /**
    * Partitions of `messages.accepted`/`messages.blocked` counted at once. Lower than for
    * commands: counting yields the store to commands, which an agent is waiting on.
    */
@@ -27,10 +35,13 @@ export class ContactsSettings extends StoreSettings {
   @Min(1)
   JOBS_CONCURRENTLY: number = 4;
 
-  /** Contacts one job changes at once (each change is one contact's read-decide-write). */
+  /**
+   * Steps one job has in flight at once: sent to their contacts' partitions together, then
+   * awaited, counted and saved as one chunk.
+   */
   @IsInt()
   @Min(1)
-  JOB_STEPS_CONCURRENTLY: number = 16;
+  JOB_STEPS_CONCURRENTLY: number = 200;
 
   /** A job is held this long past its last saved progress; then any instance may resume it. */
   @IsInt()

@@ -11,6 +11,7 @@ export * from './kafka-event-pattern';
 export * from './kafka-producer';
 export * from './kafka-transport.errors';
 export * from './kafka.module';
+export * from './key-ordered';
 export * from './record-consumer';
 export * from './topic-admin';
 export * from './topic-read-progress';

@@ -7,10 +7,13 @@ import {
 } from '@switchboard/contracts';
 import type { ConsumedRecord } from '@switchboard/kafka';
 import { CampaignCommands } from '../campaigns/campaign-commands';
+import { BlockExpiryCommands } from '../contacts/block-expiry-commands';
 import { ContactCommandsService } from '../contacts/contact-commands.service';
 import { ContactsSettings } from '../contacts-settings';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
+import { JobStepCommands } from '../jobs/job-step-commands';
+import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
@@ -20,7 +23,7 @@ import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-comman
 
 /**
  * Hands a validated command to what handles its type: contact commands to the contact
- * service, tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
+ * service (job steps and block expiries, which the service sends itself, to theirs), tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
  * after answering any that was handled before. A command that goes to the DLQ is answered
  * too, with a `CommandRejected` (the commands group's `onDeadLetter`).
  */
@@ -28,6 +31,9 @@ import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-comman
 export class CommandRouter {
   constructor(
     private readonly contacts: ContactCommandsService,
+    private readonly jobSteps: JobStepCommands,
+    private readonly blockExpiries: BlockExpiryCommands,
+    private readonly jobStepOutcomes: JobStepsRepository,
     private readonly catalog: TagCatalogCommands,
     private readonly bulkTagging: BulkTaggingCommands,
     private readonly bulkBlocking: BulkBlockingCommands,
@@ -66,7 +72,19 @@ export class CommandRouter {
       // Applied before the failure (in the publication that followed)? Then its true outcome.
       await this.contacts.publishPendingOf(command.tenantId, command.contactId, command.commandId);
     }
-    if (await this.tenantOutcomes.republish(command)) {
+    if (command.type === 'contact.job-step' && command.jobId) {
+      // The job waits for every step's outcome: applied before the failure, or refused now.
+      const applied = await this.tenantOutcomes.republish(command);
+      await this.jobStepOutcomes.record(
+        command.tenantId,
+        command.jobId,
+        command.commandId,
+        applied ? 'changed' : 'rejected',
+      );
+      if (applied) {
+        return;
+      }
+    } else if (await this.tenantOutcomes.republish(command)) {
       return;
     }
     const { code, reason, fieldErrors } = deadLetterRejection(error);
@@ -75,6 +93,12 @@ export class CommandRouter {
 
   private async dispatch(command: Command): Promise<void> {
     if (!isTenantCommand(command)) {
+      if (command.type === 'contact.job-step') {
+        return this.jobSteps.apply(command);
+      }
+      if (command.type === 'contact.block-expiry') {
+        return this.blockExpiries.apply(command);
+      }
       return this.contacts.handle(command);
     }
     if (await this.tenantOutcomes.republish(command)) {

@@ -6,6 +6,7 @@ import {
   ContractViolationError,
   ErrorCodes,
   isTenantCommandType,
+  JOB_ID_PATTERN,
   parseJson,
   SUBJECT_PATTERN,
   TENANT_ID_PATTERN,
@@ -30,6 +31,8 @@ export interface DeadLetteredCommand {
   type: string;
   contactId?: string;
   subject?: string;
+  /** The job of a `contact.job-step`, when readable: the job waits for the step's outcome. */
+  jobId?: string;
 }
 
 /** Why a dead-lettered command was not applied, as a rejection carries it. */
@@ -56,7 +59,7 @@ export function deadLetteredCommand(value: Buffer | null): DeadLetteredCommand |
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return undefined;
   }
-  const { commandId, tenantId, actor, type, contactId, subject } = plain as Record<string, unknown>;
+  const { commandId, tenantId, actor, type, contactId, subject, payload } = plain as Record<string, unknown>;
   if (!isUUID(commandId) || typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
     return undefined;
   }
@@ -75,6 +78,7 @@ export function deadLetteredCommand(value: Buffer | null): DeadLetteredCommand |
     actor: readableActor(actor),
     type: CommandTypes.includes(type as never) ? (type as string) : 'unknown',
     ...about,
+    ...(type === 'contact.job-step' && { jobId: readableJobId(payload) }),
   };
 }
 
@@ -107,4 +111,9 @@ function readableActor(actor: unknown): Actor {
 
 function truncated(reason: string): string {
   return reason.length > REASON_MAX_LENGTH ? `${reason.slice(0, REASON_MAX_LENGTH - 1)}…` : reason;
+}
+
+function readableJobId(payload: unknown): string | undefined {
+  const jobId = (payload as { jobId?: unknown } | null)?.jobId;
+  return typeof jobId === 'string' && JOB_ID_PATTERN.test(jobId) ? jobId : undefined;
 }

@@ -1,13 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ContactsSettings } from '../contacts-settings';
 import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
+import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Deletes expired command outcomes, and the records of commands accepted as long ago, every
- * hour: the store has no TTL indexes.
+ * Deletes expired command outcomes, and the records of commands accepted and of job steps
+ * answered as long ago, every hour: the store has no TTL indexes.
  */
 @Injectable()
 export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDestroy {
@@ -17,6 +18,7 @@ export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDe
   constructor(
     private readonly outcomes: CommandOutcomesRepository,
     private readonly accepted: AcceptedCommandsRepository,
+    private readonly jobSteps: JobStepsRepository,
     private readonly settings: ContactsSettings,
   ) {}
 
@@ -34,7 +36,8 @@ export class CommandOutcomesPurger implements OnApplicationBootstrap, OnModuleDe
     try {
       const deleted = await this.outcomes.purgeOlderThan(cutoff);
       const deletedAccepted = await this.accepted.purgeOlderThan(cutoff);
-      this.logger.log({ deleted, deletedAccepted, cutoff }, 'purged expired command outcomes');
+      const deletedSteps = await this.jobSteps.purgeOlderThan(cutoff);
+      this.logger.log({ deleted, deletedAccepted, deletedSteps, cutoff }, 'purged expired command outcomes');
     } catch (error) {
       this.logger.warn({ err: error }, 'purging command outcomes failed; will retry');
     }

@@ -16,7 +16,6 @@ import { NotesRepository } from '../notes/notes.repository';
 import { decideNote, noteChangeOf, type NoteCommand } from '../notes/note-decisions';
 import { mentionEvents, notePayloadOf } from '../notes/note-publications';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import { KeyedLock } from '../store/keyed-lock';
 import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
 import { blockPolicyRefusal, decideBlock } from './block-decisions';
 import {
@@ -57,6 +56,9 @@ export interface JobStep {
 
 /**
  * Applies contact commands at most once to state and publishes their events at least once.
+ * It is called only by the consumer of the contact's partition of `contacts.commands`, one
+ * command of a contact at a time (job steps and block expiries are commands there too): the
+ * contact has one writer, and nothing here locks.
  *
  * Without transactions: the state change, the applied command id and the records to publish
  * are one conditional write to the contact's document (an outbox inside it). The records are
@@ -74,13 +76,14 @@ export class ContactCommandsService {
     private readonly commandOutcomes: CommandOutcomes,
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
-    private readonly lock: KeyedLock,
     private readonly tenantSettings: TenantSettingsRepository,
     private readonly producer: KafkaProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  async handle(command: ContactCommand): Promise<void> {
+  async handle(
+    command: Exclude<ContactCommand, { type: 'contact.job-step' | 'contact.block-expiry' }>,
+  ): Promise<void> {
     // Already done: answered again, for a caller retrying with the same idempotency key. (The
     // outcome is recorded after every record of the outbox but the event, and holds the event.)
     if (await this.commandOutcomes.republish(command)) {
@@ -171,15 +174,15 @@ export class ContactCommandsService {
     return this.apply(command, contactId, (current) => decideCreate(command, current));
   }
 
-  /** Commands of one contact are applied one at a time in this process (see KeyedLock). */
   private async apply(
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
-    const outcome = await this.lock.run(contactKey(command.tenantId, contactId), () =>
-      this.applyLocked(command, contactId, decide, { recordNoOps: true, reason: commandReason(command) }),
-    );
+    const outcome = await this.applyOnce(command, contactId, decide, {
+      recordNoOps: true,
+      reason: commandReason(command),
+    });
     if (outcome.kind === 'rejected') {
       return this.commandOutcomes.reject(command, outcome.code, outcome.reason);
     }
@@ -208,12 +211,10 @@ export class ContactCommandsService {
       version: COMMAND_SCHEMA_VERSION,
       ...(step.command ?? { type: 'contact.update', payload: {} }),
     };
-    return this.lock.run(contactKey(step.tenantId, contactId), () =>
-      this.applyLocked(cause, contactId, decide, { recordNoOps: false, reason: step.reason }),
-    );
+    return this.applyOnce(cause, contactId, decide, { recordNoOps: false, reason: step.reason });
   }
 
-  private async applyLocked(
+  private async applyOnce(
     command: ContactCommand,
     contactId: string,
     decide: (current: Contact | null, now: Date) => Decision,
@@ -335,27 +336,15 @@ export class ContactCommandsService {
     }
   }
 
-  /** Publishes every publication a contact still holds (commands applied, not yet acknowledged). */
-  publishPending(tenantId: string, contactId: string): Promise<void> {
-    return this.lock.run(contactKey(tenantId, contactId), async () => {
-      const contact = await this.contacts.find(tenantId, contactId);
-      for (const publication of contact?.pendingPublications ?? []) {
-        await this.finishPending(contact!, publication.commandId);
-      }
-    });
-  }
-
   /**
    * Publishes what one command applied to a contact left in its outbox, if anything (a command
    * applied, then failing before its outcome was recorded).
    */
-  publishPendingOf(tenantId: string, contactId: string, commandId: string): Promise<void> {
-    return this.lock.run(contactKey(tenantId, contactId), async () => {
-      const contact = await this.contacts.find(tenantId, contactId);
-      if (contact?.appliedCommandIds.includes(commandId)) {
-        await this.finishPending(contact, commandId);
-      }
-    });
+  async publishPendingOf(tenantId: string, contactId: string, commandId: string): Promise<void> {
+    const contact = await this.contacts.find(tenantId, contactId);
+    if (contact?.appliedCommandIds.includes(commandId)) {
+      await this.finishPending(contact, commandId);
+    }
   }
 
   /** A command applied before a crash: publish what it left pending and record its outcome. */

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CONSUMER_GROUPS, KafkaBatchTransport } from '@switchboard/kafka';
-import { BlockExpiriesRepository } from './block-expiries.repository';
-import { BlockExpiry, BlockExpirySchema } from './block-expiry.schema';
+import { BlockExpiryCommands } from './block-expiry-commands';
 import { BlockExpirySweeper } from './block-expiry.sweeper';
 import { CommandOutcome, CommandOutcomeSchema } from './command-outcome.schema';
 import { CommandOutcomesPurger } from './command-outcomes.purger';
@@ -44,6 +43,10 @@ import { JobsRepository } from '../jobs/jobs.repository';
 import { JobRunner } from '../jobs/job-runner';
 import { JOB_WORKS, type JobWork } from '../jobs/job-work';
 import { ContactJobWork } from '../jobs/contact-job-work';
+import { JobDecisions } from '../jobs/job-decisions';
+import { JobStepRecord, JobStepRecordSchema } from '../jobs/job-step.schema';
+import { JobStepCommands } from '../jobs/job-step-commands';
+import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkJobStarter } from '../jobs/bulk-job-starter';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
@@ -86,7 +89,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       { name: Campaign.name, schema: CampaignSchema },
       { name: CampaignRecipient.name, schema: CampaignRecipientSchema },
       { name: TenantSettings.name, schema: TenantSettingsSchema },
-      { name: BlockExpiry.name, schema: BlockExpirySchema },
+      { name: JobStepRecord.name, schema: JobStepRecordSchema },
     ]),
   ],
   controllers: [
@@ -130,9 +133,12 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     BulkBlockingCommands,
     TenantSettingsRepository,
     TenantSettingsCommands,
-    BlockExpiriesRepository,
+    BlockExpiryCommands,
     BlockExpirySweeper,
     ContactJobWork,
+    JobDecisions,
+    JobStepCommands,
+    JobStepsRepository,
     CampaignsRepository,
     CampaignCommands,
     CampaignDispatchWork,

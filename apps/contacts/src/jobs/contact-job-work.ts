@@ -1,86 +1,82 @@
-import { Injectable } from '@nestjs/common';
-import { v5 as uuidv5 } from 'uuid';
-import type { JobKind } from '@switchboard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { JobKind, TopicNames } from '@switchboard/contracts';
+import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import type { FilterQuery } from 'mongoose';
 import type { Contact } from '../contacts/contact.schema';
-import { decideBlockRequest, decideUnblockRequest } from '../contacts/block-decisions';
-import {
-  ContactCommandsService,
-  type ChangeOutcome,
-  type JobStep,
-} from '../contacts/contact-commands.service';
-import {
-  decideAddTags,
-  decideMergeTag,
-  decideRemoveTagIds,
-  decideRenameTag,
-  type Decision,
-} from '../contacts/contact-decisions';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { ContactsSettings } from '../contacts-settings';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import type { Job } from './job.schema';
+import type { JobStepOutcome } from './job-step.schema';
+import { CONTACT_JOB_KINDS, jobStepCommand, jobStepRecord } from './job-steps';
+import { JobStepsRepository } from './job-steps.repository';
 import { JobsRepository, type JobProgress } from './jobs.repository';
 import { progressOf, type JobRun, type JobWork } from './job-work';
 
-/** Namespace of job step ids (UUIDv5 of tenant, job and contact). */
-const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
 /** Catalog jobs look again until a pass finds nobody left (a contact tagged mid-run). */
 const CATALOG_PASSES_MAX = 3;
+/** How often a job looks whether its steps in flight have their outcomes. */
+const STEP_POLL_MS = 50;
 
 const CATALOG_JOB_KINDS = new Set<JobKind>(['tag-rename', 'tag-delete', 'tag-merge']);
 
-type Decide = (current: Contact | null, contactId: string, now: Date) => Decision;
-
-/** The decision of a step whose tag is gone. */
-const unchanged: Decide = () => ({ kind: 'apply', eventType: 'ContactUpdated', changed: false, changes: {} });
+/** A chunk whose steps were sent but not all answered when the service began to stop. */
+class StepsInterrupted extends Error {}
 
 /**
- * Jobs that change many contacts one at a time: a catalog rename, deletion or merge reaching every
- * tagged contact, and bulk tagging, untagging, blocking or unblocking by id list or segment.
+ * Jobs that change many contacts: a catalog rename, deletion or merge reaching every tagged
+ * contact, and bulk tagging, untagging, blocking or unblocking by id list or segment.
  *
- * Each contact's change is a job step with a deterministic id, applied like a command (at most
- * once, its event published at least once), so a job that resumes after a crash applies no
- * contact twice. Id lists resume from the saved position. Segment and catalog jobs select
- * only the contacts still to change (a renamed contact no longer has the old name), so a
- * resumed pass starts where the last one stopped.
+ * The job never writes a contact. Each contact's change is a `contact.job-step` command with a
+ * deterministic id, sent to the contact's partition of `contacts.commands`, where the contact's
+ * one writer applies it like any command (at most once, its event published at least once) and
+ * records its outcome (see JobStepCommands). The job sends a chunk of steps, waits for their
+ * outcomes, counts them and saves its progress, so a job that resumes after a crash applies no
+ * contact twice and counts each once. Id lists resume from the saved position. Segment and
+ * catalog jobs select only the contacts still to change (a renamed contact no longer has the old
+ * name), and first send again the chunk a crash cut short.
  */
 @Injectable()
 export class ContactJobWork implements JobWork {
-  readonly kinds: readonly JobKind[] = [
-    'tag-rename',
-    'tag-delete',
-    'tag-merge',
-    'bulk-tag',
-    'bulk-untag',
-    'bulk-block',
-    'bulk-unblock',
-  ];
+  readonly kinds = CONTACT_JOB_KINDS;
 
   constructor(
     private readonly contacts: ContactsRepository,
-    private readonly commands: ContactCommandsService,
     private readonly catalog: TagCatalogRepository,
     private readonly jobs: JobsRepository,
+    private readonly steps: JobStepsRepository,
     private readonly settings: ContactsSettings,
     private readonly resolver: SegmentResolver,
+    private readonly producer: KafkaProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
     const { job } = run;
     const progress = progressOf(job);
-    /**
-     * Applies one chunk. The catalog is read again for each: a long job must not write back a
-     * spelling a later rename replaced, or a tag deleted meanwhile (then the steps change nothing).
-     */
     const apply = async (contactIds: string[]) => {
       await this.jobs.markInFlight(job, contactIds);
-      const decide = (await this.decisionFor(job)) ?? unchanged;
-      const outcomes = await Promise.all(contactIds.map((contactId) => this.step(job, contactId, decide)));
-      count(progress, outcomes);
-      await run.saveProgress(progress);
+      count(progress, await this.stepsOf(run, contactIds));
     };
+    try {
+      return await this.runChunks(run, progress, apply);
+    } catch (error) {
+      if (error instanceof StepsInterrupted) {
+        // The chunk in flight is not counted (counts move once a chunk is answered): it is sent
+        // again on resume, from the same position or as the job's steps in flight.
+        return { outcome: 'interrupted', progress };
+      }
+      throw error;
+    }
+  }
+
+  private async runChunks(
+    run: JobRun,
+    progress: JobProgress,
+    apply: (contactIds: string[]) => Promise<void>,
+  ): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
+    const { job } = run;
     const chunkSize = this.settings.JOB_STEPS_CONCURRENTLY;
     const listed = job.params.contactIds;
     const interrupted = job.inFlight ?? [];
@@ -88,6 +84,7 @@ export class ContactJobWork implements JobWork {
       // The chunk a crash cut short: its applied steps no longer match the job's query, so they
       // are taken again here, by id: each publishes what it left pending and is counted once.
       await apply(interrupted);
+      await run.saveProgress(progress);
     }
     if (listed) {
       while (progress.position < listed.length) {
@@ -95,8 +92,11 @@ export class ContactJobWork implements JobWork {
           return { outcome: 'interrupted', progress };
         }
         const chunk = listed.slice(progress.position, progress.position + chunkSize);
-        progress.position += chunk.length;
+        // Counted with its chunk: a chunk interrupted is sent again from the same position.
+        const position = progress.position + chunk.length;
         await apply(chunk);
+        progress.position = position;
+        await run.saveProgress(progress);
       }
       return { outcome: 'completed', progress };
     }
@@ -113,6 +113,7 @@ export class ContactJobWork implements JobWork {
         seen++;
         if (chunk.length === chunkSize) {
           await apply(chunk);
+          await run.saveProgress(progress);
           chunk = [];
           if (!run.shouldContinue()) {
             return { outcome: 'interrupted', progress };
@@ -121,6 +122,7 @@ export class ContactJobWork implements JobWork {
       }
       if (chunk.length > 0) {
         await apply(chunk);
+        await run.saveProgress(progress);
       }
       if (seen === 0) {
         break;
@@ -129,64 +131,33 @@ export class ContactJobWork implements JobWork {
     return { outcome: 'completed', progress };
   }
 
-  private step(job: Job, contactId: string, decide: Decide): Promise<ChangeOutcome> {
-    const step: JobStep = {
-      stepId: uuidv5(`${job.tenantId}\n${job.jobId}\n${contactId}`, STEP_NAMESPACE),
-      tenantId: job.tenantId,
-      actor: job.requestedBy,
-      ...blockCommandOf(job),
-    };
-    return this.commands.applyJobStep(step, contactId, (current, now) => decide(current, contactId, now));
-  }
-
-  /** What the job does to one contact; undefined when its tag no longer exists. */
-  private async decisionFor(job: Job): Promise<Decide | undefined> {
-    const { tagId, tags = [] } = job.params;
-    switch (job.kind) {
-      case 'tag-rename': {
-        const tag = await this.catalog.get(job.tenantId, tagId!);
-        if (!tag || tag.deletedAt) {
-          return undefined;
-        }
-        return (current, contactId) =>
-          decideRenameTag(current, contactId, { tagId: tag.tagId, name: tag.name });
+  /**
+   * Sends the steps of these contacts to their partitions and waits for every outcome, keeping
+   * the job's lease meanwhile. Throws StepsInterrupted when the service stops first.
+   */
+  private async stepsOf(run: JobRun, contactIds: string[]): Promise<JobStepOutcome[]> {
+    const now = new Date();
+    const commands = contactIds.map((contactId) => jobStepCommand(run.job, contactId, now));
+    await this.producer.send(commands.map((command) => jobStepRecord(this.topics, command)));
+    const stepIds = commands.map((command) => command.commandId);
+    const outcomes = new Map<string, JobStepOutcome>();
+    let keptAliveAt = Date.now();
+    for (;;) {
+      const missing = stepIds.filter((stepId) => !outcomes.has(stepId));
+      for (const [stepId, outcome] of await this.steps.outcomesOf(run.job.tenantId, missing)) {
+        outcomes.set(stepId, outcome);
       }
-      case 'tag-delete':
-        return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
-      case 'tag-merge': {
-        // The target as the catalog has it now: its latest spelling, or the tag it was merged
-        // into since; when it was deleted since, the merged tag just goes, as the target did.
-        const into = await this.catalog.live(job.tenantId, job.params.intoTagId!);
-        if (!into) {
-          return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
-        }
-        const target = { tagId: into.tagId, name: into.name };
-        return (current, contactId) => decideMergeTag(current, contactId, tagId!, target);
+      if (outcomes.size === stepIds.length) {
+        return stepIds.map((stepId) => outcomes.get(stepId)!);
       }
-      case 'bulk-tag': {
-        const live = await this.catalog.findByIds(
-          job.tenantId,
-          tags.map((tag) => tag.tagId),
-        );
-        return (current, contactId) => decideAddTags(current, contactId, live);
+      if (!run.shouldContinue()) {
+        throw new StepsInterrupted();
       }
-      case 'bulk-untag':
-        return (current, contactId) =>
-          decideRemoveTagIds(
-            current,
-            contactId,
-            tags.map((tag) => tag.tagId),
-          );
-      case 'bulk-block': {
-        // Contacts already blocked keep their block (and its expiry).
-        const requested = { blockedBy: job.requestedBy.id, ...job.params.block };
-        return (current, contactId, now) =>
-          decideBlockRequest(current, contactId, requested, now, { keepExisting: true });
+      if (Date.now() - keptAliveAt > this.settings.JOB_LEASE_MS / 3) {
+        await run.keepAlive();
+        keptAliveAt = Date.now();
       }
-      case 'bulk-unblock':
-        return (current, contactId) => decideUnblockRequest(current, contactId);
-      case 'campaign-dispatch':
-        throw new Error(`not a contact job: ${job.kind}`);
+      await new Promise((resolve) => setTimeout(resolve, STEP_POLL_MS));
     }
   }
 
@@ -232,32 +203,12 @@ export class ContactJobWork implements JobWork {
   }
 }
 
-/** The command a bulk block or unblock step stands for: its events carry its type and reason. */
-function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
-  const reason = job.params.block?.reason;
-  const until = job.params.block?.until;
-  if (job.kind === 'bulk-block') {
-    const payload = {
-      ...(reason !== undefined && { reason }),
-      ...(until && { until: new Date(until).toISOString() }),
-    };
-    return { reason, command: { type: 'contact.block', payload } };
-  }
-  if (job.kind === 'bulk-unblock') {
-    return {
-      reason,
-      command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
-    };
-  }
-  return {};
-}
-
-function count(progress: JobProgress, outcomes: ChangeOutcome[]): void {
+function count(progress: JobProgress, outcomes: JobStepOutcome[]): void {
   for (const outcome of outcomes) {
     progress.processed++;
-    if (outcome.kind === 'changed' || outcome.kind === 'redelivered') {
+    if (outcome === 'changed' || outcome === 'redelivered') {
       progress.changed++;
-    } else if (outcome.kind === 'rejected') {
+    } else if (outcome === 'rejected') {
       progress.skipped++;
     }
   }

@@ -111,6 +111,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         shouldContinue: () => !this.stopping,
         saveProgress: (saved: JobProgress) =>
           this.jobs.saveProgress(job, saved, new Date(Date.now() + this.settings.JOB_LEASE_MS)),
+        keepAlive: () => this.jobs.keepLease(job, new Date(Date.now() + this.settings.JOB_LEASE_MS)),
       });
       if (outcome === 'completed') {
         await this.jobs.complete(job, progress, new Date());

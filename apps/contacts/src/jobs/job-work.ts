@@ -9,6 +9,8 @@ export interface JobRun {
   shouldContinue(): boolean;
   /** Saves how far the job got, and keeps holding it. */
   saveProgress(progress: JobProgress): Promise<void>;
+  /** Keeps holding the job while it waits (its lease would otherwise run out). */
+  keepAlive(): Promise<void>;
 }
 
 /** What carries out the jobs of some kinds. Work must be resumable from saved progress. */

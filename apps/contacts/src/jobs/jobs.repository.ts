@@ -92,13 +92,21 @@ export class JobsRepository {
       .exec();
   }
 
-  /** Lets another instance (or this one, after a restart) pick the job up at once. */
+  /** Holds the job longer while its steps are under way. */
+  async keepLease(job: Job, leaseUntil: Date): Promise<void> {
+    await this.jobs.updateOne({ _id: job._id }, { $set: { leaseUntil, updatedAt: new Date() } }).exec();
+  }
+
+  /**
+   * Lets another instance (or this one, after a restart) pick the job up at once. The steps in
+   * flight stay noted: an interrupted chunk is sent again.
+   */
   async release(job: Job, progress: JobProgress): Promise<void> {
     await this.jobs
       .updateOne(
         { _id: job._id },
         {
-          $set: { ...progress, inFlight: [], updatedAt: new Date() },
+          $set: { ...progress, updatedAt: new Date() },
           $unset: { leaseOwner: 1, leaseUntil: 1 },
         },
       )

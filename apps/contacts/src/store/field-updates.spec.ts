@@ -24,7 +24,10 @@ describe('fieldUpdates', () => {
       $unset: { 'identities.0.address': 1 },
     });
     const two = [...identities, { channel: 'email', address: 'a@b.c' }];
-    expect(fieldUpdates({ identities }, { identities: two })).toEqual({ $set: { identities: two }, $unset: {} });
+    expect(fieldUpdates({ identities }, { identities: two })).toEqual({
+      $set: { identities: two },
+      $unset: {},
+    });
   });
 
   it('clears a field changed to undefined, and sets a field the document did not have', () => {

@@ -2,7 +2,8 @@
  * Runs async sections one at a time per key, in arrival order. FerretDB 1.24 applies an update
  * as read, change in memory, write back by `_id`, without re-checking the filter: two
  * concurrent conditional updates of one document can both "succeed" and the later write wins.
- * Every read-decide-write of a document in this process goes through this lock.
+ * Contacts need no lock (each has one writer, the consumer of its partition); what is written
+ * from many partitions at once in this process goes through this one: tag usage counts.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();

@@ -13,6 +13,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { ContactIdentityFields, ContactProfileFields } from '../contact-fields';
+import { JOB_ID_PATTERN } from '../jobs/job-view';
 import { HasMentionsAtMost, MENTIONS_PER_NOTE_MAX } from '../notes/mentions';
 import { IsAbsentOr, IsTagNames } from '../tags/tag-name';
 
@@ -108,6 +109,30 @@ export class UnblockContactPayload {
   /** Why the customer may write again; recorded with the unblock (`expired` for an automatic one). */
   @IsBlockReason()
   reason?: string;
+}
+
+/**
+ * One contact's step of a background job (a catalog rename, deletion or merge, bulk tagging or
+ * blocking): the contacts service sends it to itself, on the contact's partition, so that the
+ * contact's one writer applies it. Its `commandId` is the step's id (derived from the tenant,
+ * the job and the contact); what it does follows from the job.
+ */
+export class JobStepPayload {
+  @Matches(JOB_ID_PATTERN)
+  jobId: string;
+}
+
+/**
+ * The automatic unblock of a temporary block that ended, sent by the contacts service to itself
+ * on the contact's partition. It applies only while the contact still has that block (the same
+ * start and end); its `commandId` is derived from the tenant, the contact and the block.
+ */
+export class BlockExpiryPayload {
+  @IsISO8601({ strict: true })
+  blockedAt: string;
+
+  @IsISO8601({ strict: true })
+  until: string;
 }
 
 /**

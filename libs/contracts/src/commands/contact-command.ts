@@ -16,9 +16,11 @@ import { ContractViolationError, validateTypedEnvelope } from '../validation';
 import {
   AddNotePayload,
   BlockContactPayload,
+  BlockExpiryPayload,
   CreateContactPayload,
   DeleteNotePayload,
   EditNotePayload,
+  JobStepPayload,
   PinNotePayload,
   TagContactPayload,
   UntagContactPayload,
@@ -54,6 +56,9 @@ export const contactCommandPayloadContracts = {
   'note.delete': DeleteNotePayload,
   'note.pin': PinNotePayload,
   'note.unpin': UnpinNotePayload,
+  // Sent by the contacts service to itself, on the contact's partition (one writer per contact).
+  'contact.job-step': JobStepPayload,
+  'contact.block-expiry': BlockExpiryPayload,
 } satisfies Record<string, ClassConstructor<object>>;
 
 /**

@@ -1,0 +1,85 @@
+import { v5 as uuidv5 } from 'uuid';
+import {
+  COMMAND_SCHEMA_VERSION,
+  commandKey,
+  type ContactCommandOf,
+  type JobKind,
+  type TopicNames,
+} from '@switchboard/contracts';
+import type { OutboundRecord } from '@switchboard/kafka';
+import type { JobStep } from '../contacts/contact-commands.service';
+import type { Job } from './job.schema';
+
+/** The kinds of job that change contacts, one step per contact. */
+export const CONTACT_JOB_KINDS: readonly JobKind[] = [
+  'tag-rename',
+  'tag-delete',
+  'tag-merge',
+  'bulk-tag',
+  'bulk-untag',
+  'bulk-block',
+  'bulk-unblock',
+];
+
+/** Namespace of job step ids (UUIDv5 of tenant, job and contact). */
+const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
+
+/** The id of a job's step on one contact: the same on every run of the job, so applied once. */
+export function jobStepId(tenantId: string, jobId: string, contactId: string): string {
+  return uuidv5(`${tenantId}\n${jobId}\n${contactId}`, STEP_NAMESPACE);
+}
+
+/** A job's step on one contact as the command the contact's partition applies. */
+export function jobStepCommand(
+  job: Job,
+  contactId: string,
+  issuedAt: Date,
+): ContactCommandOf<'contact.job-step'> {
+  return {
+    commandId: jobStepId(job.tenantId, job.jobId, contactId),
+    tenantId: job.tenantId,
+    contactId,
+    actor: job.requestedBy,
+    issuedAt: issuedAt.toISOString(),
+    type: 'contact.job-step',
+    version: COMMAND_SCHEMA_VERSION,
+    payload: { jobId: job.jobId },
+  };
+}
+
+export function jobStepRecord(
+  topics: TopicNames,
+  command: ContactCommandOf<'contact.job-step'>,
+): OutboundRecord {
+  return { topic: topics.contactCommands, key: commandKey(command), value: JSON.stringify(command) };
+}
+
+/** The step as the contact's writer applies it: the job's actor, and for a block job the command it stands for. */
+export function jobStepOf(job: Job, contactId: string): JobStep {
+  return {
+    stepId: jobStepId(job.tenantId, job.jobId, contactId),
+    tenantId: job.tenantId,
+    actor: job.requestedBy,
+    ...blockCommandOf(job),
+  };
+}
+
+/** The command a bulk block or unblock step stands for: its events carry its type and reason. */
+function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
+  const reason = job.params.block?.reason;
+  const until = job.params.block?.until;
+  if (job.kind === 'bulk-block') {
+    const payload = {
+      ...(reason !== undefined && { reason }),
+      ...(until && { until: new Date(until).toISOString() }),
+    };
+    return { reason, command: { type: 'contact.block', payload } };
+  }
+  if (job.kind === 'bulk-unblock') {
+    return {
+      reason,
+      command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },
+    };
+  }
+  return {};
+}
