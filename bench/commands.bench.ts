@@ -10,8 +10,7 @@
  * Then, at a fixed offered rate (`--offered`, commands/s, for `--offered-seconds`), the share
  * answered 200 (outcome within the gateway's COMMAND_TIMEOUT_MS) and command→event p99. Last,
  * with the services stopped, the store ceiling: the same commands' reads and writes with the
- * raw driver (read the contact, write it with its outbox, move the usage counts, record the
- * outcome, empty the outbox), as many in flight, and the ratio.
+ * raw driver (see storeCeiling), as many in flight, and the ratio.
  *
  *   npm run bench:commands [-- --commands 100000 --contacts 10000 --concurrency 64
  *                              --offered 100 --offered-seconds 60 --instances 1]
@@ -37,6 +36,7 @@ import {
   timeEach,
   type SeedTag,
 } from './bench-support';
+import { usageSlot } from '../apps/contacts/src/tags/tag-catalog.repository';
 import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 const { values: options } = parseArgs({
@@ -226,23 +226,30 @@ async function offeredLoad(gatewayUrl: string, token: string, commands: TagComma
 /**
  * The store's ceiling for the same commands: what the service reads and writes per command,
  * with the raw driver, `concurrency` commands in flight (one writer per contact): read the
- * contact, write its tags with the outbox entry, move each changed tag's usage, record the
- * outcome, empty the outbox. Commands per second.
+ * command's outcome (a redelivery?) and the contact, write its tags and applied command id with
+ * the event in its outbox, move each changed tag's usage (with the publication's id in one of
+ * the tag's slots), record the outcome with the event,
+ * empty the outbox, and append the activity entry (in inserts of up to 100, as the activity
+ * consumer does). Commands per second.
  */
 async function storeCeiling(database: Db, commands: TagCommand[], concurrency: number): Promise<number> {
-  const contacts = database.collection<{ _id: string; tagIds: string[]; version: number }>('contacts');
+  type StoredContact = { _id: string; tagIds: string[]; version: number; appliedCommandIds: string[] };
+  const contacts = database.collection<StoredContact>('contacts');
   const tags = database.collection<{ _id: string }>('tags');
-  const outcomes = database.collection<{ _id: string; event: { value: string }; recordedAt: Date }>(
-    'command_outcomes',
-  );
+  const outcomes = database.collection<{ _id: string; event: object; recordedAt: Date }>('command_outcomes');
+  const activity = database.collection<{ _id: string }>('activity');
   const byName = new Map(CATALOG.map((tag) => [tag.name.toLowerCase(), tag]));
   const writing = new Map<string, Promise<void>>();
+  let entries: { _id: string; contactId: string; occurredAt: Date; details: object }[] = [];
+  const appended: Promise<unknown>[] = [];
   const startedAt = performance.now();
   await timeEach(commands.length, concurrency, async (index) => {
     const command = commands[index];
     const _id = `${TENANT}:${command.contactId}`;
     const previous = writing.get(_id) ?? Promise.resolve();
     const done = previous.then(async () => {
+      const commandId = `ceiling-${index}`;
+      await outcomes.findOne({ _id: `${TENANT}:${commandId}` });
       const current = (await contacts.findOne({ _id }))!;
       const named = command.tags.map((name) => byName.get(name)!);
       const next =
@@ -250,31 +257,54 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
           ? [...new Set([...current.tagIds, ...named.map((tag) => tag.tagId)])]
           : current.tagIds.filter((tagId) => !named.some((tag) => tag.tagId === tagId));
       const changed = named.filter((tag) => current.tagIds.includes(tag.tagId) !== next.includes(tag.tagId));
-      const commandId = `ceiling-${index}`;
-      const publication = { commandId, records: [] };
+      const names = next.map((tagId) => CATALOG.find((tag) => tag.tagId === tagId)!.name);
+      // The event as the service writes it: the contact's view and the change.
+      const { appliedCommandIds: _applied, ...view } = current;
+      const event = {
+        topic: 'contacts.events',
+        key: _id,
+        value: JSON.stringify({
+          eventId: commandId,
+          commandId,
+          type: command.action === 'add' ? 'ContactTagged' : 'ContactUntagged',
+          tenantId: TENANT,
+          contactId: command.contactId,
+          occurredAt: new Date().toISOString(),
+          payload: { contact: { ...view, tags: names }, changed: true, changes: { tags: { after: names } } },
+        }),
+      };
       await contacts.updateOne(
         { _id, version: current.version },
         {
           $set: {
             tagIds: next,
-            tags: next.map((tagId) => CATALOG.find((tag) => tag.tagId === tagId)!.name),
+            tags: names,
             version: current.version + 1,
+            appliedCommandIds: [...current.appliedCommandIds.slice(-199), commandId],
           },
-          $push: { pendingPublications: publication } as never,
+          $push: { pendingPublications: { commandId, records: [event] } } as never,
         },
       );
       for (const tag of changed) {
+        // Idempotent by the publication's id, in one of the tag's slots, as the service counts.
+        const slot = `usageApplied.${usageSlot(commandId)}`;
         await tags.updateOne(
-          { _id: `${TENANT}:${tag.tagId}` },
-          { $inc: { usage: command.action === 'add' ? 1 : -1 }, $set: { lastPublication: commandId } },
+          { _id: `${TENANT}:${tag.tagId}`, [slot]: { $ne: commandId } },
+          { $inc: { usage: command.action === 'add' ? 1 : -1 }, $set: { [slot]: commandId } },
         );
       }
-      await outcomes.insertOne({
+      await outcomes.insertOne({ _id: `${TENANT}:${commandId}`, event, recordedAt: new Date() });
+      await contacts.updateOne({ _id, version: current.version + 1 }, { $set: { pendingPublications: [] } });
+      entries.push({
         _id: `${TENANT}:${commandId}`,
-        event: { value: '{}' },
-        recordedAt: new Date(),
+        contactId: command.contactId,
+        occurredAt: new Date(),
+        details: { tags: names },
       });
-      await contacts.updateOne({ _id }, { $pull: { pendingPublications: publication } as never });
+      if (entries.length >= 100) {
+        appended.push(activity.insertMany(entries, { ordered: false }));
+        entries = [];
+      }
     });
     writing.set(_id, done);
     await done;
@@ -282,6 +312,8 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
       writing.delete(_id);
     }
   });
+  appended.push(entries.length > 0 ? activity.insertMany(entries, { ordered: false }) : Promise.resolve());
+  await Promise.all(appended);
   return commands.length / ((performance.now() - startedAt) / 1000);
 }
 

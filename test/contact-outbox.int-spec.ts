@@ -5,8 +5,8 @@ import { startSystem, type System } from './support/system';
 
 /**
  * A contact's outbox (the events and blocklist records a command wrote beside its state) is
- * emptied once Kafka acknowledged them, so nothing is republished later: FerretDB's `$pull`
- * only removes elements equal to the value given, and a pull by `commandId` removed nothing.
+ * emptied once Kafka acknowledged them, so nothing is republished later. (It was once emptied
+ * by a `$pull` by `commandId`, which FerretDB 1.24 serves as removing nothing.)
  */
 describe("a contact's outbox", () => {
   let system: System;

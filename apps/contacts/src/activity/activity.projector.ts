@@ -30,19 +30,27 @@ export function activityDetails(event: ContactEvent): ActivityDetails | undefine
 export class ActivityProjector {
   constructor(private readonly activity: ActivityRepository) {}
 
-  async project(event: ContactEvent): Promise<void> {
-    const details = activityDetails(event);
-    if (!details || event.contactId === undefined) {
-      return;
-    }
-    await this.activity.append({
-      tenantId: event.tenantId,
-      contactId: event.contactId,
-      eventId: event.eventId,
-      type: event.type,
-      actor: event.actor,
-      occurredAt: new Date(event.occurredAt),
-      details,
+  /** Appends the entries of a batch of events (those that leave a trace) in bounded inserts. */
+  async project(events: ContactEvent[]): Promise<void> {
+    const entries = events.flatMap((event) => {
+      const details = activityDetails(event);
+      if (!details || event.contactId === undefined) {
+        return [];
+      }
+      return [
+        {
+          tenantId: event.tenantId,
+          contactId: event.contactId,
+          eventId: event.eventId,
+          type: event.type,
+          actor: event.actor,
+          occurredAt: new Date(event.occurredAt),
+          details,
+        },
+      ];
     });
+    if (entries.length > 0) {
+      await this.activity.appendAll(entries);
+    }
   }
 }

@@ -3,22 +3,32 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import { ActivityEntry } from './activity-entry.schema';
-import { isDuplicateKeyError } from '../store/duplicate-key';
+import { BoundedBulk } from '../store/bounded-bulk';
+import { duplicateKeyPositions } from '../store/duplicate-key';
 
 /** The activity timeline of one tenant's contacts: append-only. */
 @Injectable()
 export class ActivityRepository {
-  constructor(@InjectModel(ActivityEntry.name) private readonly entries: Model<ActivityEntry>) {}
+  constructor(
+    @InjectModel(ActivityEntry.name) private readonly entries: Model<ActivityEntry>,
+    private readonly bulk: BoundedBulk,
+  ) {}
 
-  /** Appends an entry once: a redelivered event finds its `_id` taken and changes nothing. */
-  async append(entry: Omit<ActivityEntry, '_id'>): Promise<void> {
-    try {
-      await this.entries.create({ ...entry, _id: `${entry.tenantId}:${entry.eventId}` });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) {
-        throw error;
+  /**
+   * Appends entries once each, in bounded unordered inserts: a redelivered event finds its
+   * `_id` taken and changes nothing.
+   */
+  async appendAll(entries: Omit<ActivityEntry, '_id'>[]): Promise<void> {
+    const documents = entries.map((entry) => ({ ...entry, _id: `${entry.tenantId}:${entry.eventId}` }));
+    await this.bulk.write('insert', documents, async (slice) => {
+      try {
+        await this.entries.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (!duplicateKeyPositions(error)) {
+          throw error;
+        }
       }
-    }
+    });
   }
 
   /** The contact's timeline, newest first, after `before` when given. */

@@ -259,7 +259,7 @@ export class ContactCommandsService {
       if (!written) {
         continue; // someone wrote the contact since we read it: decide again on the new state
       }
-      await this.publish(tenantId, contactId, publication, decision.eventType, event);
+      await this.publish(tenantId, contactId, next.version, publication, decision.eventType, event);
       return { kind: decision.changed ? 'changed' : 'unchanged' };
     }
   }
@@ -330,7 +330,7 @@ export class ContactCommandsService {
       if (!(await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now))) {
         continue; // the note part is done and recognised on the next pass
       }
-      await this.publish(tenantId, contactId, publication, eventType, event);
+      await this.publish(tenantId, contactId, contact.version + 1, publication, eventType, event);
       commandsHandled.inc({ type: command.type, outcome: change.revision ? 'applied' : 'unchanged' });
       return;
     }
@@ -356,7 +356,7 @@ export class ContactCommandsService {
     const event = pending.records[pending.records.length - 1];
     const eventType = (JSON.parse(String(event.value)) as { type: string }).type;
     this.logger.log({ commandId, contactId: contact.contactId }, 'republishing a command left pending');
-    await this.publish(contact.tenantId, contact.contactId, pending, eventType, event);
+    await this.publish(contact.tenantId, contact.contactId, contact.version, pending, eventType, event);
   }
 
   /**
@@ -371,6 +371,7 @@ export class ContactCommandsService {
   private async publish(
     tenantId: string,
     contactId: string,
+    version: number,
     publication: PendingPublication,
     eventType: string,
     event: OutboundRecord,
@@ -389,7 +390,7 @@ export class ContactCommandsService {
       value: String(event.value),
     });
     await this.producer.send([event]);
-    await this.contacts.removePublication(tenantId, contactId, commandId);
+    await this.contacts.clearOutbox(tenantId, contactId, version);
   }
 }
 

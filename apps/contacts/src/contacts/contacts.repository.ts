@@ -156,24 +156,16 @@ export class ContactsRepository {
   }
 
   /**
-   * Forgets a publication once Kafka has acknowledged it. FerretDB 1.24's `$pull` removes only
-   * elements equal to the value given (a condition such as `{commandId}` removes nothing), so
-   * the stored elements are read and pulled as stored, which every MongoDB-wire store serves.
-   * The driver's collection, not the model: casting could reorder the keys and miss the element.
+   * Empties the contact's outbox once Kafka has acknowledged what it held, in one write, if the
+   * contact is still at `version` (the write that filled it). The contact has one writer, which
+   * publishes each command's records before it applies the next command of the contact, so the
+   * outbox then holds nothing else. A contact written since keeps its outbox: that write's own
+   * publication empties it.
    */
-  async removePublication(tenantId: string, contactId: string, commandId: string): Promise<void> {
-    const _id = contactKey(tenantId, contactId);
-    const stored = await this.contacts.collection.findOne<Pick<Contact, 'pendingPublications'>>(
-      { _id: _id as never },
-      { projection: { pendingPublications: 1 } },
+  async clearOutbox(tenantId: string, contactId: string, version: number): Promise<void> {
+    await this.contacts.collection.updateOne(
+      { _id: contactKey(tenantId, contactId) as never, version },
+      { $set: { pendingPublications: [] } },
     );
-    for (const publication of stored?.pendingPublications ?? []) {
-      if (publication.commandId === commandId) {
-        await this.contacts.collection.updateOne(
-          { _id: _id as never },
-          { $pull: { pendingPublications: publication as never } },
-        );
-      }
-    }
   }
 }

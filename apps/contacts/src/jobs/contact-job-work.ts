@@ -16,8 +16,8 @@ import { progressOf, type JobRun, type JobWork } from './job-work';
 
 /** Catalog jobs look again until a pass finds nobody left (a contact tagged mid-run). */
 const CATALOG_PASSES_MAX = 3;
-/** How often a job looks whether its steps in flight have their outcomes. */
-const STEP_POLL_MS = 50;
+/** How often a job reads the outcomes of its steps that other instances apply. */
+const STEP_READ_MS = 1_000;
 
 const CATALOG_JOB_KINDS = new Set<JobKind>(['tag-rename', 'tag-delete', 'tag-merge']);
 
@@ -133,31 +133,48 @@ export class ContactJobWork implements JobWork {
 
   /**
    * Sends the steps of these contacts to their partitions and waits for every outcome, keeping
-   * the job's lease meanwhile. Throws StepsInterrupted when the service stops first.
+   * the job's lease meanwhile: at once for the steps this process applies, by reading the store
+   * every STEP_READ_MS for the others. Throws StepsInterrupted when the service stops first.
    */
   private async stepsOf(run: JobRun, contactIds: string[]): Promise<JobStepOutcome[]> {
+    const { tenantId } = run.job;
     const now = new Date();
     const commands = contactIds.map((contactId) => jobStepCommand(run.job, contactId, now));
-    await this.producer.send(commands.map((command) => jobStepRecord(this.topics, command)));
     const stepIds = commands.map((command) => command.commandId);
     const outcomes = new Map<string, JobStepOutcome>();
-    let keptAliveAt = Date.now();
-    for (;;) {
-      const missing = stepIds.filter((stepId) => !outcomes.has(stepId));
-      for (const [stepId, outcome] of await this.steps.outcomesOf(run.job.tenantId, missing)) {
-        outcomes.set(stepId, outcome);
+    let wake = () => {};
+    const stopListening = this.steps.listen(tenantId, stepIds, (stepId, outcome) => {
+      outcomes.set(stepId, outcome);
+      wake();
+    });
+    try {
+      await this.producer.send(commands.map((command) => jobStepRecord(this.topics, command)));
+      let readAt = Date.now();
+      let keptAliveAt = Date.now();
+      while (outcomes.size < stepIds.length) {
+        if (!run.shouldContinue()) {
+          throw new StepsInterrupted();
+        }
+        if (Date.now() - keptAliveAt > this.settings.JOB_LEASE_MS / 3) {
+          await run.keepAlive();
+          keptAliveAt = Date.now();
+        }
+        if (Date.now() - readAt >= STEP_READ_MS) {
+          const missing = stepIds.filter((stepId) => !outcomes.has(stepId));
+          for (const [stepId, outcome] of await this.steps.outcomesOf(tenantId, missing)) {
+            outcomes.set(stepId, outcome);
+          }
+          readAt = Date.now();
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, STEP_READ_MS);
+        });
       }
-      if (outcomes.size === stepIds.length) {
-        return stepIds.map((stepId) => outcomes.get(stepId)!);
-      }
-      if (!run.shouldContinue()) {
-        throw new StepsInterrupted();
-      }
-      if (Date.now() - keptAliveAt > this.settings.JOB_LEASE_MS / 3) {
-        await run.keepAlive();
-        keptAliveAt = Date.now();
-      }
-      await new Promise((resolve) => setTimeout(resolve, STEP_POLL_MS));
+      return stepIds.map((stepId) => outcomes.get(stepId)!);
+    } finally {
+      stopListening();
     }
   }
 
