@@ -1,6 +1,12 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { ContractViolationError } from '@switchboard/contracts';
-import { classifyFailure, errorCode, PoisonRecordError, RetryLaterError } from './error-classification';
+import {
+  classifyFailure,
+  errorCode,
+  groupMembershipLost,
+  PoisonRecordError,
+  RetryLaterError,
+} from './error-classification';
 
 // kafkajs's own factory of protocol errors from broker error codes, as its client raises them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -111,5 +117,24 @@ describe('errorCode', () => {
 
   it('keeps an error’s own string code', () => {
     expect(errorCode(new PoisonRecordError('bad-record', 'bad'))).toBe('bad-record');
+  });
+});
+
+describe('groupMembershipLost', () => {
+  const protocolError = (type: string) =>
+    Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
+
+  it('finds the rejoin a heartbeat answers during a rebalance, also wrapped', () => {
+    const rebalancing = protocolError('REBALANCE_IN_PROGRESS');
+    expect(groupMembershipLost(rebalancing)).toBe(rebalancing);
+    expect(groupMembershipLost(new Error('handler failed', { cause: rebalancing }))).toBe(rebalancing);
+    expect(groupMembershipLost(protocolError('UNKNOWN_MEMBER_ID'))).toBeDefined();
+    expect(groupMembershipLost(protocolError('ILLEGAL_GENERATION'))).toBeDefined();
+  });
+
+  it('leaves every other failure to the retries', () => {
+    expect(groupMembershipLost(protocolError('LEADER_NOT_AVAILABLE'))).toBeUndefined();
+    expect(groupMembershipLost(new Error('connection refused'))).toBeUndefined();
+    expect(groupMembershipLost(undefined)).toBeUndefined();
   });
 });

@@ -194,3 +194,32 @@ export function backoffMs(attempt: number, baseMs = 100, capMs = 5_000): number 
   const exponential = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16));
   return exponential / 2 + Math.random() * (exponential / 2);
 }
+
+/** Protocol errors that mean this member no longer holds its partitions, or is about to lose them. */
+const MEMBERSHIP_LOST = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+
+/**
+ * The kafkajs error (found through wrappers) saying that this consumer must rejoin its group, as
+ * a heartbeat inside a handler answers during a rebalance; undefined for any other error. Work on
+ * the batch must stop there, uncommitted: retrying it would write beside the partition's next
+ * owner. kafkajs rejoins when it gets this error back from the batch.
+ */
+export function groupMembershipLost(error: unknown): Error | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 8; depth++) {
+    const shape = current as KafkaJSErrorShape;
+    if (typeof shape.type === 'string' && String(shape.name).startsWith('KafkaJS')) {
+      return MEMBERSHIP_LOST.has(shape.type) ? (current as Error) : undefined;
+    }
+    const cause = causeOf(current);
+    if (cause === current) {
+      return undefined;
+    }
+    current = cause;
+  }
+  return undefined;
+}

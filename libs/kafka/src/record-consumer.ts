@@ -5,7 +5,7 @@ import type { ConsumedRecord } from './consumed-record';
 import { ConsumerProgress } from './consumer-progress';
 import type { ConsumerStallCheck } from './consumer-stall-check';
 import { deadLetterRecord, truncatedDeadLetterRecord } from './dead-letter';
-import { backoffMs, classifyFailure, errorCode } from './error-classification';
+import { backoffMs, classifyFailure, errorCode, groupMembershipLost } from './error-classification';
 import type { KafkaProducer } from './kafka-producer';
 
 export interface BatchContext {
@@ -235,6 +235,10 @@ export class RecordConsumer {
         await handle();
         return;
       } catch (error) {
+        const lost = groupMembershipLost(error);
+        if (lost) {
+          throw lost; // not committed: kafkajs rejoins, and the partition's owner handles the records
+        }
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
           await this.deadLetter(record, error);
@@ -278,6 +282,10 @@ export class RecordConsumer {
         await work();
         return true;
       } catch (error) {
+        const lost = groupMembershipLost(error);
+        if (lost) {
+          throw lost; // not committed: kafkajs rejoins, and the partition's owner handles the records
+        }
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unexpected' && attempt + 1 >= maxUnexpectedAttempts)) {
           this.logger.warn(

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { commandKey, topicNames, topicSpecs, type TopicNames } from '@switchboard/contracts';
+import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
+import {
+  aContactCommand,
+  aTenantCommand,
+  aWhatsappIdentity,
+  deleteTopicsWithPrefix,
+  expectEventually,
+} from '@switchboard/testing';
+import { aPort, spawnService, type ServiceProcess } from './support/service-process';
+
+const CONTACTS = 40;
+const ROUNDS = 9; // block/unblock commands per contact, the last a block
+const EXPIRING = 20;
+const PARTITIONS = 6;
+
+/**
+ * Three contacts instances apply one stream of commands (creates, blocks and unblocks), a bulk
+ * tagging job over the same contacts and temporary blocks that end, while one instance is killed
+ * with -9 and another added. Every contact has one writer (its partition's consumer; job steps
+ * and block expiries are commands there too): in the end every command has one outcome, each
+ * applied once (the contact's version counts them), and the job counted each contact once.
+ */
+// Deadlines follow progress (a slow machine only takes longer; stalled work fails).
+jest.setTimeout(1_800_000);
+
+describe('commands on three contacts instances, one killed with -9 and one added', () => {
+  const prefix = `c3crash-${randomUUID().slice(0, 8)}.`;
+  const database = `c3crash_${randomUUID().slice(0, 8)}`;
+  const tenant = 'three-instances';
+  let kafka: Kafka;
+  let topics: TopicNames;
+  let producer: Producer;
+  let observer: Consumer;
+  let store: MongoClient;
+  const instances: ServiceProcess[] = [];
+  const eventsByCommand = new Map<string, Set<string>>();
+  const unblockEvents = new Map<string, { eventId: string; actorId: string }[]>();
+  const rejections: string[] = [];
+
+  beforeAll(async () => {
+    kafka = createKafkaClient('commands-three-instances-test', process.env.KAFKA_BROKERS!.split(','));
+    topics = topicNames(prefix);
+    await ensureTopics(kafka, topicSpecs(topics, PARTITIONS));
+    producer = kafka.producer();
+    await producer.connect();
+    store = await MongoClient.connect(process.env.MONGODB_URI!);
+    observer = kafka.consumer({ groupId: `c3crash-observer-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await observer.connect();
+    await observer.subscribe({ topics: [topics.contactEvents], fromBeginning: true });
+    await observer.run({
+      eachMessage: ({ message }) => {
+        const event = JSON.parse(message.value!.toString()) as {
+          commandId: string;
+          eventId: string;
+          type: string;
+          contactId?: string;
+          actor: { id: string };
+          payload: { code?: string; reason?: string };
+        };
+        if (event.type === 'CommandRejected') {
+          rejections.push(`${event.contactId}: ${event.payload.code} ${event.payload.reason}`);
+        }
+        const eventIds = eventsByCommand.get(event.commandId) ?? new Set<string>();
+        eventIds.add(event.eventId);
+        eventsByCommand.set(event.commandId, eventIds);
+        if (event.type === 'ContactUnblocked' && event.contactId) {
+          const unblocks = unblockEvents.get(event.contactId) ?? [];
+          unblocks.push({ eventId: event.eventId, actorId: event.actor.id });
+          unblockEvents.set(event.contactId, unblocks);
+        }
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await observer?.disconnect();
+    await producer?.disconnect();
+    await store?.db(database).dropDatabase();
+    await store?.close();
+    await deleteTopicsWithPrefix(kafka, prefix);
+  });
+
+  it('applies every command, job step and expiry once, whatever the crash', async () => {
+    const contactIds = Array.from({ length: CONTACTS }, (_, index) => `c_three_${index}`);
+    const expiringIds = Array.from({ length: EXPIRING }, (_, index) => `c_expiring_${index}`);
+    type Sent = { commandId: string; key: string; value: string };
+    const asSent = (command: object): Sent => ({
+      commandId: (command as { commandId: string }).commandId,
+      key: commandKey(command as never),
+      value: JSON.stringify(command),
+    });
+    const creates = [...contactIds, ...expiringIds].map((contactId) =>
+      asSent(
+        aContactCommand({ tenantId: tenant, contactId, payload: { identities: [aWhatsappIdentity()] } }),
+      ),
+    );
+    const rounds: Sent[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const contactId of contactIds) {
+        const type = round % 2 === 0 ? 'contact.block' : 'contact.unblock';
+        rounds.push(asSent(aContactCommand({ tenantId: tenant, contactId, type, payload: {} })));
+      }
+    }
+    const send = (sent: Sent[]) =>
+      producer.send({
+        topic: topics.contactCommands,
+        messages: sent.map(({ key, value }) => ({ key, value })),
+      });
+    const answered = (sent: Sent[]) => sent.filter(({ commandId }) => eventsByCommand.has(commandId)).length;
+
+    const environment = { TOPIC_PREFIX: prefix, MONGODB_DB: database, STORE_SHARING_PROCESSES: '4' };
+    const start = (name: string) => {
+      const instance = spawnService('contacts', aPort(), environment, `${prefix}${name}`);
+      instances.push(instance);
+      return instance;
+    };
+    const [victim] = ['contacts-1', 'contacts-2', 'contacts-3'].map(start);
+    // The temporary blocks apply before the crash (a block whose end has passed is refused) and
+    // end after it, while the partitions of the killed instance move to the others.
+    // A minute ahead: on a loaded machine three instances may take a while to share the partitions.
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const temporaryBlocks = expiringIds.map((contactId) =>
+      asSent(aContactCommand({ tenantId: tenant, contactId, type: 'contact.block', payload: { until } })),
+    );
+    await send([...creates, ...temporaryBlocks]);
+    const before = [...creates, ...temporaryBlocks];
+    await expectEventually(() => expect(answered(before)).toBe(before.length), {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+      progress: () => answered(before),
+    });
+
+    // Then, all at once: the rounds and a bulk job over the same contacts.
+    const jobId = `j_three_${randomUUID().slice(0, 8)}`;
+    const bulk = asSent(
+      aTenantCommand(
+        'bulk.tag',
+        `job:${jobId}`,
+        { jobId, action: 'add', tags: ['Wave'], contactIds },
+        { tenantId: tenant },
+      ),
+    );
+    const all = [...before, ...rounds, bulk];
+    await send([...rounds, bulk]);
+    await expectEventually(() => expect(answered(all)).toBeGreaterThan(all.length / 3), {
+      timeoutMs: 120_000,
+      intervalMs: 20,
+      progress: () => answered(all),
+    });
+    await victim.crash();
+    instances.splice(instances.indexOf(victim), 1);
+    const answeredAtCrash = answered(all);
+    start('contacts-4');
+
+    const db = store.db(database);
+    await expectEventually(
+      async () => {
+        expect(answered(all)).toBe(all.length);
+        const job = await db.collection('jobs').findOne({ _id: `${tenant}:${jobId}` as never });
+        expect(job?.status).toBe('completed');
+        const notUnblocked = expiringIds.filter((contactId) => !unblockEvents.has(contactId));
+        if (notUnblocked.length > 0) {
+          const [first] = await db
+            .collection('contacts')
+            .find({ _id: `${tenant}:${notUnblocked[0]}` as never }, { projection: { block: 1, version: 1 } })
+            .toArray();
+          throw new Error(
+            `${notUnblocked.length} temporary blocks not ended, first: ${JSON.stringify(first)}`,
+          );
+        }
+      },
+      { timeoutMs: 180_000, intervalMs: 500, progress: () => answered(all) },
+    );
+
+    const stored = await db
+      .collection<{
+        _id: string;
+        contactId: string;
+        version: number;
+        block: { blocked: boolean };
+        tags: string[];
+      }>('contacts')
+      .find({ tenantId: tenant })
+      .toArray();
+    const byId = new Map(stored.map((contact) => [contact.contactId, contact]));
+    // Created (1), each block or unblock (ROUNDS), tagged by the job (1): every change once.
+    const wrongContacts = contactIds.filter((contactId) => {
+      const contact = byId.get(contactId);
+      return (
+        !contact || contact.version !== ROUNDS + 2 || !contact.block.blocked || !contact.tags.includes('Wave')
+      );
+    });
+    // Created, blocked until a moment, unblocked by the system once.
+    const wrongExpiries = expiringIds.filter((contactId) => {
+      const contact = byId.get(contactId);
+      const unblocks = new Set((unblockEvents.get(contactId) ?? []).map(({ eventId }) => eventId));
+      const bySystem = (unblockEvents.get(contactId) ?? []).every(({ actorId }) => actorId === 'system');
+      return !contact || contact.version !== 3 || contact.block.blocked || unblocks.size !== 1 || !bySystem;
+    });
+    const withTwoOutcomes = all.filter(({ commandId }) => (eventsByCommand.get(commandId)?.size ?? 0) > 1);
+    const job = await db.collection('jobs').findOne({ _id: `${tenant}:${jobId}` as never });
+    console.log(
+      `three instances: commands ${all.length}, answered at crash ${answeredAtCrash}, answered ${answered(all)}, ` +
+        `contacts wrong ${wrongContacts.length}, expiries wrong ${wrongExpiries.length}, ` +
+        `job ${job?.processed}/${job?.changed}/${job?.skipped}`,
+    );
+    expect(rejections).toEqual([]);
+    expect(withTwoOutcomes.map(({ commandId }) => commandId)).toEqual([]);
+    expect(wrongContacts).toEqual([]);
+    expect(wrongExpiries).toEqual([]);
+    expect(job).toMatchObject({ processed: CONTACTS, changed: CONTACTS, skipped: 0 });
+    expect(stored).toHaveLength(CONTACTS + EXPIRING);
+  });
+});
