@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import {
   COMMAND_SCHEMA_VERSION,
-  commandKey,
+  commandRecord,
   type Actor,
   type ContactCommandOf,
   type TopicNames,
@@ -52,7 +52,7 @@ export function blockExpiryRecord(topics: TopicNames, block: ExpiringBlock, issu
     version: COMMAND_SCHEMA_VERSION,
     payload: { blockedAt: block.blockedAt.toISOString(), until: block.until.toISOString() },
   };
-  return { topic: topics.contactCommands, key: commandKey(command), value: JSON.stringify(command) };
+  return commandRecord(topics, command);
 }
 
 const automaticUnblocks = counter({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobKind, TopicNames } from '@switchboard/contracts';
+import { commandRecord, type JobKind, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import type { FilterQuery } from 'mongoose';
 import type { Contact } from '../contacts/contact.schema';
@@ -9,7 +9,7 @@ import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import type { Job } from './job.schema';
 import type { JobStepOutcome } from './job-step.schema';
-import { CONTACT_JOB_KINDS, jobStepCommand, jobStepRecord } from './job-steps';
+import { CONTACT_JOB_KINDS, jobStepCommand } from './job-steps';
 import { JobStepsRepository } from './job-steps.repository';
 import { JobsRepository, type JobProgress } from './jobs.repository';
 import { progressOf, type JobRun, type JobWork } from './job-work';
@@ -148,7 +148,7 @@ export class ContactJobWork implements JobWork {
       wake();
     });
     try {
-      await this.producer.send(commands.map((command) => jobStepRecord(this.topics, command)));
+      await this.producer.send(commands.map((command) => commandRecord(this.topics, command)));
       let readAt = Date.now();
       let keptAliveAt = Date.now();
       while (outcomes.size < stepIds.length) {

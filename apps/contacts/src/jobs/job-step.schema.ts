@@ -1,7 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { ChangeOutcome } from '../contacts/contact-commands.service';
 
 /** How one job step ended, as the job counts it. */
-export type JobStepOutcome = 'changed' | 'unchanged' | 'redelivered' | 'rejected';
+export type JobStepOutcome = ChangeOutcome['kind'];
 
 /**
  * The outcome of one job step, recorded by the contact's writer once it applied the step, for

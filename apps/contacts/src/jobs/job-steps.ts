@@ -1,25 +1,15 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
   COMMAND_SCHEMA_VERSION,
-  commandKey,
   type ContactCommandOf,
+  JobKinds,
   type JobKind,
-  type TopicNames,
 } from '@switchboard/contracts';
-import type { OutboundRecord } from '@switchboard/kafka';
 import type { JobStep } from '../contacts/contact-commands.service';
 import type { Job } from './job.schema';
 
-/** The kinds of job that change contacts, one step per contact. */
-export const CONTACT_JOB_KINDS: readonly JobKind[] = [
-  'tag-rename',
-  'tag-delete',
-  'tag-merge',
-  'bulk-tag',
-  'bulk-untag',
-  'bulk-block',
-  'bulk-unblock',
-];
+/** The kinds of job that change contacts, one step per contact: all but campaign dispatch. */
+export const CONTACT_JOB_KINDS: readonly JobKind[] = JobKinds.filter((kind) => kind !== 'campaign-dispatch');
 
 /** Namespace of job step ids (UUIDv5 of tenant, job and contact). */
 const STEP_NAMESPACE = '0d7f3a52-8a5e-4f8c-b7f4-3b2c7c1e9d40';
@@ -45,13 +35,6 @@ export function jobStepCommand(
     version: COMMAND_SCHEMA_VERSION,
     payload: { jobId: job.jobId },
   };
-}
-
-export function jobStepRecord(
-  topics: TopicNames,
-  command: ContactCommandOf<'contact.job-step'>,
-): OutboundRecord {
-  return { topic: topics.contactCommands, key: commandKey(command), value: JSON.stringify(command) };
 }
 
 /** The step as the contact's writer applies it: the job's actor, and for a block job the command it stands for. */

@@ -3,7 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import {
   BlockedMessage,
   COMMAND_SCHEMA_VERSION,
-  commandKey,
+  commandRecord,
   contactIdFor,
   identityKey,
   parseInboundMessage,
@@ -212,12 +212,7 @@ export class MessageIngestEngine {
         version: COMMAND_SCHEMA_VERSION,
         payload: { identities: [identity], ...(message.profile?.name && { name: message.profile.name }) },
       };
-      commands.set(key, {
-        topic: this.topics.contactCommands,
-        key: commandKey(command),
-        value: JSON.stringify(command),
-        headers: { 'command-type': command.type },
-      });
+      commands.set(key, commandRecord(this.topics, command));
     }
     return commands;
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
   COMMAND_SCHEMA_VERSION,
-  commandKey,
+  commandRecord,
   type CommandType,
   type ContactCommandOf,
   type ContactCommandType,
@@ -118,14 +118,7 @@ export class CommandBus {
     const waiter = this.listener.waitFor(commandId, this.settings.COMMAND_TIMEOUT_MS);
     const stopTimer = commandLatency.startTimer({ type });
     try {
-      await this.producer.send([
-        {
-          topic: this.topics.contactCommands,
-          key: commandKey(command),
-          value: JSON.stringify(command),
-          headers: { 'command-type': type },
-        },
-      ]);
+      await this.producer.send([commandRecord(this.topics, command)]);
     } catch (error) {
       waiter.cancel();
       throw new ApiError(

@@ -12,6 +12,7 @@ import {
 import type { ClassConstructor } from 'class-transformer';
 import { Actor } from '../actor';
 import { CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import type { TopicNames } from '../topics';
 import { ContractViolationError, validateTypedEnvelope } from '../validation';
 import {
   AddNotePayload,
@@ -188,6 +189,19 @@ export function commandKey(
   command: Pick<Command, 'tenantId'> & { contactId?: string; subject?: string },
 ): string {
   return `${command.tenantId}:${command.contactId ?? command.subject}`;
+}
+
+/** A command as its `contacts.commands` record: keyed by `commandKey`, its type in a header. */
+export function commandRecord(
+  topics: Pick<TopicNames, 'contactCommands'>,
+  command: Parameters<typeof commandKey>[0] & { type: string },
+): { topic: string; key: string; value: string; headers: Record<string, string> } {
+  return {
+    topic: topics.contactCommands,
+    key: commandKey(command),
+    value: JSON.stringify(command),
+    headers: { 'command-type': command.type },
+  };
 }
 
 /** A tenant command before it has an envelope: its type and payload. */
