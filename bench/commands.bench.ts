@@ -36,7 +36,6 @@ import {
   timeEach,
   type SeedTag,
 } from './bench-support';
-import { usageSlot } from '../apps/contacts/src/tags/tag-catalog.repository';
 import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 const { values: options } = parseArgs({
@@ -171,19 +170,20 @@ async function outcomesOf(events: TopicProbe, answers: Answer[]): Promise<Map<st
   return outcomes;
 }
 
-/** Whether the catalog's usage counts agree with the contacts after all the concurrent changes. */
-async function checkTagUsage(database: Db): Promise<string> {
+/** Whether the usage counts the API shows (`GET /v1/tags`) agree with the contacts after all the changes. */
+async function checkTagUsage(database: Db, gatewayUrl: string, token: string): Promise<string> {
   const contacts = database.collection('contacts');
-  const tags = await database.collection<{ tagId: string; usage: number }>('tags').find().toArray();
+  const answer = await fetch(`${gatewayUrl}/v1/tags`, { headers: { authorization: `Bearer ${token}` } });
+  const { items } = (await answer.json()) as { items: { tagId: string; usage: number }[] };
   const disagreements: string[] = [];
-  for (const tag of tags) {
+  for (const tag of items) {
     const carrying = await contacts.countDocuments({ tenantId: TENANT, tagIds: tag.tagId });
     if (carrying !== tag.usage) {
       disagreements.push(`${tag.tagId} usage ${tag.usage}, carried by ${carrying}`);
     }
   }
   return disagreements.length === 0
-    ? `catalog agrees with the contacts for all ${tags.length} tags`
+    ? `catalog agrees with the contacts for all ${items.length} tags`
     : `DISAGREES: ${disagreements.join('; ')}`;
 }
 
@@ -223,97 +223,141 @@ async function offeredLoad(gatewayUrl: string, token: string, commands: TagComma
   return Promise.all(answers);
 }
 
+/** Commands the service applies before it publishes them (its COMMANDS_PER_PUBLICATION default). */
+const COMMANDS_PER_PUBLICATION = 100;
+/** Partitions of contacts.commands one contacts instance works on at once (its default). */
+const PARTITIONS_AT_ONCE = 4;
+
 /**
- * The store's ceiling for the same commands: what the service reads and writes per command,
- * with the raw driver, `concurrency` commands in flight (one writer per contact): read the
- * command's outcome (a redelivery?) and the contact, write its tags and applied command id with
- * the event in its outbox, move each changed tag's usage (with the publication's id in one of
- * the tag's slots), record the outcome with the event,
- * empty the outbox, and append the activity entry (in inserts of up to 100, as the activity
- * consumer does). Commands per second.
+ * The store's ceiling for the same commands: what the service reads and writes for them, with
+ * the raw driver and nothing else, in the service's shape (see ContactOutbox): slices of
+ * COMMANDS_PER_PUBLICATION commands, PARTITIONS_AT_ONCE slices at once, and within a slice
+ * `concurrency / PARTITIONS_AT_ONCE` contacts at once. Per command: read its outcome (a
+ * redelivery?) and the contact (once per slice), read the tag names (once per slice), write the
+ * contact's tags and applied command id with the event in its outbox. Per slice: count each
+ * changed tag's usage in its share (a read and a versioned write with the publications'
+ * ids), record the outcomes (one insert), empty the outboxes (updates two to a command, several
+ * at once) and append the activity entries (one insert, as the activity consumer does).
+ * Commands per second.
  */
 async function storeCeiling(database: Db, commands: TagCommand[], concurrency: number): Promise<number> {
   type StoredContact = { _id: string; tagIds: string[]; version: number; appliedCommandIds: string[] };
+  type Share = { _id: string; count: number; version: number; counted: string[] };
   const contacts = database.collection<StoredContact>('contacts');
-  const tags = database.collection<{ _id: string }>('tags');
+  const tags = database.collection<{ _id: string; tenantId: string; nameKey: string }>('tags');
+  const shares = database.collection<Share>('tag_usage');
   const outcomes = database.collection<{ _id: string; event: object; recordedAt: Date }>('command_outcomes');
   const activity = database.collection<{ _id: string }>('activity');
   const byName = new Map(CATALOG.map((tag) => [tag.name.toLowerCase(), tag]));
-  const writing = new Map<string, Promise<void>>();
-  let entries: { _id: string; contactId: string; occurredAt: Date; details: object }[] = [];
-  const appended: Promise<unknown>[] = [];
+  const slices = Array.from({ length: Math.ceil(commands.length / COMMANDS_PER_PUBLICATION) }, (_, index) =>
+    commands.slice(index * COMMANDS_PER_PUBLICATION, (index + 1) * COMMANDS_PER_PUBLICATION),
+  );
   const startedAt = performance.now();
-  await timeEach(commands.length, concurrency, async (index) => {
-    const command = commands[index];
-    const _id = `${TENANT}:${command.contactId}`;
-    const previous = writing.get(_id) ?? Promise.resolve();
-    const done = previous.then(async () => {
-      const commandId = `ceiling-${index}`;
-      await outcomes.findOne({ _id: `${TENANT}:${commandId}` });
-      const current = (await contacts.findOne({ _id }))!;
-      const named = command.tags.map((name) => byName.get(name)!);
-      const next =
-        command.action === 'add'
-          ? [...new Set([...current.tagIds, ...named.map((tag) => tag.tagId)])]
-          : current.tagIds.filter((tagId) => !named.some((tag) => tag.tagId === tagId));
-      const changed = named.filter((tag) => current.tagIds.includes(tag.tagId) !== next.includes(tag.tagId));
-      const names = next.map((tagId) => CATALOG.find((tag) => tag.tagId === tagId)!.name);
-      // The event as the service writes it: the contact's view and the change.
-      const { appliedCommandIds: _applied, ...view } = current;
-      const event = {
-        topic: 'contacts.events',
-        key: _id,
-        value: JSON.stringify({
-          eventId: commandId,
-          commandId,
-          type: command.action === 'add' ? 'ContactTagged' : 'ContactUntagged',
-          tenantId: TENANT,
-          contactId: command.contactId,
-          occurredAt: new Date().toISOString(),
-          payload: { contact: { ...view, tags: names }, changed: true, changes: { tags: { after: names } } },
-        }),
-      };
-      await contacts.updateOne(
-        { _id, version: current.version },
-        {
-          $set: {
-            tagIds: next,
-            tags: names,
-            version: current.version + 1,
-            appliedCommandIds: [...current.appliedCommandIds.slice(-199), commandId],
-          },
-          $push: { pendingPublications: { commandId, records: [event] } } as never,
-        },
-      );
-      for (const tag of changed) {
-        // Idempotent by the publication's id, in one of the tag's slots, as the service counts.
-        const slot = `usageApplied.${usageSlot(commandId)}`;
-        await tags.updateOne(
-          { _id: `${TENANT}:${tag.tagId}`, [slot]: { $ne: commandId } },
-          { $inc: { usage: command.action === 'add' ? 1 : -1 }, $set: { [slot]: commandId } },
-        );
-      }
-      await outcomes.insertOne({ _id: `${TENANT}:${commandId}`, event, recordedAt: new Date() });
-      await contacts.updateOne({ _id, version: current.version + 1 }, { $set: { pendingPublications: [] } });
-      entries.push({
-        _id: `${TENANT}:${commandId}`,
-        contactId: command.contactId,
-        occurredAt: new Date(),
-        details: { tags: names },
-      });
-      if (entries.length >= 100) {
-        appended.push(activity.insertMany(entries, { ordered: false }));
-        entries = [];
-      }
-    });
-    writing.set(_id, done);
-    await done;
-    if (writing.get(_id) === done) {
-      writing.delete(_id);
-    }
+  await timeEach(slices.length, PARTITIONS_AT_ONCE, async (sliceIndex) => {
+    const slice = slices[sliceIndex];
+    const partition = sliceIndex % 12;
+    const names = [...new Set(slice.flatMap((command) => command.tags))];
+    await Promise.all(names.map((name) => tags.findOne({ tenantId: TENANT, nameKey: name })));
+    const states = new Map<string, StoredContact>();
+    const written: { _id: string; version: number }[] = [];
+    const usage = new Map<string, { delta: number; ids: string[] }>();
+    const outcomeDocuments: { _id: string; event: object; recordedAt: Date }[] = [];
+    const entries: { _id: string; contactId: string; occurredAt: Date; details: object }[] = [];
+    const byContact = new Map<string, number[]>();
+    slice.forEach((command, index) =>
+      byContact.set(command.contactId, [...(byContact.get(command.contactId) ?? []), index]),
+    );
+    const keys = [...byContact.keys()];
+    await timeEach(
+      keys.length,
+      Math.max(1, Math.floor(concurrency / PARTITIONS_AT_ONCE)),
+      async (keyIndex) => {
+        const _id = `${TENANT}:${keys[keyIndex]}`;
+        for (const index of byContact.get(keys[keyIndex])!) {
+          const command = slice[index];
+          const commandId = `ceiling-${sliceIndex}-${index}`;
+          await outcomes.findOne({ _id: `${TENANT}:${commandId}` });
+          const current = states.get(_id) ?? (await contacts.findOne({ _id }))!;
+          const named = command.tags.map((name) => byName.get(name)!);
+          const next =
+            command.action === 'add'
+              ? [...new Set([...current.tagIds, ...named.map((tag) => tag.tagId)])]
+              : current.tagIds.filter((tagId) => !named.some((tag) => tag.tagId === tagId));
+          const changed = named.filter(
+            (tag) => current.tagIds.includes(tag.tagId) !== next.includes(tag.tagId),
+          );
+          const tagNames = next.map((tagId) => CATALOG.find((tag) => tag.tagId === tagId)!.name);
+          // The event as the service writes it: the contact's view and the change.
+          const { appliedCommandIds: _applied, ...view } = current;
+          const event = {
+            topic: 'contacts.events',
+            key: _id,
+            value: JSON.stringify({
+              eventId: commandId,
+              commandId,
+              type: command.action === 'add' ? 'ContactTagged' : 'ContactUntagged',
+              tenantId: TENANT,
+              contactId: command.contactId,
+              occurredAt: new Date().toISOString(),
+              payload: {
+                contact: { ...view, tags: tagNames },
+                changed: true,
+                changes: { tags: { after: tagNames } },
+              },
+            }),
+          };
+          const appliedCommandIds = [...current.appliedCommandIds.slice(-199), commandId];
+          await contacts.updateOne(
+            { _id, version: current.version },
+            {
+              $set: { tagIds: next, tags: tagNames, version: current.version + 1, appliedCommandIds },
+              $push: { pendingPublications: { commandId, records: [event] } } as never,
+            },
+          );
+          states.set(_id, { ...current, tagIds: next, version: current.version + 1, appliedCommandIds });
+          for (const tag of changed) {
+            const share = usage.get(tag.tagId) ?? { delta: 0, ids: [] };
+            share.delta += command.action === 'add' ? 1 : -1;
+            share.ids.push(commandId);
+            usage.set(tag.tagId, share);
+          }
+          outcomeDocuments.push({ _id: `${TENANT}:${commandId}`, event, recordedAt: new Date() });
+          entries.push({
+            _id: `${TENANT}:${commandId}`,
+            contactId: command.contactId,
+            occurredAt: new Date(),
+            details: { tags: tagNames },
+          });
+        }
+        written.push({ _id, version: states.get(_id)!.version });
+      },
+    );
+    await Promise.all(
+      [...usage].map(async ([tagId, { delta, ids }]) => {
+        const _id = `${TENANT}:${tagId}:${partition}`;
+        const share = await shares.findOne({ _id });
+        const counted = [...(share?.counted ?? []), ...ids].slice(-2_000);
+        if (share) {
+          await shares.updateOne(
+            { _id, version: share.version },
+            { $set: { count: share.count + delta, counted, version: share.version + 1 } },
+          );
+        } else {
+          await shares.insertOne({ _id, count: delta, version: 1, counted });
+        }
+      }),
+    );
+    await outcomes.insertMany(outcomeDocuments, { ordered: false });
+    const clears = written.map(({ _id, version }) => ({
+      updateOne: { filter: { _id, version }, update: { $set: { pendingPublications: [] } } },
+    }));
+    await Promise.all(
+      Array.from({ length: Math.ceil(clears.length / 2) }, (_, index) =>
+        contacts.bulkWrite(clears.slice(index * 2, index * 2 + 2), { ordered: false }),
+      ),
+    );
+    await activity.insertMany(entries, { ordered: false });
   });
-  appended.push(entries.length > 0 ? activity.insertMany(entries, { ordered: false }) : Promise.resolve());
-  await Promise.all(appended);
   return commands.length / ((performance.now() - startedAt) / 1000);
 }
 
@@ -417,7 +461,7 @@ async function main(): Promise<void> {
         `  offered ${OFFERED}/s    ${thousands(offered.length)} commands over ${OFFERED_SECONDS} s: ${((100 * ok) / offered.length).toFixed(1)} % answered 200 (outcome within COMMAND_TIMEOUT_MS); command → event ${describeLatency(latencies)}`,
       );
     }
-    console.log(`  tag usage        ${await checkTagUsage(client.db(database))}`);
+    console.log(`  tag usage        ${await checkTagUsage(client.db(database), api.gateway.url, token)}`);
     await events.stop();
   } finally {
     await Promise.all(others.map((other) => other.stop()));

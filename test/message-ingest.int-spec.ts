@@ -6,10 +6,8 @@ import { anInboundMessage, aTenantId, expectEventually, TopicProbe } from '@swit
 import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
 import { IdentityClaimsRepository } from '../apps/contacts/src/contacts/identity-claims.repository';
 import { IdentityClaim, IdentityClaimSchema } from '../apps/contacts/src/contacts/identity-claim.schema';
-import {
-  IdentityActivityRepository,
-  WriteFencedError,
-} from '../apps/contacts/src/messages/identity-activity.repository';
+import { IdentityActivityRepository } from '../apps/contacts/src/messages/identity-activity.repository';
+import { WriteFencedError } from '../apps/contacts/src/store/write-fenced.error';
 import {
   IdentityActivity,
   IdentityActivitySchema,

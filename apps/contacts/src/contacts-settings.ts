@@ -18,6 +18,15 @@ export class ContactsSettings extends StoreSettings {
   COMMAND_KEYS_CONCURRENTLY: number = 16;
 
   /**
+   * Commands of one partition's batch applied before what they changed is published (events,
+   * blocklist records, outcomes, usage counts): more commands share each round trip of the
+   * publication, and each waits longer for its answer.
+   */
+  @IsInt()
+  @Min(1)
+  COMMANDS_PER_PUBLICATION: number = 100;
+
+  /**
    * Partitions of `messages.accepted`/`messages.blocked` counted at once. Lower than for
    * commands: counting yields the store to commands, which an agent is waiting on.
    */

@@ -17,6 +17,7 @@ import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
+import type { ContactWriteBatch } from '../write/contact-write-batch';
 import { AcceptedCommandsRepository } from './accepted-commands.repository';
 import { CommandOutcomes } from './command-outcomes';
 import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-commands';
@@ -45,12 +46,13 @@ export class CommandRouter {
     private readonly settings: ContactsSettings,
   ) {}
 
-  async route(command: Command): Promise<void> {
+  /** Handles a command of a batch of its partition; contact changes wait in `batch` to be published. */
+  async route(command: Command, batch: ContactWriteBatch): Promise<void> {
     try {
       if (command.actor.id === this.settings.COMMAND_FAILURE_DRILL_ACTOR) {
         throw new Error(`command failure drill: commands of ${command.actor.id} always fail`);
       }
-      await this.dispatch(command);
+      await this.dispatch(command, batch);
     } catch (error) {
       // It is retried for a while: meanwhile its status reads `pending`, not unknown.
       await this.accepted.record(command.tenantId, command.commandId, new Date()).catch(() => undefined);
@@ -70,7 +72,7 @@ export class CommandRouter {
     }
     if (command.contactId !== undefined && !isTenantCommandType(command.type)) {
       // Applied before the failure (in the publication that followed)? Then its true outcome.
-      await this.contacts.publishPendingOf(command.tenantId, command.contactId, command.commandId);
+      await this.contacts.publishPendingOf(record.partition, command.tenantId, command.contactId);
     }
     if (command.type === 'contact.job-step' && command.jobId) {
       // The job waits for every step's outcome: applied before the failure, or refused now.
@@ -91,15 +93,15 @@ export class CommandRouter {
     await this.tenantOutcomes.reject(command, code, reason, fieldErrors);
   }
 
-  private async dispatch(command: Command): Promise<void> {
+  private async dispatch(command: Command, batch: ContactWriteBatch): Promise<void> {
     if (!isTenantCommand(command)) {
       if (command.type === 'contact.job-step') {
-        return this.jobSteps.apply(command);
+        return this.jobSteps.apply(command, batch);
       }
       if (command.type === 'contact.block-expiry') {
-        return this.blockExpiries.apply(command);
+        return this.blockExpiries.apply(command, batch);
       }
-      return this.contacts.handle(command);
+      return this.contacts.handle(command, batch);
     }
     if (await this.tenantOutcomes.republish(command)) {
       return;

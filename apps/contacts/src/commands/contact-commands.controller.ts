@@ -9,28 +9,42 @@ import {
 } from '@switchboard/kafka';
 import { ContactsConsumerGroup } from '../contacts-consumer-groups';
 import { ContactsSettings } from '../contacts-settings';
+import { sliceInto } from '../store/bounded-bulk';
+import { ContactOutbox } from '../write/contact-outbox';
 import { CommandRouter } from './command-router';
 
 /**
  * Reads `contacts.commands` a partition batch at a time. Every record is parsed and validated
- * first; then the commands are routed, those of one subject (a contact, a tenant's catalog, see
- * `commandKey`) in order and other subjects meanwhile. A batch with a bad record, or one that
- * fails, is handled again record by record, where a bad record goes to the DLQ with its answer;
- * commands applied before are recognised by their ids.
+ * first; then the commands are applied a slice of `COMMANDS_PER_PUBLICATION` at a time: those
+ * of one subject (a contact, a tenant's catalog, see `commandKey`) in order and other subjects
+ * meanwhile, and what the slice changed is published at once (ContactOutbox) before the next.
+ * A batch with a bad record, or one that fails, is handled again record by record, where a bad
+ * record goes to the DLQ with its answer; commands applied before are recognised by their ids.
  */
 @Controller()
 export class ContactCommandsController {
   constructor(
     private readonly router: CommandRouter,
+    private readonly outbox: ContactOutbox,
     private readonly settings: ContactsSettings,
   ) {}
 
   @KafkaEventPattern('contactCommands', { group: ContactsConsumerGroup.commands, batch: true })
-  handle(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
+  async handle(@Payload() records: ConsumedRecord[], @Ctx() context: KafkaConsumerContext): Promise<void> {
     const commands = records.map((record) => parseCommand(parseJson(record.value)));
-    return eachKeyInOrder(commands, commandKey, this.settings.COMMAND_KEYS_CONCURRENTLY, async (command) => {
-      await this.router.route(command);
-      await context.heartbeat();
-    });
+    for (const slice of sliceInto(commands, this.settings.COMMANDS_PER_PUBLICATION)) {
+      const batch = this.outbox.batch(records[0].partition);
+      try {
+        await eachKeyInOrder(slice, commandKey, this.settings.COMMAND_KEYS_CONCURRENTLY, async (command) => {
+          await this.router.route(command, batch);
+          await context.heartbeat();
+        });
+      } catch (error) {
+        // What was applied before the failure goes out now, if it can; the retry finds it applied.
+        await this.outbox.publish(batch).catch(() => undefined);
+        throw error;
+      }
+      await this.outbox.publish(batch);
+    }
   }
 }

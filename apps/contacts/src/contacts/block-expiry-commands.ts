@@ -12,6 +12,7 @@ import { counter } from '@switchboard/observability';
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { decideBlockExpiry, type ScheduledExpiry } from './block-decisions';
 import { ContactCommandsService, type JobStep } from './contact-commands.service';
+import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** Namespace of automatic-unblock step ids (UUIDv5 of tenant, contact, blockedAt and until). */
 const EXPIRY_NAMESPACE = '7c1d8e0a-5f3b-4a2e-9d6c-2b8e4f1a3c57';
@@ -75,7 +76,7 @@ export class BlockExpiryCommands {
     private readonly outcomes: CommandOutcomes,
   ) {}
 
-  async apply(command: ContactCommandOf<'contact.block-expiry'>): Promise<void> {
+  async apply(command: ContactCommandOf<'contact.block-expiry'>, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, contactId, payload } = command;
     const block = {
       tenantId,
@@ -91,7 +92,7 @@ export class BlockExpiryCommands {
         'commandId must be the expiry step id of the contact and its block',
       );
     }
-    const outcome = await this.commands.applyJobStep(step, contactId, (current, now) =>
+    const outcome = await this.commands.applyJobStep(step, contactId, batch, (current, now) =>
       decideBlockExpiry(current, block, now),
     );
     automaticUnblocks.inc({ outcome: outcome.kind === 'changed' ? 'unblocked' : outcome.kind });

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../store/duplicate-key';
+import { BoundedBulk } from '../store/bounded-bulk';
+import { duplicateKeyPositions, isDuplicateKeyError } from '../store/duplicate-key';
 import { CommandOutcome } from './command-outcome.schema';
 
 /** Command outcomes of one tenant at a time, by `tenantId:commandId`. */
 @Injectable()
 export class CommandOutcomesRepository {
-  constructor(@InjectModel(CommandOutcome.name) private readonly outcomes: Model<CommandOutcome>) {}
+  constructor(
+    @InjectModel(CommandOutcome.name) private readonly outcomes: Model<CommandOutcome>,
+    private readonly bulk: BoundedBulk,
+  ) {}
 
   find(tenantId: string, commandId: string): Promise<CommandOutcome | null> {
     return this.outcomes.findById(`${tenantId}:${commandId}`).lean<CommandOutcome>().exec();
@@ -39,6 +43,30 @@ export class CommandOutcomesRepository {
       }
       return false;
     }
+  }
+
+  /**
+   * Records many commands' outcomes in bounded unordered inserts: each command's first recorded
+   * outcome stays (a command that already had one keeps it).
+   */
+  async recordAll(
+    outcomes: readonly Pick<CommandOutcome, 'tenantId' | 'commandId' | 'eventType' | 'event'>[],
+  ): Promise<void> {
+    const recordedAt = new Date();
+    const documents = outcomes.map((outcome) => ({
+      _id: `${outcome.tenantId}:${outcome.commandId}`,
+      ...outcome,
+      recordedAt,
+    }));
+    await this.bulk.write('insert', documents, async (slice) => {
+      try {
+        await this.outcomes.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (!duplicateKeyPositions(error)) {
+          throw error;
+        }
+      }
+    });
   }
 
   /** Drops outcomes older than the retention (FerretDB has no TTL indexes). */

@@ -8,14 +8,14 @@ import {
   type ContactCommandOf,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
+import { TOPICS } from '@switchboard/kafka';
 import { CommandOutcomes, commandsHandled } from '../commands/command-outcomes';
-import { CommandOutcomesRepository } from './command-outcomes.repository';
-import type { Contact, PendingPublication } from './contact.schema';
+import type { Contact } from './contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
 import { decideNote, noteChangeOf, type NoteCommand } from '../notes/note-decisions';
 import { mentionEvents, notePayloadOf } from '../notes/note-publications';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import type { Tag } from '../tags/tag.schema';
 import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
 import { blockPolicyRefusal, decideBlock } from './block-decisions';
 import {
@@ -36,6 +36,8 @@ import {
 } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
+import { ContactOutbox } from '../write/contact-outbox';
+import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** How a change to one contact ended. */
 export type ChangeOutcome =
@@ -55,15 +57,17 @@ export interface JobStep {
 }
 
 /**
- * Applies contact commands at most once to state and publishes their events at least once.
+ * Applies contact commands at most once to state; their events are published at least once.
  * It is called only by the consumer of the contact's partition of `contacts.commands`, one
- * command of a contact at a time (job steps and block expiries are commands there too): the
- * contact has one writer, and nothing here locks.
+ * command of a contact at a time (job steps and block expiries are commands there too), within
+ * a batch of the partition (ContactWriteBatch): the contact has one writer, and nothing here
+ * locks.
  *
  * Without transactions: the state change, the applied command id and the records to publish
- * are one conditional write to the contact's document (an outbox inside it). The records are
- * published after the write and removed once acknowledged; a redelivered command finds its
- * id already applied and publishes whatever is still pending, or its recorded outcome again.
+ * are one conditional write to the contact's document (an outbox inside it). The batch's
+ * outboxes are published when the batch ends (ContactOutbox) and emptied once acknowledged; a
+ * redelivered command finds its id already applied, and whatever is still pending goes out with
+ * its batch, or its recorded outcome is published again.
  */
 @Injectable()
 export class ContactCommandsService {
@@ -72,17 +76,17 @@ export class ContactCommandsService {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
-    private readonly outcomes: CommandOutcomesRepository,
     private readonly commandOutcomes: CommandOutcomes,
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly tenantSettings: TenantSettingsRepository,
-    private readonly producer: KafkaProducer,
+    private readonly outbox: ContactOutbox,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
   async handle(
     command: Exclude<ContactCommand, { type: 'contact.job-step' | 'contact.block-expiry' }>,
+    batch: ContactWriteBatch,
   ): Promise<void> {
     // Already done: answered again, for a caller retrying with the same idempotency key. (The
     // outcome is recorded after every record of the outbox but the event, and holds the event.)
@@ -91,32 +95,37 @@ export class ContactCommandsService {
     }
     switch (command.type) {
       case 'contact.create':
-        return this.create(command);
+        return this.create(command, batch);
       case 'contact.block':
       case 'contact.unblock':
-        return this.changeBlock(command);
+        return this.changeBlock(command, batch);
       case 'contact.update':
-        return this.apply(command, command.contactId, (current) => decideUpdate(command, current));
+        return this.apply(command, command.contactId, batch, (current) => decideUpdate(command, current));
       case 'contact.tag':
-        return this.tag(command);
+        return this.tag(command, batch);
       case 'contact.untag':
-        return this.apply(command, command.contactId, (current) => decideUntag(command, current));
+        return this.apply(command, command.contactId, batch, (current) => decideUntag(command, current));
       case 'note.add':
       case 'note.edit':
       case 'note.delete':
       case 'note.pin':
       case 'note.unpin':
-        return this.applyNote(command);
+        return this.applyNote(command, batch);
     }
   }
 
   /** Blocks and unblocks are held to the tenant's block policy, whoever sent them. */
-  private async changeBlock(command: ContactCommandOf<'contact.block' | 'contact.unblock'>): Promise<void> {
-    const policy = await this.tenantSettings.blockPolicy(command.tenantId);
+  private async changeBlock(
+    command: ContactCommandOf<'contact.block' | 'contact.unblock'>,
+    batch: ContactWriteBatch,
+  ): Promise<void> {
+    const policy = await batch.readOnce(`block-policy:${command.tenantId}`, () =>
+      this.tenantSettings.blockPolicy(command.tenantId),
+    );
     const action = command.type === 'contact.block' ? 'block' : 'unblock';
     const refusal = blockPolicyRefusal(policy, command.actor, action, command.payload.reason);
     // Decided inside, after the applied-ids check: a redelivery stays applied under a newer policy.
-    return this.apply(command, command.contactId, (current, now) => {
+    return this.apply(command, command.contactId, batch, (current, now) => {
       if (refusal) {
         return refusal;
       }
@@ -127,11 +136,20 @@ export class ContactCommandsService {
   }
 
   /** Unknown tags join the tenant's catalog first; the contact then carries their catalog spelling. */
-  private async tag(command: ContactCommandOf<'contact.tag'>): Promise<void> {
+  private async tag(command: ContactCommandOf<'contact.tag'>, batch: ContactWriteBatch): Promise<void> {
     // Known tags are looked up only; unknown ones are created, and only for a contact that exists.
-    const known = await this.catalog.findByNames(command.tenantId, command.payload.tags);
+    const known = new Map<string, Tag>();
+    for (const name of command.payload.tags) {
+      const key = tagNameKey(name);
+      const tag = await batch.readOnce(`tag:${command.tenantId}:${key}`, () =>
+        this.catalog.findByName(command.tenantId, name),
+      );
+      if (tag) {
+        known.set(key, tag);
+      }
+    }
     const allKnown = command.payload.tags.every((name) => known.has(tagNameKey(name)));
-    if (!allKnown && !(await this.contacts.find(command.tenantId, command.contactId))) {
+    if (!allKnown && !(await batch.find(command.tenantId, command.contactId))) {
       return this.commandOutcomes.reject(
         command,
         'contact-not-found',
@@ -144,12 +162,12 @@ export class ContactCommandsService {
           return { tagId, name: spelling };
         })
       : await this.catalog.ensure(command.tenantId, command.payload.tags, new Date());
-    return this.apply(command, command.contactId, (current) =>
+    return this.apply(command, command.contactId, batch, (current) =>
       decideAddTags(current, command.contactId, tags),
     );
   }
 
-  private async create(command: ContactCommandOf<'contact.create'>): Promise<void> {
+  private async create(command: ContactCommandOf<'contact.create'>, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, payload } = command;
     const owners = new Set((await this.identityClaims.owners(tenantId, payload.identities)).values());
     if (owners.size > 1) {
@@ -171,15 +189,16 @@ export class ContactCommandsService {
         );
       }
     }
-    return this.apply(command, contactId, (current) => decideCreate(command, current));
+    return this.apply(command, contactId, batch, (current) => decideCreate(command, current));
   }
 
   private async apply(
     command: ContactCommand,
     contactId: string,
+    batch: ContactWriteBatch,
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<void> {
-    const outcome = await this.applyOnce(command, contactId, decide, {
+    const outcome = await this.applyOnce(command, contactId, batch, decide, {
       recordNoOps: true,
       reason: commandReason(command),
     });
@@ -200,6 +219,7 @@ export class ContactCommandsService {
   applyJobStep(
     step: JobStep,
     contactId: string,
+    batch: ContactWriteBatch,
     decide: (current: Contact | null, now: Date) => Decision,
   ): Promise<ChangeOutcome> {
     const cause: ContactCommand = {
@@ -211,21 +231,21 @@ export class ContactCommandsService {
       version: COMMAND_SCHEMA_VERSION,
       ...(step.command ?? { type: 'contact.update', payload: {} }),
     };
-    return this.applyOnce(cause, contactId, decide, { recordNoOps: false, reason: step.reason });
+    return this.applyOnce(cause, contactId, batch, decide, { recordNoOps: false, reason: step.reason });
   }
 
   private async applyOnce(
     command: ContactCommand,
     contactId: string,
+    batch: ContactWriteBatch,
     decide: (current: Contact | null, now: Date) => Decision,
     { recordNoOps, reason }: { recordNoOps: boolean; reason?: string },
   ): Promise<ChangeOutcome> {
     const { tenantId, commandId } = command;
     for (;;) {
-      const current = await this.contacts.find(tenantId, contactId);
+      const current = await batch.find(tenantId, contactId);
       if (current?.appliedCommandIds.includes(commandId)) {
-        await this.finishPending(current, commandId);
-        return { kind: 'redelivered' };
+        return { kind: 'redelivered' }; // what it left pending goes out with the batch
       }
       const now = new Date();
       const decision = decide(current, now);
@@ -257,9 +277,10 @@ export class ContactCommandsService {
         ? await this.contacts.updateIfUnchanged(current, decision.changes, commandId, publication, now)
         : await this.contacts.insert(tenantId, contactId, decision.changes, commandId, publication, now);
       if (!written) {
+        batch.forget(tenantId, contactId);
         continue; // someone wrote the contact since we read it: decide again on the new state
       }
-      await this.publish(tenantId, contactId, next.version, publication, decision.eventType, event);
+      batch.wrote(written);
       return { kind: decision.changed ? 'changed' : 'unchanged' };
     }
   }
@@ -271,7 +292,7 @@ export class ContactCommandsService {
    * and, last, its outcome. Both are built from the note as stored, so a redelivery after a
    * crash builds the same ones (mention event ids are derived from the command id).
    */
-  private async applyNote(command: NoteCommand): Promise<void> {
+  private async applyNote(command: NoteCommand, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, contactId, commandId } = command;
     const eventType = (
       {
@@ -283,7 +304,7 @@ export class ContactCommandsService {
       } as const
     )[command.type];
     for (;;) {
-      const contact = await this.contacts.find(tenantId, contactId);
+      const contact = await batch.find(tenantId, contactId);
       if (!contact) {
         return this.commandOutcomes.reject(
           command,
@@ -292,8 +313,7 @@ export class ContactCommandsService {
         );
       }
       if (contact.appliedCommandIds.includes(commandId)) {
-        await this.finishPending(contact, commandId);
-        return;
+        return; // what it left pending goes out with the batch
       }
       const now = new Date();
       const current = await this.notes.find(tenantId, command.payload.noteId);
@@ -325,72 +345,27 @@ export class ContactCommandsService {
       const mentions = mentionEvents(command, note, change, now).map((mention) =>
         eventRecord(this.topics, mention),
       );
-      // The outcome last: `finishPending` and the gateway take the last record for it.
+      // The event last: the outbox publishes a publication's last record as its outcome.
       const publication = { commandId, records: [...mentions, event] };
-      if (!(await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now))) {
+      const written = await this.contacts.updateIfUnchanged(contact, {}, commandId, publication, now);
+      if (!written) {
+        batch.forget(tenantId, contactId);
         continue; // the note part is done and recognised on the next pass
       }
-      await this.publish(tenantId, contactId, contact.version + 1, publication, eventType, event);
+      batch.wrote(written);
       commandsHandled.inc({ type: command.type, outcome: change.revision ? 'applied' : 'unchanged' });
       return;
     }
   }
 
   /**
-   * Publishes what one command applied to a contact left in its outbox, if anything (a command
-   * applied, then failing before its outcome was recorded).
+   * Publishes what a contact's outbox holds (a command applied, then failing before its outcome
+   * was recorded), as a batch of its own.
    */
-  async publishPendingOf(tenantId: string, contactId: string, commandId: string): Promise<void> {
-    const contact = await this.contacts.find(tenantId, contactId);
-    if (contact?.appliedCommandIds.includes(commandId)) {
-      await this.finishPending(contact, commandId);
-    }
-  }
-
-  /** A command applied before a crash: publish what it left pending and record its outcome. */
-  private async finishPending(contact: Contact, commandId: string): Promise<void> {
-    const pending = contact.pendingPublications.find((publication) => publication.commandId === commandId);
-    if (!pending) {
-      return;
-    }
-    const event = pending.records[pending.records.length - 1];
-    const eventType = (JSON.parse(String(event.value)) as { type: string }).type;
-    this.logger.log({ commandId, contactId: contact.contactId }, 'republishing a command left pending');
-    await this.publish(contact.tenantId, contact.contactId, contact.version, pending, eventType, event);
-  }
-
-  /**
-   * Moves the usage counts, publishes the records an applied change left in the outbox,
-   * records the outcome, publishes its event, and only then empties the outbox: a crash
-   * anywhere before repeats it all, each step idempotently (the usage `$inc` records the
-   * publication it applied, see adjustUsage). Once the outcome is recorded, everything but the
-   * event is acknowledged and the outcome holds the event: a redelivery sends it again.
-   * The counts move first so that whoever sees the event (a caller answered 200) reads them
-   * already counted.
-   */
-  private async publish(
-    tenantId: string,
-    contactId: string,
-    version: number,
-    publication: PendingPublication,
-    eventType: string,
-    event: OutboundRecord,
-  ): Promise<void> {
-    const { commandId, records, usageDeltas } = publication;
-    if (usageDeltas) {
-      await this.catalog.adjustUsage(tenantId, new Map(Object.entries(usageDeltas)), commandId);
-    }
-    // Blocklist records first, the event after: whoever sees the event (the gateway confirming
-    // a block) can rely on the blocklist already holding its records.
-    await this.producer.send(records.filter((record) => record !== event));
-    // The outcome before the event: whoever sees the event (a caller answered 200) finds it.
-    await this.outcomes.record(tenantId, commandId, eventType, {
-      topic: event.topic,
-      key: event.key,
-      value: String(event.value),
-    });
-    await this.producer.send([event]);
-    await this.contacts.clearOutbox(tenantId, contactId, version);
+  async publishPendingOf(partition: number, tenantId: string, contactId: string): Promise<void> {
+    const batch = this.outbox.batch(partition);
+    await batch.find(tenantId, contactId);
+    await this.outbox.publish(batch);
   }
 }
 

@@ -61,7 +61,10 @@ export class Contact {
   @Prop({ type: Object, default: { blocked: false } })
   block: ContactBlock;
 
-  /** Counts applied changes; writes are also conditional on it (a guard on MongoDB, see KeyedLock). */
+  /**
+   * Counts applied changes; every write is conditional on the version it was decided from, which
+   * fences a process that no longer owns the contact's partition (docs/operations.md).
+   */
   @Prop({ required: true })
   version: number;
 

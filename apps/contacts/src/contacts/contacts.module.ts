@@ -24,10 +24,12 @@ import { IdentityActivity, IdentityActivitySchema } from '../messages/identity-a
 import { MessageHistoryRepository } from '../messages/message-history.repository';
 import { IdentityActivityRepository } from '../messages/identity-activity.repository';
 import { BoundedBulk } from '../store/bounded-bulk';
-import { KeyedLock } from '../store/keyed-lock';
 import { NotesRepository } from '../notes/notes.repository';
 import { Tag, TagSchema } from '../tags/tag.schema';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
+import { TagUsageShare, TagUsageShareSchema } from '../tags/tag-usage.schema';
+import { TagUsageRepository } from '../tags/tag-usage.repository';
+import { ContactOutbox } from '../write/contact-outbox';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { TagsController } from '../tags/tags.controller';
 import { CommandOutcomes } from '../commands/command-outcomes';
@@ -81,6 +83,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
       { name: AcceptedCommand.name, schema: AcceptedCommandSchema },
       { name: Note.name, schema: NoteSchema },
       { name: Tag.name, schema: TagSchema },
+      { name: TagUsageShare.name, schema: TagUsageShareSchema },
       { name: StoredMessage.name, schema: StoredMessageSchema },
       { name: IdentityActivity.name, schema: IdentityActivitySchema },
       { name: ActivityEntry.name, schema: ActivityEntrySchema },
@@ -118,7 +121,8 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     MessageIngestEngine,
     MessageHistoryRepository,
     IdentityActivityRepository,
-    KeyedLock,
+    TagUsageRepository,
+    ContactOutbox,
     ContactCommandsService,
     CommandRouter,
     CommandOutcomesPurger,

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { contactKey } from '@switchboard/contracts';
 import { Contact, type PendingPublication } from './contact.schema';
+import { BoundedBulk } from '../store/bounded-bulk';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import { fieldUpdates } from '../store/field-updates';
 
@@ -21,7 +22,10 @@ export type ContactChanges = Partial<
  */
 @Injectable()
 export class ContactsRepository {
-  constructor(@InjectModel(Contact.name) private readonly contacts: Model<Contact>) {}
+  constructor(
+    @InjectModel(Contact.name) private readonly contacts: Model<Contact>,
+    private readonly bulk: BoundedBulk,
+  ) {}
 
   find(tenantId: string, contactId: string): Promise<Contact | null> {
     return this.contacts.findById(contactKey(tenantId, contactId)).lean<Contact>().exec();
@@ -100,7 +104,10 @@ export class ContactsRepository {
       .exec();
   }
 
-  /** Inserts a new contact with its first command applied; false if it already exists. */
+  /**
+   * Inserts a new contact with its first command applied: the contact as stored, or null if it
+   * already exists.
+   */
   async insert(
     tenantId: string,
     contactId: string,
@@ -108,9 +115,9 @@ export class ContactsRepository {
     commandId: string,
     publication: PendingPublication,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<Contact | null> {
     try {
-      await this.contacts.create({
+      const created = await this.contacts.create({
         _id: contactKey(tenantId, contactId),
         tenantId,
         contactId,
@@ -121,18 +128,19 @@ export class ContactsRepository {
         createdAt: now,
         updatedAt: now,
       });
-      return true;
+      return created.toObject<Contact>();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
-        return false;
+        return null;
       }
       throw error;
     }
   }
 
   /**
-   * Applies a command's changes and stores its publications, only if nobody wrote the
-   * contact since `current` was read. False means: read again and decide again.
+   * Applies a command's changes and stores its publication, only if nobody wrote the contact
+   * since `current` was read: the contact as stored then, or null, which means read again and
+   * decide again.
    */
   async updateIfUnchanged(
     current: Contact,
@@ -140,32 +148,49 @@ export class ContactsRepository {
     commandId: string,
     publication: PendingPublication,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<Contact | null> {
     const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
     // Only the paths that changed (a field changed to undefined is cleared): see fieldUpdates.
     const { $set, $unset } = fieldUpdates(current, changes);
+    const version = current.version + 1;
     const result = await this.contacts.collection.updateOne(
       { _id: contactKey(current.tenantId, current.contactId) as never, version: current.version },
       {
-        $set: { ...$set, version: current.version + 1, appliedCommandIds, updatedAt: now },
+        $set: { ...$set, version, appliedCommandIds, updatedAt: now },
         ...(Object.keys($unset).length > 0 && { $unset }),
         $push: { pendingPublications: publication as never },
       },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) {
+      return null;
+    }
+    const stored: Contact = {
+      ...current,
+      ...changes,
+      version,
+      appliedCommandIds,
+      updatedAt: now,
+      pendingPublications: [...current.pendingPublications, publication],
+    };
+    for (const field of Object.keys($unset)) {
+      delete (stored as unknown as Record<string, unknown>)[field];
+    }
+    return stored;
   }
 
   /**
-   * Empties the contact's outbox once Kafka has acknowledged what it held, in one write, if the
-   * contact is still at `version` (the write that filled it). The contact has one writer, which
-   * publishes each command's records before it applies the next command of the contact, so the
-   * outbox then holds nothing else. A contact written since keeps its outbox: that write's own
-   * publication empties it.
+   * Empties the outboxes of contacts whose publications Kafka has acknowledged, each if the
+   * contact is still at the version it was published from (the write that filled it), as small
+   * unordered commands within the store's budget. A contact written since keeps its outbox: the
+   * batch that wrote it publishes it. False when any kept its outbox so.
    */
-  async clearOutbox(tenantId: string, contactId: string, version: number): Promise<void> {
-    await this.contacts.collection.updateOne(
-      { _id: contactKey(tenantId, contactId) as never, version },
-      { $set: { pendingPublications: [] } },
+  async clearOutboxes(contacts: readonly Pick<Contact, '_id' | 'version'>[]): Promise<boolean> {
+    const results = await this.bulk.writeUnordered(
+      contacts.map(({ _id, version }) => ({
+        updateOne: { filter: { _id, version }, update: { $set: { pendingPublications: [] } } },
+      })),
+      (slice) => this.contacts.bulkWrite(slice, { ordered: false }),
     );
+    return results.reduce((matched, result) => matched + result.matchedCount, 0) === contacts.length;
   }
 }

@@ -7,6 +7,7 @@ import { jobDocumentId, type Job } from './job.schema';
 import { CONTACT_JOB_KINDS, jobStepId, jobStepOf } from './job-steps';
 import { JobStepsRepository } from './job-steps.repository';
 import { JobsRepository } from './jobs.repository';
+import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** How long a job and its decision are reused across steps before the catalog is read again. */
 const DECISION_REUSE_MS = 1_000;
@@ -30,7 +31,7 @@ export class JobStepCommands {
     private readonly outcomes: CommandOutcomes,
   ) {}
 
-  async apply(command: ContactCommandOf<'contact.job-step'>): Promise<void> {
+  async apply(command: ContactCommandOf<'contact.job-step'>, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, contactId, commandId, payload } = command;
     const decision = await this.decisionOf(tenantId, payload.jobId);
     if (!decision) {
@@ -44,10 +45,14 @@ export class JobStepCommands {
       );
     }
     const { job, decide } = decision;
-    const outcome = await this.commands.applyJobStep(jobStepOf(job, contactId), contactId, (current, now) =>
-      decide(current, contactId, now),
+    const outcome = await this.commands.applyJobStep(
+      jobStepOf(job, contactId),
+      contactId,
+      batch,
+      (current, now) => decide(current, contactId, now),
     );
-    await this.steps.record(tenantId, job.jobId, commandId, outcome.kind);
+    // Once its event is out: a job that counts the step finds it published.
+    batch.afterPublishing(() => this.steps.record(tenantId, job.jobId, commandId, outcome.kind));
     commandsHandled.inc({
       type: command.type,
       outcome: outcome.kind === 'changed' ? 'applied' : outcome.kind,

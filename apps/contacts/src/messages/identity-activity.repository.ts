@@ -2,26 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { contactKey, identityKey, type Identity } from '@switchboard/contracts';
-import { RetryLaterError } from '@switchboard/kafka';
 import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import type { ActivityCondition } from '../segments/segment-expression';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { duplicateKeyPositions } from '../store/duplicate-key';
 import { findExactly } from '../store/exact-reads';
+import { WriteFencedError } from '../store/write-fenced.error';
 import { contactActivityOf, type ContactActivity } from './contact-activity';
 import { IdentityActivity, identityActivityId } from './identity-activity.schema';
-
-/**
- * A write of activity documents that found one changed since it was read: another process
- * wrote it, a former owner of its partition still finishing. The batch is read and decided
- * again (the error is transient to the consumer).
- */
-export class WriteFencedError extends RetryLaterError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WriteFencedError';
-  }
-}
 
 /** A document to write and the position it was decided from (none: it did not exist). */
 export interface ActivityWrite {

@@ -41,14 +41,19 @@ export class SegmentResolver {
       // A pinned tag merged since stands for the tag it was merged into.
       Promise.all(pinnedIds.map((tagId) => this.catalog.live(tenantId, tagId))),
     ]);
+    // Usage orders the tags by selectivity for the query.
+    const usage = await this.catalog.usage(tenantId, [
+      ...byName.values(),
+      ...pinnedTags.filter((tag): tag is NonNullable<typeof tag> => tag !== null),
+    ]);
     const lookup = new Map<string, TagLookup>(
-      [...byName].map(([key, tag]) => [key, { tagId: tag.tagId, usage: tag.usage ?? 0 }]),
+      [...byName].map(([key, tag]) => [key, { tagId: tag.tagId, usage: usage.get(tag.tagId) ?? 0 }]),
     );
     const live = new Map(pinnedIds.map((tagId, index) => [tagId, pinnedTags[index]]));
     for (const [key, tagId] of Object.entries(pinned)) {
       const tag = live.get(tagId);
       if (tag) {
-        lookup.set(key, { tagId: tag.tagId, usage: Math.max(tag.usage ?? 0, 0) });
+        lookup.set(key, { tagId: tag.tagId, usage: usage.get(tag.tagId) ?? 0 });
       } else {
         lookup.delete(key);
       }

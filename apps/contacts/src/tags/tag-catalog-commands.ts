@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantCommandOf } from '@switchboard/contracts';
+import type { TagView, TenantCommandOf } from '@switchboard/contracts';
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { JobRunner } from '../jobs/job-runner';
 import { newJob, toJobView } from '../jobs/job.schema';
 import { JobsRepository } from '../jobs/jobs.repository';
-import { defaultColour, tagDocumentId, toTagView } from './tag.schema';
+import { defaultColour, tagDocumentId, toTagView, type Tag } from './tag.schema';
 import { TagCatalogRepository } from './tag-catalog.repository';
 import { tagNameKey } from '@switchboard/contracts';
 
@@ -29,7 +29,7 @@ export class TagCatalogCommands {
     const { tenantId, payload } = command;
     const existing = await this.catalog.get(tenantId, payload.tagId);
     if (existing) {
-      return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(existing) }); // redelivered
+      return this.outcomes.publish(command, 'TagCreated', { tag: await this.viewOf(existing) }); // redelivered
     }
     if (await this.catalog.findByName(tenantId, payload.name)) {
       return this.rejectNameTaken(command, payload.name);
@@ -49,7 +49,7 @@ export class TagCatalogCommands {
     if (!(await this.catalog.insert(tag))) {
       return this.rejectNameTaken(command, payload.name);
     }
-    return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(tag) });
+    return this.outcomes.publish(command, 'TagCreated', { tag: toTagView(tag, 0) });
   }
 
   /** A new spelling reaches every tagged contact through a `tag-rename` job. */
@@ -80,9 +80,14 @@ export class TagCatalogCommands {
     }
     const updated = (await this.catalog.get(tenantId, payload.tagId))!;
     return this.outcomes.publish(command, 'TagUpdated', {
-      tag: toTagView(updated),
+      tag: await this.viewOf(updated),
       ...(renamed && { jobId: jobIdOf(commandId) }),
     });
+  }
+
+  private async viewOf(tag: Tag): Promise<TagView> {
+    const [view] = await this.catalog.views(tag.tenantId, [tag]);
+    return view;
   }
 
   private rejectNameTaken(command: TenantCommandOf<'tag.create' | 'tag.update'>, name: string) {
@@ -106,7 +111,10 @@ export class TagCatalogCommands {
       newJob(tenantId, jobIdOf(commandId), 'tag-delete', command.actor, { tagId: tag.tagId }, now),
     );
     this.runner.wake();
-    return this.outcomes.publish(command, 'TagDeleted', { tag: toTagView(tag), jobId: jobIdOf(commandId) });
+    return this.outcomes.publish(command, 'TagDeleted', {
+      tag: await this.viewOf(tag),
+      jobId: jobIdOf(commandId),
+    });
   }
 
   /**
@@ -142,8 +150,8 @@ export class TagCatalogCommands {
     this.runner.wake();
     const job = (await this.jobs.get(tenantId, jobId))!;
     return this.outcomes.publish(command, 'TagMerged', {
-      tag: toTagView(tag),
-      into: toTagView(into!),
+      tag: await this.viewOf(tag),
+      into: await this.viewOf(into!),
       job: toJobView(job),
     });
   }

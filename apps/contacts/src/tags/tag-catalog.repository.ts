@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { tagNameKey, type TagView } from '@switchboard/contracts';
 import { isDuplicateKeyError } from '../store/duplicate-key';
-import { KeyedLock } from '../store/keyed-lock';
 import { releasedNameKey } from '../store/name-key';
 import { defaultColour, Tag, tagDocumentId, toTagView } from './tag.schema';
+import { TagUsageRepository } from './tag-usage.repository';
 
 /** A tag as a contact carries it: the stable id and the catalog's spelling. */
 export interface CarriedTag {
@@ -16,20 +16,6 @@ export interface CarriedTag {
 
 /** Merges followed from a merged tag to the live one (a merge into a merged tag is refused). */
 const MERGE_HOPS_MAX = 8;
-/**
- * Slots of `usageApplied`: a repeated publication is recognised unless this many others of
- * the same tag hashed to its slot in between (repeats come right after a restart).
- */
-const USAGE_SLOTS = 256;
-
-export function usageSlot(publicationId: string): string {
-  let hash = 0;
-  for (const character of publicationId) {
-    hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
-  }
-  return `s${hash % USAGE_SLOTS}`;
-}
-
 export function newTagId(): string {
   return `t_${randomBytes(9).toString('base64url')}`;
 }
@@ -39,7 +25,7 @@ export function newTagId(): string {
 export class TagCatalogRepository {
   constructor(
     @InjectModel(Tag.name) private readonly tags: Model<Tag>,
-    private readonly lock: KeyedLock,
+    private readonly usageShares: TagUsageRepository,
   ) {}
 
   /**
@@ -115,7 +101,10 @@ export class TagCatalogRepository {
   /** Live catalog entries of these ids, in the order given; unknown and deleted ids are left out. */
   async findByIds(tenantId: string, tagIds: string[]): Promise<TagView[]> {
     const tags = await Promise.all(tagIds.map((tagId) => this.get(tenantId, tagId)));
-    return tags.filter((tag): tag is Tag => tag !== null && !tag.deletedAt).map(toTagView);
+    return this.views(
+      tenantId,
+      tags.filter((tag): tag is Tag => tag !== null && !tag.deletedAt),
+    );
   }
 
   /** The live tags of these names (by name key); unknown names are left out. */
@@ -134,7 +123,38 @@ export class TagCatalogRepository {
       .limit(5_000)
       .lean<Tag[]>()
       .exec();
-    return tags.map(toTagView);
+    return this.views(tenantId, tags, 'catalog');
+  }
+
+  /**
+   * The tags as the API shows them, with their usage counts (read for these tags, or for the
+   * whole catalog at once when `tags` is the catalog).
+   */
+  async views(
+    tenantId: string,
+    tags: readonly Tag[],
+    scope: 'these' | 'catalog' = 'these',
+  ): Promise<TagView[]> {
+    const usage = await this.usage(tenantId, tags, scope);
+    return tags.map((tag) => toTagView(tag, usage.get(tag.tagId) ?? 0));
+  }
+
+  /**
+   * How many contacts carry each of the tags, by tag id: the count kept before usage shares
+   * existed (`Tag.usage`) plus the shares counted since.
+   */
+  async usage(
+    tenantId: string,
+    tags: readonly Tag[],
+    scope: 'these' | 'catalog' = 'these',
+  ): Promise<Map<string, number>> {
+    const counted = await this.usageShares.totals(
+      tenantId,
+      scope === 'catalog' ? undefined : tags.map((tag) => tag.tagId),
+    );
+    return new Map(
+      tags.map((tag) => [tag.tagId, Math.max((tag.usage ?? 0) + (counted.get(tag.tagId) ?? 0), 0)]),
+    );
   }
 
   /**
@@ -195,30 +215,5 @@ export class TagCatalogRepository {
         },
       )
       .exec();
-  }
-
-  /**
-   * Adds each delta of a publication to its tag's usage count, once: the publication's id is
-   * recorded in the same write (a slot of `usageApplied`), so a publication repeated after a
-   * crash moves no count twice. `$inc` is read-modify-write on FerretDB, so the increments of
-   * one tag are serialised in this process (see KeyedLock).
-   */
-  async adjustUsage(tenantId: string, deltas: Map<string, number>, publicationId: string): Promise<void> {
-    const slot = `usageApplied.${usageSlot(publicationId)}`;
-    await Promise.all(
-      [...deltas]
-        .filter(([, delta]) => delta !== 0)
-        .map(([tagId, delta]) => {
-          const _id = tagDocumentId(tenantId, tagId);
-          return this.lock.run(`usage:${_id}`, () =>
-            this.tags
-              .updateOne(
-                { _id, [slot]: { $ne: publicationId } },
-                { $inc: { usage: delta }, $set: { [slot]: publicationId } },
-              )
-              .exec(),
-          );
-        }),
-    );
   }
 }

@@ -31,7 +31,10 @@ export class Tag {
   @Prop()
   description?: string;
 
-  /** Contacts carrying the tag, kept up to date by every applied change. */
+  /**
+   * Contacts that carried the tag when usage was still counted here; changes since are counted
+   * in usage shares (TagUsageShare), and a tag's usage is the sum of both.
+   */
   @Prop({ required: true, default: 0 })
   usage: number;
 
@@ -48,14 +51,6 @@ export class Tag {
   /** Set when the tag left the catalog by a merge: the tag that took its place. */
   @Prop()
   mergedInto?: string;
-
-  /**
-   * The last publications whose deltas moved `usage`, one per slot (see `usageSlot`): a
-   * publication repeated after a crash finds its id and moves the count no second time.
-   * Left out of every query (`select: false`): nothing reads it, only the `$inc` filters on it.
-   */
-  @Prop({ type: Object, select: false })
-  usageApplied?: Record<string, string>;
 }
 
 export const TagSchema = SchemaFactory.createForClass(Tag);
@@ -65,13 +60,14 @@ export function tagDocumentId(tenantId: string, tagId: string): string {
   return `${tenantId}:${tagId}`;
 }
 
-export function toTagView(tag: Tag): TagView {
+/** The tag as the API shows it; `usage` is its count (TagCatalogRepository.usage). */
+export function toTagView(tag: Tag, usage: number): TagView {
   return {
     tagId: tag.tagId,
     name: tag.name,
     colour: tag.colour,
     ...(tag.description && { description: tag.description }),
-    usage: Math.max(tag.usage ?? 0, 0),
+    usage,
   };
 }
 

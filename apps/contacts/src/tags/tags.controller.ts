@@ -2,7 +2,6 @@ import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { TagView } from '@switchboard/contracts';
 import { InternalTokenGuard } from '../internal-token.guard';
-import { toTagView } from './tag.schema';
 import { TagCatalogRepository } from './tag-catalog.repository';
 
 /** Internal catalog reads for the gateway, which has authorised the tenant. */
@@ -24,6 +23,7 @@ export class TagsController {
     if (!tag || tag.deletedAt) {
       throw new NotFoundException({ code: 'tag-not-found' });
     }
-    return toTagView(tag);
+    const [view] = await this.catalog.views(tenantId, [tag]);
+    return view;
   }
 }

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import { BoundedBulk } from '../store/bounded-bulk';
+import { duplicateKeyPositions } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
+import { WriteFencedError } from '../store/write-fenced.error';
+import { TagUsageShare, tagUsageShareId } from './tag-usage.schema';
+
+/**
+ * Publications a share remembers having counted. A publication is counted again only when a
+ * batch is replayed (after a crash or a rebalance), right after it was first counted: the
+ * window covers many batches.
+ */
+const COUNTED_KEPT = 2_000;
+
+/** How one applied change moves one tag's usage. */
+export interface UsageDelta {
+  tenantId: string;
+  tagId: string;
+  delta: number;
+  /** The publication (command or job step id) the change belongs to: counted once. */
+  publicationId: string;
+}
+
+/**
+ * Tag usage counts as shares per partition of `contacts.commands` (see TagUsageShare): the
+ * consumer of a partition counts the changes it applied in its own shares, once per
+ * publication, with writes conditional on the version it read.
+ */
+@Injectable()
+export class TagUsageRepository {
+  constructor(
+    @InjectModel(TagUsageShare.name) private readonly shares: Model<TagUsageShare>,
+    private readonly bulk: BoundedBulk,
+  ) {}
+
+  /**
+   * Counts a batch's deltas in the partition's shares: one read and one write per tag, each
+   * publication once. A share written meanwhile by another process fails the whole count
+   * (WriteFencedError); counting again then skips what was counted.
+   */
+  async count(partition: number, deltas: readonly UsageDelta[]): Promise<void> {
+    const byShare = new Map<string, UsageDelta[]>();
+    for (const delta of deltas.filter((each) => each.delta !== 0)) {
+      const id = tagUsageShareId(delta.tenantId, delta.tagId, partition);
+      byShare.set(id, [...(byShare.get(id) ?? []), delta]);
+    }
+    if (byShare.size === 0) {
+      return;
+    }
+    const current = await findExactly(this.shares, [...byShare.keys()]);
+    const inserts: TagUsageShare[] = [];
+    const updates: AnyBulkWriteOperation<TagUsageShare>[] = [];
+    for (const [_id, shareDeltas] of byShare) {
+      const share = current.get(_id);
+      const counted = new Set(share?.counted ?? []);
+      const fresh = shareDeltas.filter(({ publicationId }) => {
+        const isFresh = !counted.has(publicationId);
+        counted.add(publicationId);
+        return isFresh;
+      });
+      if (fresh.length === 0) {
+        continue;
+      }
+      const count = (share?.count ?? 0) + fresh.reduce((sum, { delta }) => sum + delta, 0);
+      const window = [...counted].slice(-COUNTED_KEPT);
+      if (!share) {
+        const { tenantId, tagId } = fresh[0];
+        inserts.push({ _id, tenantId, tagId, partition, count, version: 1, counted: window });
+      } else {
+        updates.push({
+          updateOne: {
+            filter: { _id, version: share.version },
+            update: { $set: { count, counted: window, version: share.version + 1 } },
+          },
+        });
+      }
+    }
+    await this.bulk.write('insert', inserts, async (slice) => {
+      try {
+        await this.shares.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (duplicateKeyPositions(error)) {
+          throw new WriteFencedError('a tag usage share was created meanwhile by another process');
+        }
+        throw error;
+      }
+    });
+    const results = await this.bulk.writeUnordered(updates, (slice) =>
+      this.shares.bulkWrite(slice, { ordered: false }),
+    );
+    const matched = results.reduce((total, result) => total + result.matchedCount, 0);
+    if (matched !== updates.length) {
+      throw new WriteFencedError(
+        `${updates.length - matched} of ${updates.length} tag usage shares changed since they were read`,
+      );
+    }
+  }
+
+  /** Each tag's usage counted in shares (tags never counted are left out). */
+  async totals(tenantId: string, tagIds?: readonly string[]): Promise<Map<string, number>> {
+    const found = tagIds
+      ? (
+          await Promise.all(
+            [...new Set(tagIds)].map((tagId) =>
+              this.shares.find({ tenantId, tagId }, { tagId: 1, count: 1 }).lean<TagUsageShare[]>().exec(),
+            ),
+          )
+        ).flat()
+      : await this.shares.find({ tenantId }, { tagId: 1, count: 1 }).lean<TagUsageShare[]>().exec();
+    const totals = new Map<string, number>();
+    for (const share of found) {
+      totals.set(share.tagId, (totals.get(share.tagId) ?? 0) + share.count);
+    }
+    return totals;
+  }
+}
