@@ -14,15 +14,22 @@ import { aPort, spawnService, type ServiceProcess } from './support/service-proc
 
 const CONTACTS = 40;
 const ROUNDS = 9; // block/unblock commands per contact, the last a block
+/** Tag commands per contact after the rounds, each a change: Gold and Silver added, Gold removed. */
+const TAG_CHANGES = [
+  { type: 'contact.tag', tags: ['Gold'] },
+  { type: 'contact.tag', tags: ['Silver'] },
+  { type: 'contact.untag', tags: ['gold'] },
+] as const;
 const EXPIRING = 20;
 const PARTITIONS = 6;
 
 /**
- * Three contacts instances apply one stream of commands (creates, blocks and unblocks), a bulk
- * tagging job over the same contacts and temporary blocks that end, while one instance is killed
- * with -9 and another added. Every contact has one writer (its partition's consumer; job steps
- * and block expiries are commands there too): in the end every command has one outcome, each
- * applied once (the contact's version counts them), and the job counted each contact once.
+ * Three contacts instances apply one stream of commands (creates, blocks and unblocks, tags
+ * added and removed), a bulk tagging job over the same contacts and temporary blocks that end,
+ * while one instance is killed with -9 and another added. Every contact has one writer (its
+ * partition's consumer; job steps and block expiries are commands there too): in the end every
+ * command has one outcome, each applied once (the contact's version counts them), the job
+ * counted each contact once, and every tag's usage count equals a recount of the contacts.
  */
 // Deadlines follow progress (a slow machine only takes longer; stalled work fails).
 jest.setTimeout(1_800_000);
@@ -107,6 +114,13 @@ describe('commands on three contacts instances, one killed with -9 and one added
         rounds.push(asSent(aContactCommand({ tenantId: tenant, contactId, type, payload: {} })));
       }
     }
+    for (const { type, tags } of TAG_CHANGES) {
+      for (const contactId of contactIds) {
+        rounds.push(
+          asSent(aContactCommand({ tenantId: tenant, contactId, type, payload: { tags: [...tags] } })),
+        );
+      }
+    }
     const send = (sent: Sent[]) =>
       producer.send({
         topic: topics.contactCommands,
@@ -189,13 +203,32 @@ describe('commands on three contacts instances, one killed with -9 and one added
       .find({ tenantId: tenant })
       .toArray();
     const byId = new Map(stored.map((contact) => [contact.contactId, contact]));
-    // Created (1), each block or unblock (ROUNDS), tagged by the job (1): every change once.
+    // Created (1), each block or unblock (ROUNDS), each tag change, tagged by the job (1): every change once.
     const wrongContacts = contactIds.filter((contactId) => {
       const contact = byId.get(contactId);
       return (
-        !contact || contact.version !== ROUNDS + 2 || !contact.block.blocked || !contact.tags.includes('Wave')
+        !contact ||
+        contact.version !== ROUNDS + TAG_CHANGES.length + 2 ||
+        !contact.block.blocked ||
+        [...contact.tags].sort().join() !== 'Silver,Wave'
       );
     });
+    // A tag's usage is what it counted before shares existed plus its shares (one per partition).
+    const tags = await db
+      .collection<{ tagId: string; name: string; usage: number }>('tags')
+      .find({ tenantId: tenant })
+      .toArray();
+    const shares = await db
+      .collection<{ tagId: string; count: number }>('tag_usage')
+      .find({ tenantId: tenant })
+      .toArray();
+    const usage = Object.fromEntries(
+      tags.map((tag) => [
+        tag.name,
+        tag.usage +
+          shares.filter((share) => share.tagId === tag.tagId).reduce((sum, share) => sum + share.count, 0),
+      ]),
+    );
     // Created, blocked until a moment, unblocked by the system once.
     const wrongExpiries = expiringIds.filter((contactId) => {
       const contact = byId.get(contactId);
@@ -216,5 +249,10 @@ describe('commands on three contacts instances, one killed with -9 and one added
     expect(wrongExpiries).toEqual([]);
     expect(job).toMatchObject({ processed: CONTACTS, changed: CONTACTS, skipped: 0 });
     expect(stored).toHaveLength(CONTACTS + EXPIRING);
+    const recount = Object.fromEntries(
+      tags.map((tag) => [tag.name, stored.filter((contact) => contact.tags.includes(tag.name)).length]),
+    );
+    expect(usage).toEqual(recount);
+    expect(recount).toEqual({ Wave: CONTACTS, Gold: 0, Silver: CONTACTS });
   });
 });

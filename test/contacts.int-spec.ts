@@ -61,7 +61,10 @@ describe('contacts through gateway → Kafka → contacts service → store', ()
     const created = await http('POST', `${system.gateway.url}/v1/contacts`, { token: agent, body: request });
     const url = `${system.gateway.url}/v1/contacts/${created.body.contactId}`;
 
-    const patched = await http('PATCH', url, { token: agent, body: { attributes: { plan: null, nick: 'free' } } });
+    const patched = await http('PATCH', url, {
+      token: agent,
+      body: { attributes: { plan: null, nick: 'free' } },
+    });
     const read = await http('GET', url, { token: agent });
 
     expect(patched.status).toBe(200);

@@ -36,7 +36,7 @@ import {
 } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
-import { ContactOutbox } from '../write/contact-outbox';
+import { ContactWriteEngine } from '../write/contact-write-engine';
 import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** How a change to one contact ended. */
@@ -65,7 +65,7 @@ export interface JobStep {
  *
  * Without transactions: the state change, the applied command id and the records to publish
  * are one conditional write to the contact's document (an outbox inside it). The batch's
- * outboxes are published when the batch ends (ContactOutbox) and emptied once acknowledged; a
+ * outboxes are published when the batch ends (ContactWriteEngine) and emptied once acknowledged; a
  * redelivered command finds its id already applied, and whatever is still pending goes out with
  * its batch, or its recorded outcome is published again.
  */
@@ -80,7 +80,7 @@ export class ContactCommandsService {
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly tenantSettings: TenantSettingsRepository,
-    private readonly outbox: ContactOutbox,
+    private readonly engine: ContactWriteEngine,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
@@ -363,9 +363,9 @@ export class ContactCommandsService {
    * was recorded), as a batch of its own.
    */
   async publishPendingOf(partition: number, tenantId: string, contactId: string): Promise<void> {
-    const batch = this.outbox.batch(partition);
+    const batch = this.engine.batch(partition);
     await batch.find(tenantId, contactId);
-    await this.outbox.publish(batch);
+    await this.engine.publish(batch);
   }
 }
 

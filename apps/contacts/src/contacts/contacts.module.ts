@@ -29,7 +29,7 @@ import { Tag, TagSchema } from '../tags/tag.schema';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import { TagUsageShare, TagUsageShareSchema } from '../tags/tag-usage.schema';
 import { TagUsageRepository } from '../tags/tag-usage.repository';
-import { ContactOutbox } from '../write/contact-outbox';
+import { ContactWriteEngine } from '../write/contact-write-engine';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import { TagsController } from '../tags/tags.controller';
 import { CommandOutcomes } from '../commands/command-outcomes';
@@ -122,7 +122,7 @@ import { TenantSettingsRepository } from '../settings/tenant-settings.repository
     MessageHistoryRepository,
     IdentityActivityRepository,
     TagUsageRepository,
-    ContactOutbox,
+    ContactWriteEngine,
     ContactCommandsService,
     CommandRouter,
     CommandOutcomesPurger,

@@ -9,18 +9,24 @@ import type { ContactsRepository } from '../contacts/contacts.repository';
  * wrote is the stored one; a write that finds the contact changed anyway (another process, a
  * former owner of the partition) makes it read the contact again (`forget`).
  *
- * Applied changes wait in the contacts' outboxes until the batch is published (ContactOutbox):
+ * Applied changes wait in the contacts' outboxes until the batch is published (ContactWriteEngine):
  * every contact the batch read with something in its outbox, whichever process left it there.
  */
 export class ContactWriteBatch {
   private readonly states = new Map<string, Contact | null>();
   private readonly tasks: (() => Promise<void>)[] = [];
   private readonly reads = new Map<string, Promise<unknown>>();
+  private readonly writtenKeys = new Set<string>();
 
   constructor(
     /** The partition of `contacts.commands` the batch is of: it owns the batch's usage shares. */
     readonly partition: number,
     private readonly contacts: ContactsRepository,
+    /**
+     * Whether a former owner of the partition may still be writing (the partition was taken up
+     * a moment ago): the batch's writes are then read back before they are published.
+     */
+    readonly settling: boolean,
   ) {}
 
   /** The contact as stored (null: it does not exist), read once per batch. */
@@ -50,9 +56,20 @@ export class ContactWriteBatch {
     return reading;
   }
 
-  /** Notes the contact as it was just written. */
+  /** Notes the contact as this batch just wrote it. */
   wrote(contact: Contact): void {
     this.states.set(contact._id, contact);
+    this.writtenKeys.add(contact._id);
+  }
+
+  /** The contacts this batch wrote, as it wrote them last. */
+  written(): Contact[] {
+    return [...this.writtenKeys].flatMap((key) => this.states.get(key) ?? []);
+  }
+
+  /** Notes that the contact's outbox was emptied. */
+  published(contact: Contact): void {
+    this.states.set(contact._id, { ...contact, pendingPublications: [] });
   }
 
   /** Forgets what it knew of a contact that another writer changed: the next `find` reads it. */
