@@ -11,6 +11,7 @@ import {
   TopicProbe,
   deleteTopicsWithPrefix,
 } from '@switchboard/testing';
+import { catalogWithUsage } from './support/tag-usage';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
 const CONTACTS = 400;
@@ -129,9 +130,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
       .find({ tenantId: tenant })
       .toArray();
     const versionBefore = new Map(contactsBefore.map((contact) => [contact.contactId, contact.version]));
-    const loyal = await db()
-      .collection<{ tagId: string; usage: number }>('tags')
-      .findOne({ tenantId: tenant, nameKey: 'loyal' });
+    const loyal = (await catalogWithUsage(db(), tenant)).find((tag) => tag.nameKey === 'loyal');
     expect(loyal?.usage).toBe(CONTACTS);
 
     const rename = aTenantCommand(
@@ -245,9 +244,7 @@ describe('catalog rename and campaign dispatch across a contacts service crash',
     });
     expect([...dispatched].filter((contactId) => blocked.has(contactId))).toEqual([]);
     expect(dispatched.size).toBe(CONTACTS - blocked.size);
-    const usage = await db()
-      .collection<{ usage: number; name: string }>('tags')
-      .findOne({ tenantId: tenant, tagId: loyal!.tagId });
+    const usage = (await catalogWithUsage(db(), tenant)).find((tag) => tag.tagId === loyal!.tagId);
     expect(usage).toMatchObject({ name: 'Gold Loyal', usage: CONTACTS });
   });
 });

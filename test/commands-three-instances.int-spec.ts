@@ -10,6 +10,7 @@ import {
   deleteTopicsWithPrefix,
   expectEventually,
 } from '@switchboard/testing';
+import { catalogWithUsage } from './support/tag-usage';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
 const CONTACTS = 40;
@@ -213,22 +214,8 @@ describe('commands on three contacts instances, one killed with -9 and one added
         [...contact.tags].sort().join() !== 'Silver,Wave'
       );
     });
-    // A tag's usage is what it counted before shares existed plus its shares (one per partition).
-    const tags = await db
-      .collection<{ tagId: string; name: string; usage: number }>('tags')
-      .find({ tenantId: tenant })
-      .toArray();
-    const shares = await db
-      .collection<{ tagId: string; count: number }>('tag_usage')
-      .find({ tenantId: tenant })
-      .toArray();
-    const usage = Object.fromEntries(
-      tags.map((tag) => [
-        tag.name,
-        tag.usage +
-          shares.filter((share) => share.tagId === tag.tagId).reduce((sum, share) => sum + share.count, 0),
-      ]),
-    );
+    const tags = await catalogWithUsage(db, tenant);
+    const usage = Object.fromEntries(tags.map((tag) => [tag.name, tag.usage]));
     // Created, blocked until a moment, unblocked by the system once.
     const wrongExpiries = expiringIds.filter((contactId) => {
       const contact = byId.get(contactId);

@@ -11,6 +11,7 @@ import {
   TopicProbe,
   deleteTopicsWithPrefix,
 } from '@switchboard/testing';
+import { catalogWithUsage } from './support/tag-usage';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
 const CONTACTS = 300;
@@ -21,14 +22,6 @@ interface StoredContact {
   tags: string[];
   tagIds: string[];
   version: number;
-}
-
-interface StoredTag {
-  tagId: string;
-  name: string;
-  usage: number;
-  deletedAt?: Date;
-  mergedInto?: string;
 }
 
 interface ChangeEvent {
@@ -131,11 +124,9 @@ describe('tag merge across a contacts service crash', () => {
       intervalMs: 250,
       progress: () => setup.filter(({ commandId }) => outcomeOf(commandId)).length,
     });
-    const tags = db().collection<StoredTag>('tags');
-    const [loyal, gold] = await Promise.all([
-      tags.findOne({ tenantId: tenant, nameKey: 'loyal' }),
-      tags.findOne({ tenantId: tenant, nameKey: 'gold' }),
-    ]);
+    const catalogBefore = await catalogWithUsage(db(), tenant);
+    const loyal = catalogBefore.find((tag) => tag.nameKey === 'loyal');
+    const gold = catalogBefore.find((tag) => tag.nameKey === 'gold');
     expect([loyal?.usage, gold?.usage]).toEqual([CONTACTS, hadGold.size]);
     const contactsBefore = await db()
       .collection<StoredContact>('contacts')
@@ -222,7 +213,7 @@ describe('tag merge across a contacts service crash', () => {
         usageFromContacts.set(tagId, (usageFromContacts.get(tagId) ?? 0) + 1);
       }
     }
-    const catalog = await tags.find({ tenantId: tenant }).toArray();
+    const catalog = await catalogWithUsage(db(), tenant);
     const usageMismatches = catalog
       .map((tag) => ({ tag: tag.name, usage: tag.usage, carried: usageFromContacts.get(tag.tagId) ?? 0 }))
       .filter(({ usage, carried }) => usage !== carried);
