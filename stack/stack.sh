@@ -113,7 +113,7 @@ postgres_up() {
   fi
   as_postgres "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 \
     -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null || die "PostgreSQL did not start; see $LOGS/postgres.log"
+    start >/dev/null 8>&- || die "PostgreSQL did not start; see $LOGS/postgres.log"
   ensure_ferretdb_database "$bin"
   tune_ferretdb_database "$bin"
 }
@@ -167,7 +167,7 @@ ferretdb_up() {
   mkdir -p "$LOGS"
   nohup "$FERRETDB_BIN" --listen-addr "127.0.0.1:$FERRETDB_PORT" \
     --postgresql-url "postgres://postgres@127.0.0.1:$PG_PORT/$FERRETDB_DATABASE?pool_max_conns=$FERRETDB_POOL" \
-    >>"$FERRETDB_LOG" 2>&1 9>&- &
+    >>"$FERRETDB_LOG" 2>&1 8>&- 9>&- &
   echo $! >"$FERRETDB_PIDFILE"
 }
 
@@ -225,7 +225,7 @@ supervise() {
   supervisor_runs && return
   mkdir -p "$LOGS"
   # Detached from the caller (a test run's global set-up, `npm start`): it lives until `down`.
-  setsid nohup bash "$here/stack.sh" supervise-loop >/dev/null 2>>"$SUPERVISOR_LOG" </dev/null &
+  setsid nohup bash "$here/stack.sh" supervise-loop >/dev/null 2>>"$SUPERVISOR_LOG" </dev/null 8>&- &
   local waited
   for ((waited = 0; waited < 50; waited++)); do supervisor_runs && return; sleep 0.1; done
   supervisor_runs || die "the supervisor did not start; see $SUPERVISOR_LOG"
@@ -300,7 +300,7 @@ EOF
   [[ -f $LOGS/kafka.log ]] && mv "$LOGS/kafka.log" "$LOGS/kafka.log.previous"
   nohup "$(kafka_java)" -Xms512m -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" -Dkafka.logs.dir="$LOGS" \
-    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$config" >>"$LOGS/kafka.out" 2>&1 &
+    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$config" >>"$LOGS/kafka.out" 2>&1 8>&- &
   echo $! >"$STACK_DATA/kafka.pid"
 }
 
@@ -327,8 +327,18 @@ stop_pidfile() { # file [timeout]
   rm -f "$file"
 }
 
+# One `up` or `restart` of the shared stack at a time, held until the command exits (fd 8; every
+# process it starts closes it). An `up` from another test run while the fault suite restarted
+# Kafka once started a second broker on the same data, and the stack was left without one.
+stack_lock() {
+  mkdir -p "$STACK_DATA"
+  exec 8>"$STACK_DATA/stack.lock"
+  flock -w 300 8 || die "another stack.sh held the stack for 5 minutes"
+}
+
 up() {
   local started
+  stack_lock
   started=$(now_ms)
   mkdir -p "$STACK_DATA" "$LOGS"
   kafka_up
@@ -369,6 +379,7 @@ logs() { tail -n 50 "$LOGS"/kafka.log "$FERRETDB_LOG" "$SUPERVISOR_LOG" "$LOGS"/
 # the store (a store that stops answering without closing its connections).
 restart() { # kafka|ferretdb
   local started
+  stack_lock
   started=$(now_ms)
   case ${1:-} in
     kafka) [[ -f $STACK_DATA/kafka.pid ]] || die "this stack did not start Kafka; cannot restart it"
