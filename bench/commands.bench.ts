@@ -18,6 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MongoClient, type Db } from 'mongodb';
+import { parseEnvironment } from '@switchboard/config';
 import { topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { expectEventually, TopicProbe } from '@switchboard/testing';
@@ -36,6 +37,8 @@ import {
   timeEach,
   type SeedTag,
 } from './bench-support';
+import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
+import { BoundedBulk } from '../apps/contacts/src/store/bounded-bulk';
 import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 const { values: options } = parseArgs({
@@ -223,16 +226,21 @@ async function offeredLoad(gatewayUrl: string, token: string, commands: TagComma
   return Promise.all(answers);
 }
 
-/** Commands the service applies before it publishes them (its COMMANDS_PER_PUBLICATION default). */
-const COMMANDS_PER_PUBLICATION = 100;
-/** Partitions of contacts.commands one contacts instance works on at once (its default). */
-const PARTITIONS_AT_ONCE = 4;
+// As the contacts service runs: commands per publication, partitions and contacts at once, and
+// the store's budget for the update statements in flight.
+const SERVICE_SETTINGS = parseEnvironment(ContactsSettings, {
+  ...process.env,
+  STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
+});
+const COMMANDS_PER_PUBLICATION = SERVICE_SETTINGS.COMMANDS_PER_PUBLICATION;
+const PARTITIONS_AT_ONCE = SERVICE_SETTINGS.COMMAND_PARTITIONS_CONCURRENTLY;
 
 /**
  * The store's ceiling for the same commands: what the service reads and writes for them, with
  * the raw driver and nothing else, in the service's shape (see ContactOutbox): slices of
  * COMMANDS_PER_PUBLICATION commands, PARTITIONS_AT_ONCE slices at once, and within a slice
- * `concurrency / PARTITIONS_AT_ONCE` contacts at once. Per command: read its outcome (a
+ * `concurrency / PARTITIONS_AT_ONCE` contacts at once; the outboxes emptied within the store's
+ * budget as the service does (BoundedBulk). Per command: read its outcome (a
  * redelivery?) and the contact (once per slice), read the tag names (once per slice), write the
  * contact's tags and applied command id with the event in its outbox. Per slice: count each
  * changed tag's usage in its share (a read and a versioned write with the publications'
@@ -249,6 +257,7 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
   const outcomes = database.collection<{ _id: string; event: object; recordedAt: Date }>('command_outcomes');
   const activity = database.collection<{ _id: string }>('activity');
   const byName = new Map(CATALOG.map((tag) => [tag.name.toLowerCase(), tag]));
+  const bulk = new BoundedBulk(SERVICE_SETTINGS);
   const slices = Array.from({ length: Math.ceil(commands.length / COMMANDS_PER_PUBLICATION) }, (_, index) =>
     commands.slice(index * COMMANDS_PER_PUBLICATION, (index + 1) * COMMANDS_PER_PUBLICATION),
   );
@@ -351,11 +360,7 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
     const clears = written.map(({ _id, version }) => ({
       updateOne: { filter: { _id, version }, update: { $set: { pendingPublications: [] } } },
     }));
-    await Promise.all(
-      Array.from({ length: Math.ceil(clears.length / 2) }, (_, index) =>
-        contacts.bulkWrite(clears.slice(index * 2, index * 2 + 2), { ordered: false }),
-      ),
-    );
+    await bulk.writeUnordered(clears, (clearing) => contacts.bulkWrite(clearing, { ordered: false }));
     await activity.insertMany(entries, { ordered: false });
   });
   return commands.length / ((performance.now() - startedAt) / 1000);

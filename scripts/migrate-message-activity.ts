@@ -5,9 +5,9 @@
  * status). Run it once before starting the contacts service of this version; it is safe to run
  * again (each contact's old document is removed once carried over, and every write is keyed).
  *
- *   npm run migrate:messages
+ *   npm run migrate (scripts/migrate.ts)
  */
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { identityKey } from '@switchboard/contracts';
 import { identityActivityId } from '../apps/contacts/src/messages/identity-activity.schema';
 import { duplicateKeyPositions } from '../apps/contacts/src/store/duplicate-key';
@@ -117,21 +117,4 @@ async function insertIgnoringDuplicates(
       throw error;
     }
   }
-}
-
-async function main(): Promise<void> {
-  const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/');
-  try {
-    const carried = await migrateMessageActivity(client.db(process.env.MONGODB_DB ?? 'switchboard'));
-    console.log(`migrate:messages — carried the message activity of ${carried} contacts over`);
-  } finally {
-    await client.close();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
+import { migrateBlockExpiries } from '../scripts/migrate-block-expiries';
 import {
   contactKey,
   identityKey,
@@ -244,5 +245,41 @@ describe('the end of a temporary block', () => {
       expect(events(unblockedByHand.contactId, 'ContactUnblocked')).toHaveLength(2),
     );
     expect(events(unblockedByHand.contactId, 'ContactUnblocked')[1].actor).toMatchObject({ id: 'system' });
+  });
+  it('ends a temporary block stored by an earlier version, once the store is migrated', async () => {
+    const contactId = `c_exp_${randomUUID().slice(0, 8)}`;
+    const until = new Date(Date.now() + 500);
+    // As an earlier version stored it: a block with an end, without `blockExpires`.
+    await store
+      .db(database)
+      .collection<Record<string, unknown> & { _id: string }>('contacts')
+      .insertOne({
+        _id: contactKey(tenant, contactId),
+        tenantId: tenant,
+        contactId,
+        identities: [aWhatsappIdentity()],
+        attributes: {},
+        tags: [],
+        tagIds: [],
+        block: { blocked: true, blockedAt: new Date(), blockedBy: 'agent-1', until },
+        version: 2,
+        appliedCommandIds: [],
+        pendingPublications: [],
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+    await pastIt(until);
+
+    expect(await migrateBlockExpiries(store.db(database))).toBe(1);
+    expect(await migrateBlockExpiries(store.db(database))).toBe(0);
+    await expectEventually(() => expect(events(contactId, 'ContactUnblocked')).toHaveLength(1), {
+      timeoutMs: 30_000,
+    });
+    const stored = await store
+      .db(database)
+      .collection<{ _id: string; blockExpires?: boolean; block: { blocked: boolean } }>('contacts')
+      .findOne({ _id: contactKey(tenant, contactId) });
+    expect(stored).toMatchObject({ block: { blocked: false } });
+    expect(stored?.blockExpires).toBeUndefined();
   });
 });

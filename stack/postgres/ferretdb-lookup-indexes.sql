@@ -3,7 +3,8 @@
 -- which its own btree indexes on (_jsonb -> 'field') cannot serve: every lookup, even by _id,
 -- scans the whole table. A GIN index on the same expression serves `@>`. This event trigger
 -- gives every collection table FerretDB creates such indexes for the fields we look up by
--- equality. Idempotent; installed by stack/stack.sh in the `ferretdb` database.
+-- equality (blockExpires: the block-expiry sweeper's query). Idempotent; installed by
+-- stack/stack.sh in the `ferretdb` database.
 
 CREATE OR REPLACE FUNCTION switchboard_lookup_indexes() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
@@ -18,7 +19,7 @@ BEGIN
       SELECT 1 FROM pg_attribute
       WHERE attrelid = created.objid AND attname = '_jsonb' AND NOT attisdropped
     ) THEN
-      FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey'] LOOP
+      FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey', 'blockExpires'] LOOP
         EXECUTE format(
           'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
           'switchboard_' || created.objid || '_' || lower(field),
@@ -48,7 +49,7 @@ BEGIN
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = '_jsonb' AND NOT a.attisdropped
     WHERE c.relkind = 'r'
   LOOP
-    FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey'] LOOP
+    FOREACH field IN ARRAY ARRAY['_id', 'tenantId', 'contactId', 'tagIds', 'nameKey', 'blockExpires'] LOOP
       EXECUTE format(
         'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
         'switchboard_' || existing.oid || '_' || lower(field),

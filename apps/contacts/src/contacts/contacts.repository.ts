@@ -92,13 +92,16 @@ export class ContactsRepository {
   }
 
   /**
-   * Blocked contacts whose temporary block ended by `now`, of every tenant: the one query
-   * not scoped by tenant, for the block-expiry sweeper. Blocked contacts are few, and
-   * `block.blocked` is an equality every backend serves from an index.
+   * Blocked contacts whose temporary block ended by `now`, of every tenant: the one query not
+   * scoped by tenant, for the block-expiry sweeper. It narrows by `blockExpires`, a top-level
+   * equality every store serves from an index; contacts with a temporary block are few.
    */
   dueBlockExpiries(now: Date, limit: number): Promise<Pick<Contact, 'tenantId' | 'contactId' | 'block'>[]> {
     return this.contacts
-      .find({ 'block.blocked': true, 'block.until': { $lte: now } }, { tenantId: 1, contactId: 1, block: 1 })
+      .find(
+        { blockExpires: true, 'block.blocked': true, 'block.until': { $lte: now } },
+        { tenantId: 1, contactId: 1, block: 1 },
+      )
       .limit(limit)
       .lean<Pick<Contact, 'tenantId' | 'contactId' | 'block'>[]>()
       .exec();
@@ -122,6 +125,7 @@ export class ContactsRepository {
         tenantId,
         contactId,
         ...fields,
+        ...(expiresOf(fields.block) && { blockExpires: true }),
         version: 1,
         appliedCommandIds: [commandId],
         pendingPublications: [publication],
@@ -151,7 +155,7 @@ export class ContactsRepository {
   ): Promise<Contact | null> {
     const appliedCommandIds = [...current.appliedCommandIds.slice(-(APPLIED_COMMANDS_KEPT - 1)), commandId];
     // Only the paths that changed (a field changed to undefined is cleared): see fieldUpdates.
-    const { $set, $unset } = fieldUpdates(current, changes);
+    const { $set, $unset } = fieldUpdates(current, withBlockExpiry(changes));
     const version = current.version + 1;
     const result = await this.contacts.collection.updateOne(
       { _id: contactKey(current.tenantId, current.contactId) as never, version: current.version },
@@ -166,7 +170,7 @@ export class ContactsRepository {
     }
     const stored: Contact = {
       ...current,
-      ...changes,
+      ...withBlockExpiry(changes),
       version,
       appliedCommandIds,
       updatedAt: now,
@@ -193,4 +197,17 @@ export class ContactsRepository {
     );
     return results.reduce((matched, result) => matched + result.matchedCount, 0) === contacts.length;
   }
+}
+
+/** Whether a block has an end (a temporary block in force): what `blockExpires` records. */
+function expiresOf(block: Contact['block'] | undefined): boolean {
+  return block?.blocked === true && block.until !== undefined && block.until !== null;
+}
+
+/** The changes with `blockExpires` kept in line with a changed block (undefined clears it). */
+function withBlockExpiry(changes: ContactChanges): ContactChanges & Pick<Contact, 'blockExpires'> {
+  if (changes.block === undefined) {
+    return changes;
+  }
+  return { ...changes, blockExpires: expiresOf(changes.block) ? true : undefined };
 }
