@@ -39,6 +39,7 @@ import {
 } from './bench-support';
 import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
 import { BoundedBulk } from '../apps/contacts/src/store/bounded-bulk';
+import { PUBLICATIONS_REMEMBERED } from '../apps/contacts/src/tags/tag-usage.repository';
 import { aPort, spawnService, type ServiceProcess } from '../test/support/service-process';
 
 const { values: options } = parseArgs({
@@ -345,7 +346,7 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
       [...usage].map(async ([tagId, { delta, ids }]) => {
         const _id = `${TENANT}:${tagId}:${partition}`;
         const share = await shares.findOne({ _id });
-        const counted = [...(share?.counted ?? []), ...ids].slice(-2_000);
+        const counted = [...(share?.counted ?? []), ...ids].slice(-PUBLICATIONS_REMEMBERED);
         if (share) {
           await shares.updateOne(
             { _id, version: share.version },

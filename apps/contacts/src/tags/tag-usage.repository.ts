@@ -8,11 +8,13 @@ import { WriteFencedError } from '../store/write-fenced.error';
 import { TagUsageShare, tagUsageShareId } from './tag-usage.schema';
 
 /**
- * Publications a share remembers having counted. A publication is counted again only when a
- * batch is replayed (after a crash or a rebalance), right after it was first counted: the
- * window covers many batches.
+ * Publications a share remembers having counted. One is counted again only when what a batch
+ * applied is published again: a batch replayed after a crash or a rebalance, whose outboxes were
+ * not emptied yet, at the latest the last slice published on the partition (a slice empties its
+ * outboxes before the next starts). A few slices' worth, and no more: FerretDB rewrites the
+ * whole document on every count.
  */
-const COUNTED_KEPT = 2_000;
+export const PUBLICATIONS_REMEMBERED = 300;
 
 /** How one applied change moves one tag's usage. */
 export interface UsageDelta {
@@ -64,7 +66,7 @@ export class TagUsageRepository {
         continue;
       }
       const count = (share?.count ?? 0) + fresh.reduce((sum, { delta }) => sum + delta, 0);
-      const window = [...counted].slice(-COUNTED_KEPT);
+      const window = [...counted].slice(-PUBLICATIONS_REMEMBERED);
       if (!share) {
         const { tenantId, tagId } = fresh[0];
         inserts.push({ _id, tenantId, tagId, partition, count, version: 1, counted: window });
