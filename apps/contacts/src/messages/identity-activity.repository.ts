@@ -5,7 +5,6 @@ import { contactKey, identityKey, type Identity } from '@switchboard/contracts';
 import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import type { ActivityCondition } from '../segments/segment-expression';
 import { BoundedBulk } from '../store/bounded-bulk';
-import { duplicateKeyPositions } from '../store/duplicate-key';
 import { findExactly } from '../store/exact-reads';
 import { WriteFencedError } from '../store/write-fenced.error';
 import { contactActivityOf, type ContactActivity } from './contact-activity';
@@ -44,25 +43,7 @@ export class IdentityActivityRepository {
       const filter = { _id, appliedAt: read.appliedAt, appliedOffset: read.appliedOffset };
       return [{ updateOne: { filter, update: { $set: fields } } }];
     });
-    await this.bulk.write('insert', inserts, async (slice) => {
-      try {
-        await this.activity.insertMany(slice, { ordered: false, lean: true });
-      } catch (error) {
-        if (duplicateKeyPositions(error)) {
-          throw new WriteFencedError('an activity document was created meanwhile by another process');
-        }
-        throw error;
-      }
-    });
-    const results = await this.bulk.writeUnordered(updates, (slice) =>
-      this.activity.bulkWrite(slice, { ordered: false }),
-    );
-    const matched = results.reduce((total, result) => total + result.matchedCount, 0);
-    if (matched !== updates.length) {
-      throw new WriteFencedError(
-        `${updates.length - matched} of ${updates.length} activity documents changed since they were read`,
-      );
-    }
+    await this.bulk.writeFenced(this.activity, 'activity documents', inserts, updates);
   }
 
   /**

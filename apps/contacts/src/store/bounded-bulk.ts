@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { ContactsSettings } from '../contacts-settings';
+import { duplicateKeyPositions } from './duplicate-key';
+import { WriteFencedError } from './write-fenced.error';
 import { storeWriteBudget } from './store-write-budget';
 import { WeightedPermits } from './weighted-permits';
 
@@ -77,5 +81,39 @@ export class BoundedBulk {
       throw failed.reason;
     }
     return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
+  }
+
+  /**
+   * Writes documents decided from what was read, fenced: the new ones inserted, the others
+   * updated on the condition each was decided from (their filters). A document that another
+   * process created or changed meanwhile fails the write with a WriteFencedError naming `what`;
+   * the caller reads and decides again.
+   */
+  async writeFenced<T extends Document>(
+    model: Model<T>,
+    what: string,
+    inserts: readonly T[],
+    updates: readonly AnyBulkWriteOperation<T>[],
+  ): Promise<void> {
+    await this.write('insert', inserts, async (slice) => {
+      try {
+        await model.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (duplicateKeyPositions(error)) {
+          throw new WriteFencedError(`one of the ${what} was created meanwhile by another process`);
+        }
+        throw error;
+      }
+    });
+    // (mongoose types a bulk by the stored document; these are its own model's.)
+    const results = await this.writeUnordered(updates, (slice) =>
+      model.bulkWrite(slice as AnyBulkWriteOperation[], { ordered: false }),
+    );
+    const matched = results.reduce((total, result) => total + result.matchedCount, 0);
+    if (matched !== updates.length) {
+      throw new WriteFencedError(
+        `${updates.length - matched} of ${updates.length} ${what} changed since they were read`,
+      );
+    }
   }
 }

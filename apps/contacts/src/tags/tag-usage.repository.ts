@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { BoundedBulk } from '../store/bounded-bulk';
-import { duplicateKeyPositions } from '../store/duplicate-key';
 import { findExactly } from '../store/exact-reads';
-import { WriteFencedError } from '../store/write-fenced.error';
 import { TagUsageShare, tagUsageShareId } from './tag-usage.schema';
 
 /**
@@ -79,25 +77,7 @@ export class TagUsageRepository {
         });
       }
     }
-    await this.bulk.write('insert', inserts, async (slice) => {
-      try {
-        await this.shares.insertMany(slice, { ordered: false, lean: true });
-      } catch (error) {
-        if (duplicateKeyPositions(error)) {
-          throw new WriteFencedError('a tag usage share was created meanwhile by another process');
-        }
-        throw error;
-      }
-    });
-    const results = await this.bulk.writeUnordered(updates, (slice) =>
-      this.shares.bulkWrite(slice, { ordered: false }),
-    );
-    const matched = results.reduce((total, result) => total + result.matchedCount, 0);
-    if (matched !== updates.length) {
-      throw new WriteFencedError(
-        `${updates.length - matched} of ${updates.length} tag usage shares changed since they were read`,
-      );
-    }
+    await this.bulk.writeFenced(this.shares, 'tag usage shares', inserts, updates);
   }
 
   /** Each tag's usage counted in shares (tags never counted are left out). */
