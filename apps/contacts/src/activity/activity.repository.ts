@@ -4,7 +4,6 @@ import type { Model } from 'mongoose';
 import { olderThan, type PageCursor } from '../contacts/page-cursor';
 import { ActivityEntry } from './activity-entry.schema';
 import { BoundedBulk } from '../store/bounded-bulk';
-import { duplicateKeyPositions } from '../store/duplicate-key';
 
 /** The activity timeline of one tenant's contacts: append-only. */
 @Injectable()
@@ -20,15 +19,7 @@ export class ActivityRepository {
    */
   async appendAll(entries: Omit<ActivityEntry, '_id'>[]): Promise<void> {
     const documents = entries.map((entry) => ({ ...entry, _id: `${entry.tenantId}:${entry.eventId}` }));
-    await this.bulk.write('insert', documents, async (slice) => {
-      try {
-        await this.entries.insertMany(slice, { ordered: false, lean: true });
-      } catch (error) {
-        if (!duplicateKeyPositions(error)) {
-          throw error;
-        }
-      }
-    });
+    await this.bulk.insertNew(this.entries, documents);
   }
 
   /** The contact's timeline, newest first, after `before` when given. */

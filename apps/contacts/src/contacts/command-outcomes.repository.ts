@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { BoundedBulk } from '../store/bounded-bulk';
-import { duplicateKeyPositions, isDuplicateKeyError } from '../store/duplicate-key';
+import { isDuplicateKeyError } from '../store/duplicate-key';
 import { CommandOutcome } from './command-outcome.schema';
 
 /** Command outcomes of one tenant at a time, by `tenantId:commandId`. */
@@ -58,15 +58,7 @@ export class CommandOutcomesRepository {
       ...outcome,
       recordedAt,
     }));
-    await this.bulk.write('insert', documents, async (slice) => {
-      try {
-        await this.outcomes.insertMany(slice, { ordered: false, lean: true });
-      } catch (error) {
-        if (!duplicateKeyPositions(error)) {
-          throw error;
-        }
-      }
-    });
+    await this.bulk.insertNew(this.outcomes, documents);
   }
 
   /** Drops outcomes older than the retention (FerretDB has no TTL indexes). */

@@ -116,4 +116,20 @@ export class BoundedBulk {
       );
     }
   }
+
+  /**
+   * Inserts the documents whose `_id` is not taken yet, in bounded unordered inserts: one already
+   * stored (written before a crash, or by another process) stays as it is.
+   */
+  async insertNew<T extends Document>(model: Model<T>, documents: readonly T[]): Promise<void> {
+    await this.write('insert', documents, async (slice) => {
+      try {
+        await model.insertMany(slice, { ordered: false, lean: true });
+      } catch (error) {
+        if (!duplicateKeyPositions(error)) {
+          throw error;
+        }
+      }
+    });
+  }
 }
