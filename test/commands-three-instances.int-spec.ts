@@ -200,6 +200,7 @@ describe('commands on three contacts instances, one killed with -9 and one added
         version: number;
         block: { blocked: boolean };
         tags: string[];
+        pendingPublications: unknown[];
       }>('contacts')
       .find({ tenantId: tenant })
       .toArray();
@@ -236,6 +237,10 @@ describe('commands on three contacts instances, one killed with -9 and one added
     expect(wrongExpiries).toEqual([]);
     expect(job).toMatchObject({ processed: CONTACTS, changed: CONTACTS, skipped: 0 });
     expect(stored).toHaveLength(CONTACTS + EXPIRING);
+    // Everything applied was published and its outbox emptied: nothing left to publish again later.
+    expect(
+      stored.filter((contact) => contact.pendingPublications.length > 0).map((contact) => contact.contactId),
+    ).toEqual([]);
     const recount = Object.fromEntries(
       tags.map((tag) => [tag.name, stored.filter((contact) => contact.tags.includes(tag.name)).length]),
     );

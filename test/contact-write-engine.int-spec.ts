@@ -104,21 +104,31 @@ describe('contacts write engine on the real store', () => {
     const batch = engine.batch(0, 10_000);
     expect(batch.settling).toBe(true);
     batch.wrote(await created(contactId, publication));
-    // A former owner of the partition, still finishing, overwrites the contact.
+    // A former owner of the partition, still finishing, passed the same condition (on a store
+    // where a conditional update is not atomic) and wrote the same version for another command.
+    const formerOwners = aPublication(contactId);
     await contactModel.collection.updateOne(
       { _id: contactKey(tenant, contactId) as never },
-      { $set: { version: 7, name: 'written by the former owner' } },
+      {
+        $set: {
+          name: 'written by the former owner',
+          appliedCommandIds: [formerOwners.commandId],
+          pendingPublications: [formerOwners],
+        },
+      },
     );
 
     await expect(engine.publish(batch, 10_000)).rejects.toBeInstanceOf(WriteFencedError);
-    expect(eventsOf(publication.commandId)).toEqual([]);
-    expect(await outcomes.find(tenant, publication.commandId)).toBeNull();
-    // The retry reads what is stored, not what the failed batch wrote.
+    // The retry reads what is stored, not what the failed batch wrote, and publishes that.
     const retry = engine.batch(0, 10_000);
     expect(await retry.find(tenant, contactId)).toMatchObject({
-      version: 7,
+      version: 1,
       name: 'written by the former owner',
     });
+    await engine.publish(retry, 10_000);
+    await expectEventually(() => expect(eventsOf(formerOwners.commandId)).toHaveLength(1));
+    expect(eventsOf(publication.commandId)).toEqual([]);
+    expect(await outcomes.find(tenant, publication.commandId)).toBeNull();
   });
 
   it("publishes a contact's outbox that a crash left, with the next batch that reads the contact", async () => {
@@ -135,6 +145,54 @@ describe('contacts write engine on the real store', () => {
     expect(await outcomes.find(tenant, publication.commandId)).toMatchObject({ eventType: 'ContactTagged' });
     expect((await contacts.find(tenant, contactId))?.pendingPublications).toEqual([]);
     expect((await usage.totals(tenant, ['t_left'])).get('t_left')).toBe(1);
+  });
+
+  it('counts a publication left in an outbox after its outcome was recorded only once', async () => {
+    const contactId = `c_${randomUUID()}`;
+    const tagId = `t_${randomUUID().slice(0, 8)}`;
+    const publication = aPublication(contactId, { [tagId]: 1 });
+    // Applied, counted and its outcome recorded; then the process failed before emptying the outbox.
+    await created(contactId, publication);
+    await usage.count(0, [{ tenantId: tenant, tagId, delta: 1, publicationId: publication.commandId }]);
+    await outcomes.recordAll([
+      {
+        tenantId: tenant,
+        commandId: publication.commandId,
+        eventType: 'ContactTagged',
+        event: { ...publication.records[0], value: String(publication.records[0].value) },
+      },
+    ]);
+    // Many other changes of the tag on the partition since: the share no longer remembers it.
+    await usage.count(
+      0,
+      Array.from({ length: 400 }, () => ({
+        tenantId: tenant,
+        tagId,
+        delta: 0,
+        publicationId: randomUUID(),
+      })).map((delta, index) => ({ ...delta, delta: index % 2 === 0 ? 1 : -1 })),
+    );
+
+    const batch = nextBatch();
+    await batch.find(tenant, contactId);
+    await engine.publish(batch, offset - 1);
+
+    await expectEventually(() => expect(eventsOf(publication.commandId)).toHaveLength(1));
+    expect((await contacts.find(tenant, contactId))?.pendingPublications).toEqual([]);
+    expect((await usage.totals(tenant, [tagId])).get(tagId)).toBe(1);
+  });
+
+  it('finds a usage share another process overwrote', async () => {
+    const tagId = `t_${randomUUID().slice(0, 8)}`;
+    const counted = await usage.count(3, [
+      { tenantId: tenant, tagId, delta: 1, publicationId: randomUUID() },
+    ]);
+    await expect(usage.verifyCounted(counted)).resolves.toBeUndefined();
+    // A former owner's count passed the same condition and landed last, with the same version.
+    await connection
+      .collection('tag_usage')
+      .updateOne({ _id: counted[0]._id as never }, { $set: { counted: [randomUUID()] } });
+    await expect(usage.verifyCounted(counted)).rejects.toBeInstanceOf(WriteFencedError);
   });
 
   it('counts a publication once in the usage shares, however often its batch is published', async () => {

@@ -18,6 +18,14 @@ export class KafkaConsumerContext extends BaseRpcContext<ContextArgs> {
     return this.args[2];
   }
 
+  /**
+   * Changes whenever the partition may have been with another member of the group since the
+   * previous batch (it counts the consumer's joins); -1 outside a batch.
+   */
+  getAssignment(): number {
+    return this.args[3]?.assignment ?? -1;
+  }
+
   /** Keeps the group membership alive during a long batch; record handlers need not call it. */
   heartbeat(): Promise<void> {
     return this.args[3]?.heartbeat() ?? Promise.resolve();

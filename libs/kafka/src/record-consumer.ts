@@ -12,6 +12,11 @@ export interface BatchContext {
   /** Keeps the group membership alive during long work (kafkajs heartbeats only between batches). */
   heartbeat(): Promise<void>;
   isRunning(): boolean;
+  /**
+   * Counts this consumer's joins of its group: it changes whenever the batch's partition may have
+   * been with another member since the previous batch.
+   */
+  assignment: number;
 }
 
 interface CommonOptions {
@@ -98,6 +103,8 @@ export class RecordConsumer {
   /** How far this consumer has got on the partitions it holds. */
   readonly progress: ConsumerProgress;
   private joined = false;
+  /** Joins of the group so far (see BatchContext.assignment). */
+  private joins = 0;
   private running = false;
 
   constructor(
@@ -123,6 +130,7 @@ export class RecordConsumer {
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => {
       this.joined = true;
+      this.joins += 1;
       this.progress.assigned(event.payload.memberAssignment);
     });
     this.consumer.on(STOP, () => (this.joined = false));
@@ -162,6 +170,7 @@ export class RecordConsumer {
         const context: BatchContext = {
           heartbeat,
           isRunning: () => this.running && payload.isRunning() && !payload.isStale(),
+          assignment: this.joins,
         };
         const records = toRecords(batch);
         batchRecords.observe({ topic: batch.topic, group: this.options.groupId }, records.length);
@@ -340,7 +349,11 @@ export class RecordConsumer {
    * on it).
    */
   private async sendToDeadLetterTopic(record: ConsumedRecord, error: unknown): Promise<void> {
-    const context: BatchContext = { heartbeat: async () => {}, isRunning: () => this.running };
+    const context: BatchContext = {
+      heartbeat: async () => {},
+      isRunning: () => this.running,
+      assignment: -1,
+    };
     let copy = deadLetterRecord(record, error, this.options.groupId);
     let truncated = false;
     for (let attempt = 0; ; attempt++) {

@@ -3,6 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { commandKey, parseCommand, parseJson } from '@switchboard/contracts';
 import {
   eachKeyInOrder,
+  groupMembershipLost,
   KafkaConsumerContext,
   KafkaEventPattern,
   type ConsumedRecord,
@@ -35,7 +36,7 @@ export class ContactCommandsController {
     for (const slice of sliceInto(parsed, this.settings.COMMANDS_PER_PUBLICATION)) {
       const { partition, offset } = slice[0].record;
       const lastOffset = Number(slice[slice.length - 1].record.offset);
-      const batch = this.engine.batch(partition, Number(offset));
+      const batch = this.engine.batch(partition, Number(offset), context.getAssignment());
       const commands = slice.map((item) => item.command);
       try {
         await eachKeyInOrder(
@@ -48,8 +49,11 @@ export class ContactCommandsController {
           },
         );
       } catch (error) {
-        // What was applied before the failure goes out now, if it can; the retry finds it applied.
-        await this.engine.publish(batch, lastOffset).catch(() => undefined);
+        // What was applied before the failure goes out now, if it can (the retry finds it applied),
+        // unless the partition may have another owner already: that one publishes it.
+        if (!groupMembershipLost(error)) {
+          await this.engine.publish(batch, lastOffset).catch(() => undefined);
+        }
         throw error;
       }
       await this.engine.publish(batch, lastOffset);

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
 import { CommandOutcome } from './command-outcome.schema';
 
 /** Command outcomes of one tenant at a time, by `tenantId:commandId`. */
@@ -15,6 +16,19 @@ export class CommandOutcomesRepository {
 
   find(tenantId: string, commandId: string): Promise<CommandOutcome | null> {
     return this.outcomes.findById(`${tenantId}:${commandId}`).lean<CommandOutcome>().exec();
+  }
+
+  /** Which of these commands have an outcome recorded, as `tenantId:commandId`. */
+  async recordedOf(commands: readonly { tenantId: string; commandId: string }[]): Promise<Set<string>> {
+    if (commands.length === 0) {
+      return new Set();
+    }
+    const found = await findExactly(
+      this.outcomes,
+      commands.map(({ tenantId, commandId }) => `${tenantId}:${commandId}`),
+      { _id: 1 },
+    );
+    return new Set(found.keys());
   }
 
   /**

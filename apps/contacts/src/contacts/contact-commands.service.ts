@@ -91,6 +91,9 @@ export class ContactCommandsService {
     // Already done: answered again, for a caller retrying with the same idempotency key. (The
     // outcome is recorded after every record of the outbox but the event, and holds the event.)
     if (await this.commandOutcomes.republish(command)) {
+      // Its outbox may still hold what it published (a failure before the outbox was emptied):
+      // read, the contact's outbox goes out with the batch and is emptied.
+      await batch.find(command.tenantId, command.contactId);
       return;
     }
     switch (command.type) {
@@ -243,7 +246,8 @@ export class ContactCommandsService {
   ): Promise<ChangeOutcome> {
     const { tenantId, commandId } = command;
     for (;;) {
-      const current = await batch.find(tenantId, contactId);
+      // An identity's owner a create resolved to may be keyed to another partition.
+      const current = await batch.find(tenantId, contactId, { foreign: contactId !== command.contactId });
       if (current?.appliedCommandIds.includes(commandId)) {
         return { kind: 'redelivered' }; // what it left pending goes out with the batch
       }

@@ -183,15 +183,17 @@ export class ContactsRepository {
   }
 
   /**
-   * Empties the outboxes of contacts whose publications Kafka has acknowledged, each if the
-   * contact is still at the version it was published from (the write that filled it), as small
-   * unordered commands within the store's budget. A contact written since keeps its outbox: the
-   * batch that wrote it publishes it. False when any kept its outbox so.
+   * Leaves in each contact's outbox only what was not published (usually nothing), if the contact
+   * is still at the version it was published from, as small unordered commands within the store's
+   * budget. A contact written since keeps its outbox: the batch that wrote it publishes it. False
+   * when any kept its outbox so.
    */
-  async clearOutboxes(contacts: readonly Pick<Contact, '_id' | 'version'>[]): Promise<boolean> {
+  async clearOutboxes(
+    contacts: readonly Pick<Contact, '_id' | 'version' | 'pendingPublications'>[],
+  ): Promise<boolean> {
     const results = await this.bulk.writeUnordered(
-      contacts.map(({ _id, version }) => ({
-        updateOne: { filter: { _id, version }, update: { $set: { pendingPublications: [] } } },
+      contacts.map(({ _id, version, pendingPublications }) => ({
+        updateOne: { filter: { _id, version }, update: { $set: { pendingPublications } } },
       })),
       (slice) => this.contacts.bulkWrite(slice, { ordered: false }),
     );

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { findExactly } from '../store/exact-reads';
+import { WriteFencedError } from '../store/write-fenced.error';
 import { TagUsageShare, tagUsageShareId } from './tag-usage.schema';
 
 /**
@@ -23,6 +24,13 @@ export interface UsageDelta {
   publicationId: string;
 }
 
+/** A share as a count wrote it: its version and the last publication it counted. */
+export interface CountedShare {
+  _id: string;
+  version: number;
+  lastCounted: string;
+}
+
 /**
  * Tag usage counts as shares per partition of `contacts.commands` (see TagUsageShare): the
  * consumer of a partition counts the changes it applied in its own shares, once per
@@ -40,17 +48,18 @@ export class TagUsageRepository {
    * publication once. A share written meanwhile by another process fails the whole count
    * (WriteFencedError); counting again then skips what was counted.
    */
-  async count(partition: number, deltas: readonly UsageDelta[]): Promise<void> {
+  async count(partition: number, deltas: readonly UsageDelta[]): Promise<CountedShare[]> {
     const byShare = new Map<string, UsageDelta[]>();
     for (const delta of deltas.filter((each) => each.delta !== 0)) {
       const id = tagUsageShareId(delta.tenantId, delta.tagId, partition);
       byShare.set(id, [...(byShare.get(id) ?? []), delta]);
     }
     if (byShare.size === 0) {
-      return;
+      return [];
     }
     const current = await findExactly(this.shares, [...byShare.keys()]);
     const inserts: TagUsageShare[] = [];
+    const written: CountedShare[] = [];
     const updates: AnyBulkWriteOperation<TagUsageShare>[] = [];
     for (const [_id, shareDeltas] of byShare) {
       const share = current.get(_id);
@@ -64,7 +73,9 @@ export class TagUsageRepository {
         continue;
       }
       const count = (share?.count ?? 0) + fresh.reduce((sum, { delta }) => sum + delta, 0);
-      const window = [...counted].slice(-PUBLICATIONS_REMEMBERED);
+      // Never fewer than this count's own: a retry of this count must find them all.
+      const window = [...counted].slice(-Math.max(PUBLICATIONS_REMEMBERED, fresh.length));
+      written.push({ _id, version: (share?.version ?? 0) + 1, lastCounted: window[window.length - 1] });
       if (!share) {
         const { tenantId, tagId } = fresh[0];
         inserts.push({ _id, tenantId, tagId, partition, count, version: 1, counted: window });
@@ -78,6 +89,28 @@ export class TagUsageRepository {
       }
     }
     await this.bulk.writeFenced(this.shares, 'tag usage shares', inserts, updates);
+    return written;
+  }
+
+  /**
+   * Reads counted shares back: one no longer as written (another version, or the same version
+   * with other publications: two conditional writes that both passed, on a store where that is
+   * not atomic) was overwritten by another process, and the batch counts again.
+   */
+  async verifyCounted(written: readonly CountedShare[]): Promise<void> {
+    const stored = await findExactly(
+      this.shares,
+      written.map((share) => share._id),
+    );
+    const overwritten = written.filter(({ _id, version, lastCounted }) => {
+      const share = stored.get(_id);
+      return share?.version !== version || share.counted[share.counted.length - 1] !== lastCounted;
+    });
+    if (overwritten.length > 0) {
+      throw new WriteFencedError(
+        `${overwritten.length} tag usage shares were overwritten by another process`,
+      );
+    }
   }
 
   /** Each tag's usage counted in shares (tags never counted are left out). */

@@ -1,6 +1,14 @@
 import { contactKey } from '@switchboard/contracts';
-import type { Contact } from '../contacts/contact.schema';
+import type { Contact, PendingPublication } from '../contacts/contact.schema';
 import type { ContactsRepository } from '../contacts/contacts.repository';
+
+/** A publication waiting in a contact's outbox, with the contact as last known. */
+export interface WaitingPublication {
+  contact: Contact;
+  publication: PendingPublication;
+  /** Applied by this batch (else left in the outbox earlier: a crash, a failed publication). */
+  appliedHere: boolean;
+}
 
 /**
  * What one batch of a `contacts.commands` partition knows of its contacts: each contact is read
@@ -10,13 +18,18 @@ import type { ContactsRepository } from '../contacts/contacts.repository';
  * former owner of the partition) makes it read the contact again (`forget`).
  *
  * Applied changes wait in the contacts' outboxes until the batch is published (ContactWriteEngine):
- * every contact the batch read with something in its outbox, whichever process left it there.
+ * everything in the outbox of a contact of this partition that the batch read, whichever process
+ * left it there; of a contact another partition owns (an identity's owner a create resolved to),
+ * only what this batch applied.
  */
 export class ContactWriteBatch {
   private readonly states = new Map<string, Contact | null>();
+  private readonly reading = new Map<string, Promise<Contact | null>>();
+  private readonly foreign = new Set<string>();
+  private readonly appliedHere = new Set<string>();
+  private readonly writtenKeys = new Set<string>();
   private readonly tasks: (() => Promise<void>)[] = [];
   private readonly reads = new Map<string, Promise<unknown>>();
-  private readonly writtenKeys = new Set<string>();
 
   constructor(
     /** The partition of `contacts.commands` the batch is of: it owns the batch's usage shares. */
@@ -29,16 +42,34 @@ export class ContactWriteBatch {
     readonly settling: boolean,
   ) {}
 
-  /** The contact as stored (null: it does not exist), read once per batch. */
-  async find(tenantId: string, contactId: string): Promise<Contact | null> {
+  /**
+   * The contact as stored (null: it does not exist), read once per batch. `foreign`: the contact
+   * is keyed to another partition (its outbox is that partition's to publish).
+   */
+  async find(tenantId: string, contactId: string, { foreign = false } = {}): Promise<Contact | null> {
     const key = contactKey(tenantId, contactId);
+    if (foreign) {
+      this.foreign.add(key);
+    }
     const known = this.states.get(key);
     if (known !== undefined) {
       return known;
     }
-    const read = await this.contacts.find(tenantId, contactId);
-    this.states.set(key, read);
-    return read;
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.contacts.find(tenantId, contactId);
+      this.reading.set(key, reading);
+    }
+    try {
+      const read = await reading;
+      // Another command of the batch may have written it meanwhile: its state is newer.
+      if (!this.states.has(key)) {
+        this.states.set(key, read);
+      }
+      return this.states.get(key)!;
+    } finally {
+      this.reading.delete(key);
+    }
   }
 
   /**
@@ -56,10 +87,14 @@ export class ContactWriteBatch {
     return reading;
   }
 
-  /** Notes the contact as this batch just wrote it. */
+  /** Notes the contact as this batch just wrote it, its newest publication applied here. */
   wrote(contact: Contact): void {
     this.states.set(contact._id, contact);
     this.writtenKeys.add(contact._id);
+    const applied = contact.pendingPublications[contact.pendingPublications.length - 1];
+    if (applied) {
+      this.appliedHere.add(applied.commandId);
+    }
   }
 
   /** The contacts this batch wrote, as it wrote them last. */
@@ -77,11 +112,18 @@ export class ContactWriteBatch {
     this.states.delete(contactKey(tenantId, contactId));
   }
 
-  /** The contacts whose outbox holds publications, as last known. */
-  withPublications(): Contact[] {
-    return [...this.states.values()].filter(
-      (contact): contact is Contact => contact !== null && contact.pendingPublications.length > 0,
-    );
+  /** The publications to publish, contact by contact in the order they were applied. */
+  waiting(): WaitingPublication[] {
+    const waiting: WaitingPublication[] = [];
+    for (const contact of this.states.values()) {
+      for (const publication of contact?.pendingPublications ?? []) {
+        const appliedHere = this.appliedHere.has(publication.commandId);
+        if (contact && (appliedHere || !this.foreign.has(contact._id))) {
+          waiting.push({ contact, publication, appliedHere });
+        }
+      }
+    }
+    return waiting;
   }
 
   /** Runs `task` once the batch's publications are out (a job step's outcome, say). */

@@ -5,7 +5,7 @@ import type { Contact, PendingPublication } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { TagUsageRepository, type UsageDelta } from '../tags/tag-usage.repository';
 import { WriteFencedError } from '../store/write-fenced.error';
-import { ContactWriteBatch } from './contact-write-batch';
+import { ContactWriteBatch, type WaitingPublication } from './contact-write-batch';
 
 /**
  * How long after taking up a partition its writes are read back: a former owner finishing its
@@ -18,11 +18,8 @@ const SETTLING_MS = 60_000;
 interface Tenure {
   since: number;
   nextOffset: number;
-}
-
-interface Publication {
-  contact: Contact;
-  publication: PendingPublication;
+  /** The consumer's group join it belongs to (KafkaConsumerContext.getAssignment). */
+  assignment: number;
 }
 
 /**
@@ -33,7 +30,8 @@ interface Publication {
  * 0. while the partition settles (just taken up), the batch's writes read back: one a former
  *    owner overwrote fails the batch (WriteFencedError), and the retry decides again on what is
  *    stored;
- * 1. the usage deltas, in the partition's usage shares (each publication once);
+ * 1. the usage deltas, in the partition's usage shares (each publication once; one left in an
+ *    outbox with its outcome recorded was counted before), read back too while settling;
  * 2. every record but the events (blocklist records, mentions), in one send;
  * 3. the outcomes, in bounded unordered inserts;
  * 4. the events (each publication's last record), in one send;
@@ -58,17 +56,17 @@ export class ContactWriteEngine {
 
   /**
    * A new batch of writes to contacts of `partition`, for its records from `firstOffset`. A batch
-   * that does not follow this process's last one there (the partition was elsewhere meanwhile,
-   * or a batch is replayed) starts a new tenure, which settles for SETTLING_MS. A batch of no
-   * records (publishing what an outbox holds) settles.
+   * that does not follow this process's last one there, in the same group assignment (the
+   * partition was elsewhere meanwhile, or a batch is replayed), starts a new tenure, which
+   * settles for SETTLING_MS. A batch of no records (publishing what an outbox holds) settles.
    */
-  batch(partition: number, firstOffset?: number): ContactWriteBatch {
+  batch(partition: number, firstOffset?: number, assignment = -1): ContactWriteBatch {
     if (firstOffset === undefined) {
       return new ContactWriteBatch(partition, this.contacts, true);
     }
     let tenure = this.tenures.get(partition);
-    if (tenure?.nextOffset !== firstOffset) {
-      tenure = { since: Date.now(), nextOffset: firstOffset };
+    if (tenure?.nextOffset !== firstOffset || tenure.assignment !== assignment || assignment < 0) {
+      tenure = { since: Date.now(), nextOffset: firstOffset, assignment };
       this.tenures.set(partition, tenure);
     }
     return new ContactWriteBatch(partition, this.contacts, Date.now() - tenure.since < SETTLING_MS);
@@ -92,17 +90,36 @@ export class ContactWriteEngine {
     if (batch.settling) {
       await this.verifyWritten(batch);
     }
-    const contacts = batch.withPublications();
-    const publications: Publication[] = contacts.flatMap((contact) =>
-      contact.pendingPublications.map((publication) => ({ contact, publication })),
-    );
-    if (publications.length > 0) {
-      await this.usage.count(batch.partition, publications.flatMap(usageDeltasOf));
-      await this.producer.send(publications.flatMap(({ publication }) => publication.records.slice(0, -1)));
-      await this.outcomes.recordAll(publications.map(outcomeOf));
-      await this.producer.send(publications.map(({ publication }) => eventOf(publication)));
-      if (await this.contacts.clearOutboxes(contacts)) {
-        for (const contact of contacts) {
+    const waiting = batch.waiting();
+    if (waiting.length > 0) {
+      // A publication left in an outbox whose outcome is recorded was counted already (outcomes
+      // are recorded after the count): a failure came before its outbox was emptied.
+      const leftOver = waiting.filter((each) => !each.appliedHere);
+      const recorded = await this.outcomes.recordedOf(
+        leftOver.map(({ contact, publication }) => ({
+          tenantId: contact.tenantId,
+          commandId: publication.commandId,
+        })),
+      );
+      const uncounted = waiting.filter(
+        ({ contact, publication }) => !recorded.has(`${contact.tenantId}:${publication.commandId}`),
+      );
+      const counted = await this.usage.count(batch.partition, uncounted.flatMap(usageDeltasOf));
+      if (batch.settling) {
+        await this.usage.verifyCounted(counted);
+      }
+      await this.producer.send(waiting.flatMap(({ publication }) => publication.records.slice(0, -1)));
+      await this.outcomes.recordAll(waiting.map(outcomeOf));
+      await this.producer.send(waiting.map(({ publication }) => eventOf(publication)));
+      const contacts = [...new Map(waiting.map(({ contact }) => [contact._id, contact])).values()];
+      const emptied = contacts.map((contact) => ({
+        ...contact,
+        pendingPublications: contact.pendingPublications.filter(
+          (publication) => !waiting.some((each) => each.publication === publication),
+        ),
+      }));
+      if (await this.contacts.clearOutboxes(emptied)) {
+        for (const contact of emptied) {
           batch.published(contact);
         }
       } else {
@@ -119,16 +136,19 @@ export class ContactWriteEngine {
   }
 
   /**
-   * Reads the batch's writes back: a contact no longer at the version this batch wrote was
-   * overwritten by another process (a former owner of the partition whose conditional write
-   * passed at the same time, on a store where that is not atomic).
+   * Reads the batch's writes back: a contact no longer as this batch wrote it (another version,
+   * or the same version by another command: two conditional writes that both passed, on a store
+   * where that is not atomic) was overwritten by another process, a former owner of the partition.
    */
   private async verifyWritten(batch: ContactWriteBatch): Promise<void> {
     const written = batch.written();
     const stored = await Promise.all(
       written.map((contact) => this.contacts.find(contact.tenantId, contact.contactId)),
     );
-    const overwritten = written.filter((contact, index) => stored[index]?.version !== contact.version);
+    const overwritten = written.filter(
+      (contact, index) =>
+        stored[index]?.version !== contact.version || lastApplied(stored[index]) !== lastApplied(contact),
+    );
     if (overwritten.length > 0) {
       for (const contact of overwritten) {
         batch.forget(contact.tenantId, contact.contactId);
@@ -138,12 +158,17 @@ export class ContactWriteEngine {
   }
 }
 
+/** The last command applied to a contact: what its latest write was for. */
+function lastApplied(contact: Contact | null | undefined): string | undefined {
+  return contact?.appliedCommandIds[contact.appliedCommandIds.length - 1];
+}
+
 /** The event of a publication: its last record (any others are published before it). */
 function eventOf(publication: PendingPublication) {
   return publication.records[publication.records.length - 1];
 }
 
-function usageDeltasOf({ contact, publication }: Publication): UsageDelta[] {
+function usageDeltasOf({ contact, publication }: WaitingPublication): UsageDelta[] {
   return Object.entries(publication.usageDeltas ?? {}).map(([tagId, delta]) => ({
     tenantId: contact.tenantId,
     tagId,
@@ -152,7 +177,7 @@ function usageDeltasOf({ contact, publication }: Publication): UsageDelta[] {
   }));
 }
 
-function outcomeOf({ contact, publication }: Publication) {
+function outcomeOf({ contact, publication }: WaitingPublication) {
   const event = eventOf(publication);
   const value = String(event.value);
   return {
