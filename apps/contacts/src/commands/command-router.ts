@@ -18,6 +18,7 @@ import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import type { ContactWriteBatch } from '../write/contact-write-batch';
+import { ContactWriteEngine } from '../write/contact-write-engine';
 import { AcceptedCommandsRepository } from './accepted-commands.repository';
 import { CommandOutcomes } from './command-outcomes';
 import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-commands';
@@ -43,6 +44,7 @@ export class CommandRouter {
     private readonly tenantSettings: TenantSettingsCommands,
     private readonly tenantOutcomes: CommandOutcomes,
     private readonly accepted: AcceptedCommandsRepository,
+    private readonly engine: ContactWriteEngine,
     private readonly settings: ContactsSettings,
   ) {}
 
@@ -72,7 +74,7 @@ export class CommandRouter {
     }
     if (command.contactId !== undefined && !isTenantCommandType(command.type)) {
       // Applied before the failure (in the publication that followed)? Then its true outcome.
-      await this.contacts.publishPendingOf(record.partition, command.tenantId, command.contactId);
+      await this.engine.publishOutboxOf(record.partition, command.tenantId, command.contactId);
     }
     if (command.type === 'contact.job-step' && command.jobId) {
       // The job waits for every step's outcome: applied before the failure, or refused now.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMAND_SCHEMA_VERSION,
   contactKey,
@@ -36,7 +36,6 @@ import {
 } from './contact-publications';
 import { ContactsRepository } from './contacts.repository';
 import { IdentityClaimsRepository } from './identity-claims.repository';
-import { ContactWriteEngine } from '../write/contact-write-engine';
 import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** How a change to one contact ended. */
@@ -71,8 +70,6 @@ export interface JobStep {
  */
 @Injectable()
 export class ContactCommandsService {
-  private readonly logger = new Logger(ContactCommandsService.name);
-
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
@@ -80,7 +77,6 @@ export class ContactCommandsService {
     private readonly notes: NotesRepository,
     private readonly catalog: TagCatalogRepository,
     private readonly tenantSettings: TenantSettingsRepository,
-    private readonly engine: ContactWriteEngine,
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
@@ -142,13 +138,16 @@ export class ContactCommandsService {
   private async tag(command: ContactCommandOf<'contact.tag'>, batch: ContactWriteBatch): Promise<void> {
     // Known tags are looked up only; unknown ones are created, and only for a contact that exists.
     const known = new Map<string, Tag>();
-    for (const name of command.payload.tags) {
-      const key = tagNameKey(name);
-      const tag = await batch.readOnce(`tag:${command.tenantId}:${key}`, () =>
-        this.catalog.findByName(command.tenantId, name),
-      );
+    const found = await Promise.all(
+      command.payload.tags.map((name) =>
+        batch.readOnce(`tag:${command.tenantId}:${tagNameKey(name)}`, () =>
+          this.catalog.findByName(command.tenantId, name),
+        ),
+      ),
+    );
+    for (const tag of found) {
       if (tag) {
-        known.set(key, tag);
+        known.set(tag.nameKey, tag);
       }
     }
     const allKnown = command.payload.tags.every((name) => known.has(tagNameKey(name)));
@@ -360,16 +359,6 @@ export class ContactCommandsService {
       commandsHandled.inc({ type: command.type, outcome: change.revision ? 'applied' : 'unchanged' });
       return;
     }
-  }
-
-  /**
-   * Publishes what a contact's outbox holds (a command applied, then failing before its outcome
-   * was recorded), as a batch of its own.
-   */
-  async publishPendingOf(partition: number, tenantId: string, contactId: string): Promise<void> {
-    const batch = this.engine.batch(partition);
-    await batch.find(tenantId, contactId);
-    await this.engine.publish(batch);
   }
 }
 

@@ -136,6 +136,16 @@ export class ContactWriteEngine {
   }
 
   /**
+   * Publishes what a contact's outbox holds (a command applied, then failing before its outcome
+   * was recorded), as a batch of its own.
+   */
+  async publishOutboxOf(partition: number, tenantId: string, contactId: string): Promise<void> {
+    const batch = this.batch(partition);
+    await batch.find(tenantId, contactId);
+    await this.publish(batch);
+  }
+
+  /**
    * Reads the batch's writes back: a contact no longer as this batch wrote it (another version,
    * or the same version by another command: two conditional writes that both passed, on a store
    * where that is not atomic) was overwritten by another process, a former owner of the partition.
@@ -183,7 +193,8 @@ function outcomeOf({ contact, publication }: WaitingPublication) {
   return {
     tenantId: contact.tenantId,
     commandId: publication.commandId,
-    eventType: (JSON.parse(value) as { type: string }).type,
+    // Every event record names its type (eventRecord); the value is read only if one does not.
+    eventType: event.headers?.['event-type'] ?? (JSON.parse(value) as { type: string }).type,
     event: { topic: event.topic, key: event.key, value },
   };
 }
