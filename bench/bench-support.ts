@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { tagNameKey, type Role } from '@switchboard/contracts';
+import { identityKey, tagNameKey, type Role } from '@switchboard/contracts';
 import { mintToken } from '@switchboard/testing';
 import type { Contact } from '../apps/contacts/src/contacts/contact.schema';
 import { defaultColour, tagDocumentId, type Tag } from '../apps/contacts/src/tags/tag.schema';
@@ -65,6 +65,18 @@ export async function produceAll(
 }
 
 /** Sum of the end offsets of `topics`: how many records have been written to them. */
+/** Records a consumer group has committed on `topic`, over its partitions. */
+export async function committedBy(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets.partitions.reduce((total, { offset }) => total + Math.max(Number(offset), 0), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function totalEndOffset(kafka: Kafka, topics: string[]): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -336,4 +348,66 @@ export async function seedContacts(
       createdAt: now,
     })),
   );
+}
+
+/** Zipf(s) over 1..n by inversion of a precomputed cumulative table. */
+export function zipf(n: number, s: number, random: () => number): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let rank = 1; rank <= n; rank++) {
+    total += 1 / rank ** s;
+    cumulative[rank - 1] = total;
+  }
+  return () => {
+    const target = random() * total;
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cumulative[middle] < target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}
+
+/**
+ * Contacts that have written before: each with one WhatsApp identity, claimed (as the contacts
+ * service claims it), and the catalog's one tag. Messages from them are counted on the contact.
+ */
+export async function seedKnownSenders(
+  database: Db,
+  {
+    tenantId,
+    count,
+    address,
+    contactId,
+  }: {
+    tenantId: string;
+    count: number;
+    address: (index: number) => string;
+    contactId: (index: number) => string;
+  },
+): Promise<void> {
+  await seedContacts(database, {
+    tenantId,
+    count,
+    catalog: [{ tagId: 't_known', name: 'known' }],
+    contactId,
+    fieldsOf: (index) => ({
+      identities: [{ channel: 'whatsapp', address: address(index) }],
+      tags: [],
+    }),
+  });
+  for (let start = 0; start < count; start += 5_000) {
+    const claims = [];
+    for (let index = start; index < Math.min(count, start + 5_000); index++) {
+      claims.push({
+        _id: identityKey(tenantId, 'whatsapp', address(index)),
+        tenantId,
+        contactId: contactId(index),
+      });
+    }
+    await database.collection<{ _id: string }>('identity_claims').insertMany(claims, { ordered: false });
+  }
 }

@@ -1,10 +1,12 @@
 /**
- * bench:block — steady inbound traffic while 200 contacts are blocked one after another
- * through the gateway, each contact sending a probe message every 2 ms around its block.
- * Prints block-confirmation latency p50/p99 (POST /block → 200) and how many probes produced
- * after a confirmed block reached messages.accepted (the goal is 0).
+ * bench:block — 200 contacts blocked one after another through the gateway, each sending a
+ * probe message every 2 ms around its block, under the ingest load of bench:ingest's shape (a):
+ * inbound messages from 100,000 known contacts, Zipf-distributed, through the real filter and
+ * contacts services. Prints block-confirmation latency p50/p99 (POST /block → 200), how many
+ * probes produced after a confirmed block reached messages.accepted (the goal is 0), and what
+ * the contacts service recorded of the background meanwhile.
  *
- *   npm run bench:block [-- --contacts 200 --background-rate 2000]
+ *   npm run bench:block [-- --contacts 200 --background-rate 5000 --known 100000 --instances 1,3]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -18,18 +20,35 @@ import {
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import { mintToken } from '@switchboard/testing';
 import { aPort, spawnService } from '../test/support/service-process';
-import { aBenchProducer, brokers, ensureLocalStack, percentile, removeRun } from './bench-support';
+import { MongoClient } from 'mongodb';
+import {
+  aBenchProducer,
+  brokers,
+  committedBy,
+  ensureLocalStack,
+  formatRate,
+  mongoUri,
+  percentile,
+  removeRun,
+  seedKnownSenders,
+  seededRandom,
+  zipf,
+} from './bench-support';
 
 const { values: options } = parseArgs({
   options: {
     contacts: { type: 'string', default: '200' },
-    'background-rate': { type: 'string', default: '2000' },
+    'background-rate': { type: 'string', default: '5000' },
+    known: { type: 'string', default: '100000' },
+    instances: { type: 'string', default: '1,3' },
     'probe-interval-ms': { type: 'string', default: '2' },
     'probe-after-ms': { type: 'string', default: '100' },
   },
 });
 const CONTACTS = Number(options.contacts);
 const BACKGROUND_RATE = Number(options['background-rate']);
+const KNOWN = Number(options.known);
+const INSTANCE_COUNTS = options.instances.split(',').map(Number);
 const PROBE_INTERVAL_MS = Number(options['probe-interval-ms']);
 const PROBE_AFTER_MS = Number(options['probe-after-ms']);
 const TENANT = 'bench-block';
@@ -49,8 +68,13 @@ function message(from: string, messageId: string): InboundMessage {
   };
 }
 
-async function main(): Promise<void> {
-  ensureLocalStack();
+interface BlockRun {
+  p99: number;
+  recordedRate: number;
+}
+
+/** One run with `instances` contacts services, on its own topics and database. */
+async function runWith(instances: number): Promise<BlockRun> {
   const prefix = `benchblock-${Date.now().toString(36)}.`;
   const kafka = createKafkaClient('bench-block', brokers());
   const topics = topicNames(prefix);
@@ -60,10 +84,23 @@ async function main(): Promise<void> {
     MONGODB_DB: prefix.replace(/[.-]/g, '_'),
     LOG_LEVEL: 'warn',
     COMMAND_TIMEOUT_MS: '3000',
+    STORE_SHARING_PROCESSES: String(Math.max(4, instances + 1)),
   };
-  const contactsService = spawnService('contacts', aPort(), environment, `${prefix}contacts`);
+  const knownAddress = (index: number) => `+1${String(5_000_000_000 + index)}`;
+  const store = await MongoClient.connect(mongoUri());
+  await seedKnownSenders(store.db(environment.MONGODB_DB), {
+    tenantId: TENANT,
+    count: KNOWN,
+    address: knownAddress,
+    contactId: (index) => `c_known_${index}`,
+  });
+  await store.close();
+  const contactsServices = Array.from({ length: instances }, (_, instance) =>
+    spawnService('contacts', aPort(), environment, `${prefix}contacts-${instance}`),
+  );
+  const contactsService = contactsServices[0];
   const filter = spawnService('message-filter', aPort(), environment, `${prefix}filter`);
-  await contactsService.untilReady();
+  await Promise.all(contactsServices.map((service) => service.untilReady()));
   const gateway = spawnService(
     'gateway',
     aPort(),
@@ -73,7 +110,7 @@ async function main(): Promise<void> {
   await Promise.all([gateway.untilReady(), filter.untilReady()]);
   const token = mintToken({ tenant: TENANT, sub: 'bench-agent', role: 'agent' });
   console.log(
-    `bench:block — ${CONTACTS} contacts blocked one after another, probes every ${PROBE_INTERVAL_MS} ms, background ${BACKGROUND_RATE} msgs/s (topics ${prefix}*)`,
+    `bench:block — ${CONTACTS} contacts blocked one after another, probes every ${PROBE_INTERVAL_MS} ms, background ${BACKGROUND_RATE} msgs/s from ${KNOWN.toLocaleString('en-US')} known contacts (Zipf 1.1), ${instances} contacts instance(s) (topics ${prefix}*)`,
   );
 
   const addresses: { contactId: string; address: string }[] = [];
@@ -113,18 +150,23 @@ async function main(): Promise<void> {
   const producer = aBenchProducer(kafka);
   await producer.connect();
   let running = true;
+  const draw = zipf(KNOWN, 1.1, seededRandom(3));
+  let backgroundSent = 0;
+  const backgroundStartedAt = Date.now();
   const background = (async () => {
     let index = 0;
     while (running) {
       const tickStart = Date.now();
       const batch = Array.from({ length: Math.max(1, BACKGROUND_RATE / 100) }, () => {
-        const from = `+1${String(4_000_000_000 + (index++ % 100_000))}`;
+        index++;
+        const from = knownAddress(draw());
         return {
           key: identityKey(TENANT, 'whatsapp', from),
           value: JSON.stringify(message(from, `bg-${index}`)),
         };
       });
       await producer.send({ topic: topics.messagesInbound, messages: batch });
+      backgroundSent += batch.length;
       await sleep(Math.max(0, 10 - (Date.now() - tickStart)));
     }
   })();
@@ -177,6 +219,8 @@ async function main(): Promise<void> {
   }
   running = false;
   await background;
+  const backgroundSeconds = (Date.now() - backgroundStartedAt) / 1000;
+  const recorded = await committedBy(kafka, `${prefix}contacts-messages`, topics.messagesAccepted);
 
   const deadline = Date.now() + 30_000;
   while (acceptedProbes.size + blockedProbes.size < probesSent && Date.now() < deadline) {
@@ -194,12 +238,29 @@ async function main(): Promise<void> {
   console.log(
     `  after a confirmed block: ${probesAfterConfirmation.length} probes produced, ${leaked.length} reached messages.accepted`,
   );
+  console.log(
+    `  background            ${formatRate(backgroundSent / backgroundSeconds)} offered for ${backgroundSeconds.toFixed(0)} s; the contacts service recorded ${formatRate(recorded / backgroundSeconds)} of it meanwhile`,
+  );
 
   await observer.disconnect();
   await producer.disconnect();
   await Promise.all([gateway.stop(), filter.stop()]);
-  await contactsService.stop();
+  await Promise.all(contactsServices.map((service) => service.stop()));
   await removeRun(kafka, prefix, environment.MONGODB_DB);
+  return { p99: percentile(confirmations, 0.99), recordedRate: recorded / backgroundSeconds };
+}
+
+async function main(): Promise<void> {
+  ensureLocalStack();
+  const runs: BlockRun[] = [];
+  for (const instances of INSTANCE_COUNTS) {
+    runs.push(await runWith(instances));
+  }
+  for (let index = 1; index < runs.length; index++) {
+    console.log(
+      `\nscaling: ${INSTANCE_COUNTS[index]} contacts instances recorded ${(runs[index].recordedRate / runs[0].recordedRate).toFixed(2)}× the background ${INSTANCE_COUNTS[0]} did, confirmation p99 ${runs[index].p99.toFixed(1)} ms against ${runs[0].p99.toFixed(1)} ms`,
+    );
+  }
 }
 
 main().then(

@@ -13,7 +13,7 @@
  * raw driver (see storeCeiling), as many in flight, and the ratio.
  *
  *   npm run bench:commands [-- --commands 100000 --contacts 10000 --concurrency 64
- *                              --offered 100 --offered-seconds 60 --instances 1]
+ *                              --offered 100 --offered-seconds 60 --instances 1,3]
  *   (or BENCH_COMMANDS, BENCH_CONTACTS, BENCH_CONCURRENCY, BENCH_WARMUP)
  */
 import { parseArgs } from 'node:util';
@@ -50,7 +50,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '500' },
     offered: { type: 'string', default: '100' },
     'offered-seconds': { type: 'string', default: '60' },
-    instances: { type: 'string', default: '1' },
+    instances: { type: 'string', default: '1,3' },
   },
 });
 const COMMANDS = Number(options.commands);
@@ -59,7 +59,7 @@ const CONCURRENCY = Number(options.concurrency);
 const WARMUP = Number(options.warmup);
 const OFFERED = Number(options.offered);
 const OFFERED_SECONDS = Number(options['offered-seconds']);
-const INSTANCES = Number(options.instances);
+const INSTANCE_COUNTS = options.instances.split(',').map(Number);
 const TENANT = 'bench-commands';
 // A handful of tags, some used far more than others.
 const TAGS = [
@@ -227,14 +227,15 @@ async function offeredLoad(gatewayUrl: string, token: string, commands: TagComma
   return Promise.all(answers);
 }
 
-// As the contacts service runs: commands per publication, partitions and contacts at once, and
-// the store's budget for the update statements in flight.
-const SERVICE_SETTINGS = parseEnvironment(ContactsSettings, {
-  ...process.env,
-  STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
-});
-const COMMANDS_PER_PUBLICATION = SERVICE_SETTINGS.COMMANDS_PER_PUBLICATION;
-const PARTITIONS_AT_ONCE = SERVICE_SETTINGS.COMMAND_PARTITIONS_CONCURRENTLY;
+/**
+ * As `instances` contacts services run: commands per publication, partitions and contacts at
+ * once, and the store's budget for the update statements in flight (shared by the processes).
+ */
+const serviceSettings = (instances: number) =>
+  parseEnvironment(ContactsSettings, {
+    ...process.env,
+    STORE_SHARING_PROCESSES: String(Math.max(4, instances + 1)),
+  });
 
 /**
  * The store's ceiling for the same commands: what the service reads and writes for them, with
@@ -249,7 +250,13 @@ const PARTITIONS_AT_ONCE = SERVICE_SETTINGS.COMMAND_PARTITIONS_CONCURRENTLY;
  * at once) and append the activity entries (one insert, as the activity consumer does).
  * Commands per second.
  */
-async function storeCeiling(database: Db, commands: TagCommand[], concurrency: number): Promise<number> {
+async function storeCeiling(
+  database: Db,
+  commands: TagCommand[],
+  concurrency: number,
+  settings: ContactsSettings,
+): Promise<number> {
+  const { COMMANDS_PER_PUBLICATION, COMMAND_PARTITIONS_CONCURRENTLY: PARTITIONS_AT_ONCE } = settings;
   type StoredContact = { _id: string; tagIds: string[]; version: number; appliedCommandIds: string[] };
   type Share = { _id: string; count: number; version: number; counted: string[] };
   const contacts = database.collection<StoredContact>('contacts');
@@ -258,7 +265,7 @@ async function storeCeiling(database: Db, commands: TagCommand[], concurrency: n
   const outcomes = database.collection<{ _id: string; event: object; recordedAt: Date }>('command_outcomes');
   const activity = database.collection<{ _id: string }>('activity');
   const byName = new Map(CATALOG.map((tag) => [tag.name.toLowerCase(), tag]));
-  const bulk = new BoundedBulk(SERVICE_SETTINGS);
+  const bulk = new BoundedBulk(settings);
   const slices = Array.from({ length: Math.ceil(commands.length / COMMANDS_PER_PUBLICATION) }, (_, index) =>
     commands.slice(index * COMMANDS_PER_PUBLICATION, (index + 1) * COMMANDS_PER_PUBLICATION),
   );
@@ -383,13 +390,13 @@ function seed(database: Db): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  ensureLocalStack();
+/** One run with `instances` contacts services, on its own topics and database: the sustained rate. */
+async function runWith(instances: number): Promise<number> {
   const prefix = `benchcommands-${Date.now().toString(36)}.`;
   const database = prefix.replace(/[.-]/g, '_');
   const ceilingDatabase = `${database}ceiling`;
   console.log(
-    `bench:commands — ${thousands(COMMANDS)} tag commands over ${thousands(CONTACTS)} contacts, ${CONCURRENCY} in flight, ${INSTANCES} contacts instance(s) (topics ${prefix}*)`,
+    `bench:commands — ${thousands(COMMANDS)} tag commands over ${thousands(CONTACTS)} contacts, ${CONCURRENCY} in flight, ${instances} contacts instance(s) (topics ${prefix}*)`,
   );
   const client = await MongoClient.connect(mongoUri());
   await seed(client.db(database));
@@ -402,13 +409,13 @@ async function main(): Promise<void> {
     TOPIC_PREFIX: prefix,
     MONGODB_DB: database,
     LOG_LEVEL: 'warn',
-    STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
+    STORE_SHARING_PROCESSES: String(Math.max(4, instances + 1)),
   };
   const api = await startApi(prefix, environment);
   const others: ServiceProcess[] = [];
   let sustained = 0;
   try {
-    for (let instance = 1; instance < INSTANCES; instance++) {
+    for (let instance = 1; instance < instances; instance++) {
       others.push(spawnService('contacts', aPort(), environment, `${prefix}contacts-${instance}`));
     }
     await Promise.all(others.map((other) => other.untilReady(60_000)));
@@ -474,7 +481,12 @@ async function main(): Promise<void> {
     await api.stop();
   }
   // The services stop first: the store serves the ceiling alone.
-  const ceiling = await storeCeiling(client.db(ceilingDatabase), tagCommands(COMMANDS, 3), CONCURRENCY);
+  const ceiling = await storeCeiling(
+    client.db(ceilingDatabase),
+    tagCommands(COMMANDS, 3),
+    CONCURRENCY,
+    serviceSettings(instances),
+  );
   console.log(
     `  store ceiling    ${thousands(ceiling)} commands/s (raw driver, the same reads and writes per command, ${CONCURRENCY} in flight)`,
   );
@@ -484,6 +496,21 @@ async function main(): Promise<void> {
   await client.db(ceilingDatabase).dropDatabase();
   await client.close();
   await removeRun(kafka, prefix, database);
+  return sustained;
+}
+
+async function main(): Promise<void> {
+  ensureLocalStack();
+  const rates: number[] = [];
+  for (const instances of INSTANCE_COUNTS) {
+    rates.push(await runWith(instances));
+    console.log('');
+  }
+  for (let index = 1; index < rates.length; index++) {
+    console.log(
+      `scaling: ${INSTANCE_COUNTS[index]} contacts instances sustain ${(rates[index] / rates[0]).toFixed(2)}× the commands/s of ${INSTANCE_COUNTS[0]}`,
+    );
+  }
 }
 
 main().then(

@@ -7,10 +7,11 @@
  * committed offsets on messages.accepted), and in the same run the store ceiling for the same
  * writes: the raw driver doing exactly the engine's reads and writes (same documents, same
  * batch sizes as the service's batches measured, same partitions at once), and the ratio.
- * Shape (a) then runs at a fixed offered rate and prints the lag over time.
+ * Shape (a) then runs at a fixed offered rate and prints the lag over time. Each shape runs with
+ * each number of contacts instances given, and prints the scaling factor against the first.
  *
  *   npm run bench:ingest [-- --messages 1000000 --known 100000 --new 200000 --offered 5000
- *                            --offered-seconds 60 --instances 1 --partitions 6 --shapes known,new]
+ *                            --offered-seconds 60 --instances 1,3 --partitions 6 --shapes known,new]
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -32,15 +33,17 @@ import { aPort, spawnService, type ServiceProcess } from '../test/support/servic
 import {
   aBenchProducer,
   brokers,
+  committedBy,
   ensureLocalStack,
   formatRate,
   mongoUri,
   produceAll,
   removeRun,
   secondsSince,
-  seedContacts,
+  seedKnownSenders,
   seededRandom,
   totalEndOffset,
+  zipf,
 } from './bench-support';
 
 const { values: options } = parseArgs({
@@ -50,7 +53,7 @@ const { values: options } = parseArgs({
     new: { type: 'string', default: '200000' },
     offered: { type: 'string', default: '5000' },
     'offered-seconds': { type: 'string', default: '60' },
-    instances: { type: 'string', default: '1' },
+    instances: { type: 'string', default: '1,3' },
     partitions: { type: 'string', default: '6' },
     shapes: { type: 'string', default: 'known,new' },
   },
@@ -60,46 +63,26 @@ const KNOWN = Number(options.known);
 const NEW = Number(options.new);
 const OFFERED = Number(options.offered);
 const OFFERED_SECONDS = Number(options['offered-seconds']);
-const INSTANCES = Number(options.instances);
+const INSTANCE_COUNTS = options.instances.split(',').map(Number);
 const PARTITIONS = Number(options.partitions);
 const TENANT = 'bench-ingest';
-// As the contacts service runs: partitions counted at once per instance, update statements per command.
-const SERVICE_SETTINGS = parseEnvironment(ContactsSettings, {
-  ...process.env,
-  STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
-});
-const PARTITIONS_AT_ONCE = SERVICE_SETTINGS.MESSAGE_PARTITIONS_CONCURRENTLY;
-const UPDATE_STATEMENTS = storeWriteBudget(
-  SERVICE_SETTINGS,
-  SERVICE_SETTINGS.JOBS_CONCURRENTLY,
-).bulkStatements;
+/** As `instances` contacts services run: partitions counted at once each, update statements per command. */
+function serviceShape(instances: number) {
+  const settings = parseEnvironment(ContactsSettings, {
+    ...process.env,
+    STORE_SHARING_PROCESSES: String(Math.max(4, instances + 1)),
+  });
+  return {
+    partitionsAtOnce: settings.MESSAGE_PARTITIONS_CONCURRENTLY * instances,
+    updateStatements: storeWriteBudget(settings, settings.JOBS_CONCURRENTLY).bulkStatements,
+  };
+}
 
 type Shape = 'known' | 'new';
 
 const senderAddress = (shape: Shape, index: number) =>
   `+1${String((shape === 'known' ? 5_000_000_000 : 6_000_000_000) + index)}`;
 const contactId = (index: number) => `c_ingest_${index}`;
-
-/** Zipf(s) over 1..n by inversion of a precomputed cumulative table. */
-function zipf(n: number, s: number, random: () => number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let rank = 1; rank <= n; rank++) {
-    total += 1 / rank ** s;
-    cumulative[rank - 1] = total;
-  }
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = n - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (cumulative[middle] < target) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
-}
 
 /** The messages of a shape, the same for the service and the ceiling. */
 function messagesOf(shape: Shape, count: number, seed: number): InboundMessage[] {
@@ -119,39 +102,12 @@ function messagesOf(shape: Shape, count: number, seed: number): InboundMessage[]
 }
 
 async function seedKnown(database: Db): Promise<void> {
-  await seedContacts(database, {
+  await seedKnownSenders(database, {
     tenantId: TENANT,
     count: KNOWN,
-    catalog: [{ tagId: 't_ingest', name: 'ingest' }],
+    address: (index) => senderAddress('known', index),
     contactId,
-    fieldsOf: (index) => ({
-      identities: [{ channel: 'whatsapp', address: senderAddress('known', index) }],
-      tags: [],
-    }),
   });
-  for (let start = 0; start < KNOWN; start += 5_000) {
-    const claims = [];
-    for (let index = start; index < Math.min(KNOWN, start + 5_000); index++) {
-      claims.push({
-        _id: identityKey(TENANT, 'whatsapp', senderAddress('known', index)),
-        tenantId: TENANT,
-        contactId: contactId(index),
-      });
-    }
-    await database.collection<{ _id: string }>('identity_claims').insertMany(claims, { ordered: false });
-  }
-}
-
-/** Records committed by the contacts' messages group on messages.accepted. */
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets.partitions.reduce((total, { offset }) => total + Math.max(Number(offset), 0), 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Polls `progress` until it reaches `target`; the rate between its first move and the end. */
@@ -213,7 +169,7 @@ async function ceiling(
   database: Db,
   messages: InboundMessage[],
   batchSize: number,
-  statements: number,
+  { partitionsAtOnce, updateStatements: statements }: ReturnType<typeof serviceShape>,
 ): Promise<number> {
   const byPartition = Array.from({ length: PARTITIONS }, () => [] as InboundMessage[]);
   for (const message of messages) {
@@ -312,7 +268,7 @@ async function ceiling(
   };
   let nextPartition = 0;
   await Promise.all(
-    Array.from({ length: PARTITIONS_AT_ONCE * INSTANCES }, async () => {
+    Array.from({ length: partitionsAtOnce }, async () => {
       while (nextPartition < PARTITIONS) {
         await partitionWork(nextPartition++);
       }
@@ -330,7 +286,7 @@ async function offeredLoad(
 ): Promise<void> {
   const producer = aBenchProducer(kafka);
   await producer.connect();
-  const baseline = await committed(kafka, groupId, topics.messagesAccepted);
+  const baseline = await committedBy(kafka, groupId, topics.messagesAccepted);
   const acceptedBaseline = await totalEndOffset(kafka, [topics.messagesAccepted]);
   console.log(`  offered ${formatRate(OFFERED)} for ${OFFERED_SECONDS} s: lag = routed − recorded`);
   const startedAt = Date.now();
@@ -350,7 +306,7 @@ async function offeredLoad(
     }
     if (Date.now() - startedAt >= nextSample) {
       const routed = (await totalEndOffset(kafka, [topics.messagesAccepted])) - acceptedBaseline;
-      const recorded = (await committed(kafka, groupId, topics.messagesAccepted)) - baseline;
+      const recorded = (await committedBy(kafka, groupId, topics.messagesAccepted)) - baseline;
       console.log(
         `    t=${String(Math.round(nextSample / 1000)).padStart(3)} s  offered ${sent.toLocaleString('en-US').padStart(9)}  routed ${routed.toLocaleString('en-US').padStart(9)}  recorded ${recorded.toLocaleString('en-US').padStart(9)}  lag ${(routed - recorded).toLocaleString('en-US')}`,
       );
@@ -359,7 +315,7 @@ async function offeredLoad(
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
   const drained = await sustainedRate(
-    () => committed(kafka, groupId, topics.messagesAccepted),
+    () => committedBy(kafka, groupId, topics.messagesAccepted),
     baseline,
     baseline + messages.length,
   );
@@ -369,13 +325,14 @@ async function offeredLoad(
   await producer.disconnect();
 }
 
-async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promise<void> {
+/** One run of a shape with `instances` contacts services; the contacts' sustained rate. */
+async function runShape(kafka: Kafka, client: MongoClient, shape: Shape, instances: number): Promise<number> {
   const prefix = `benchingest-${shape}-${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
   const database = `benchingest_${shape}_${Date.now().toString(36)}`;
   const ceilingDatabase = `${database}_ceiling`;
   console.log(
-    `\nshape (${shape === 'known' ? 'a' : 'b'}) ${shape}: ${MESSAGES.toLocaleString('en-US')} messages from ${shape === 'known' ? `${KNOWN.toLocaleString('en-US')} known contacts, Zipf 1.1` : `${NEW.toLocaleString('en-US')} never-seen senders`}`,
+    `\nshape (${shape === 'known' ? 'a' : 'b'}) ${shape}: ${MESSAGES.toLocaleString('en-US')} messages from ${shape === 'known' ? `${KNOWN.toLocaleString('en-US')} known contacts, Zipf 1.1` : `${NEW.toLocaleString('en-US')} never-seen senders`}; ${instances} contacts instance(s)`,
   );
   await ensureTopics(kafka, topicSpecs(topics, PARTITIONS));
   const seedStarted = Date.now();
@@ -391,13 +348,13 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
     TOPIC_PREFIX: prefix,
     MONGODB_DB: database,
     LOG_LEVEL: 'warn',
-    STORE_SHARING_PROCESSES: String(Math.max(4, INSTANCES + 1)),
+    STORE_SHARING_PROCESSES: String(Math.max(4, instances + 1)),
   };
   const groupId = `${prefix}contacts-messages`;
   const services: ServiceProcess[] = [];
   try {
     services.push(spawnService('message-filter', aPort(), environment, `${prefix}message-filter`));
-    for (let instance = 0; instance < INSTANCES; instance++) {
+    for (let instance = 0; instance < instances; instance++) {
       services.push(spawnService('contacts', aPort(), environment, `${prefix}contacts-${instance}`));
     }
     await Promise.all(services.map((service) => service.untilReady(300_000)));
@@ -410,7 +367,7 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
     await producer.disconnect();
     const [filter, contacts] = await Promise.all([
       sustainedRate(() => totalEndOffset(kafka, [topics.messagesAccepted]), 0, messages.length),
-      sustainedRate(() => committed(kafka, groupId, topics.messagesAccepted), 0, messages.length),
+      sustainedRate(() => committedBy(kafka, groupId, topics.messagesAccepted), 0, messages.length),
     ]);
     const batchSize = await meanBatchSize(services.slice(1), topics.messagesAccepted);
     console.log(`  produced into messages.inbound: ${formatRate(produced)}`);
@@ -418,7 +375,7 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
       `  filter routed:                  ${formatRate(filter.rate)} (${filter.seconds.toFixed(1)} s)`,
     );
     console.log(
-      `  contacts recorded (${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}):   ${formatRate(contacts.rate)} (${contacts.seconds.toFixed(1)} s; mean batch ${batchSize} records)`,
+      `  contacts recorded (${instances} instance${instances > 1 ? 's' : ''}):   ${formatRate(contacts.rate)} (${contacts.seconds.toFixed(1)} s; mean batch ${batchSize} records)`,
     );
     if (shape === 'new') {
       const created = await client.db(database).collection('contacts').estimatedDocumentCount();
@@ -432,11 +389,13 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
     // The services stop first: the store serves the ceiling alone (a new sender's contact is
     // still being created by the command path long after its messages were counted).
     await Promise.all(services.splice(0).map((service) => service.stop()));
-    const rate = await ceiling(client.db(ceilingDatabase), messages, batchSize, UPDATE_STATEMENTS);
+    const shapeOfService = serviceShape(instances);
+    const rate = await ceiling(client.db(ceilingDatabase), messages, batchSize, shapeOfService);
     console.log(
-      `  store ceiling (raw driver, same writes, batches of ${batchSize}, ${PARTITIONS_AT_ONCE * INSTANCES} partition(s) at once): ${formatRate(rate)}`,
+      `  store ceiling (raw driver, same writes, batches of ${batchSize}, ${shapeOfService.partitionsAtOnce} partition(s) at once): ${formatRate(rate)}`,
     );
     console.log(`  ingest/ceiling: ${(contacts.rate / rate).toFixed(2)}`);
+    return contacts.rate;
   } finally {
     await Promise.all(services.map((service) => service.stop()));
     await removeRun(kafka, prefix, database);
@@ -446,12 +405,22 @@ async function runShape(kafka: Kafka, client: MongoClient, shape: Shape): Promis
 
 async function main(): Promise<void> {
   ensureLocalStack();
-  console.log(`bench:ingest — ${INSTANCES} contacts instance(s), ${PARTITIONS} partitions`);
+  console.log(
+    `bench:ingest — ${INSTANCE_COUNTS.join(' and ')} contacts instance(s), ${PARTITIONS} partitions`,
+  );
   const kafka = createKafkaClient('bench-ingest', brokers());
   const client = await MongoClient.connect(mongoUri());
   try {
     for (const shape of options.shapes.split(',') as Shape[]) {
-      await runShape(kafka, client, shape);
+      const rates: number[] = [];
+      for (const instances of INSTANCE_COUNTS) {
+        rates.push(await runShape(kafka, client, shape, instances));
+      }
+      for (let index = 1; index < rates.length; index++) {
+        console.log(
+          `  scaling, shape ${shape}: ${INSTANCE_COUNTS[index]} instances record ${(rates[index] / rates[0]).toFixed(2)}× what ${INSTANCE_COUNTS[0]} did`,
+        );
+      }
     }
   } finally {
     await client.close();

@@ -231,10 +231,11 @@ describe('every accepted command ends in an outcome the caller can read', () => 
 
       expect(event).not.toHaveProperty('contactId');
       expect(event).not.toHaveProperty('subject');
-      const record = probe
-        .of(system.topics.contactEvents)
-        .find((candidate) => JSON.parse(String(candidate.value)).eventId === event.eventId);
-      expect(record?.key?.toString()).toBe(tenant);
+      const [found] = probe.jsonRecords(
+        system.topics.contactEvents,
+        (value) => value.eventId === event.eventId,
+      );
+      expect(found?.record.key?.toString()).toBe(tenant);
     });
 
     it('answers a redelivered dead-lettered command with the same rejection', async () => {

@@ -1,15 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { commandKey, topicNames, topicSpecs, type TopicNames } from '@switchboard/contracts';
+import {
+  commandKey,
+  identityKey,
+  topicNames,
+  topicSpecs,
+  type InboundMessage,
+  type TopicNames,
+} from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import {
   aContactCommand,
   aTenantCommand,
+  anInboundMessage,
   aWhatsappIdentity,
   deleteTopicsWithPrefix,
   expectEventually,
+  mintToken,
 } from '@switchboard/testing';
+import { http } from './support/http';
+import { random } from './support/seeded-random';
+import { startGateway, type RunningService } from './support/system';
 import { catalogWithUsage } from './support/tag-usage';
 import { aPort, spawnService, type ServiceProcess } from './support/service-process';
 
@@ -23,14 +35,20 @@ const TAG_CHANGES = [
 ] as const;
 const EXPIRING = 20;
 const PARTITIONS = 6;
+/** Customers never seen before who write in mid-run: each message's first one creates a contact. */
+const NEW_SENDERS = 40;
+const MESSAGES = 1_200;
 
 /**
- * Three contacts instances apply one stream of commands (creates, blocks and unblocks, tags
- * added and removed), a bulk tagging job over the same contacts and temporary blocks that end,
- * while one instance is killed with -9 and another added. Every contact has one writer (its
- * partition's consumer; job steps and block expiries are commands there too): in the end every
- * command has one outcome, each applied once (the contact's version counts them), the job
- * counted each contact once, and every tag's usage count equals a recount of the contacts.
+ * Three contacts instances take mixed traffic: commands produced straight to Kafka as another
+ * service would (creates, blocks and unblocks, tags added and removed), notes added through the
+ * gateway's HTTP API, a bulk tagging job and a catalog rename over the same contacts, temporary
+ * blocks that end, and inbound messages from those contacts and from customers never seen
+ * before, while one instance is killed with -9 and another added. Every contact has one writer
+ * (its partition's consumer; job steps and block expiries are commands there too): in the end
+ * every command has one outcome, each applied once (the contact's version counts them), the job
+ * counted each contact once, every message is stored once and counted once per sender, every
+ * new sender has a contact, and every tag's usage count equals a recount of the contacts.
  */
 // Deadlines follow progress (a slow machine only takes longer; stalled work fails).
 jest.setTimeout(1_800_000);
@@ -47,6 +65,8 @@ describe('commands on three contacts instances, one killed with -9 and one added
   const instances: ServiceProcess[] = [];
   const eventsByCommand = new Map<string, Set<string>>();
   const unblockEvents = new Map<string, { eventId: string; actorId: string }[]>();
+  const notesAdded = new Map<string, Set<string>>();
+  let gateway: RunningService | undefined;
   const rejections: string[] = [];
 
   beforeAll(async () => {
@@ -75,6 +95,9 @@ describe('commands on three contacts instances, one killed with -9 and one added
         const eventIds = eventsByCommand.get(event.commandId) ?? new Set<string>();
         eventIds.add(event.eventId);
         eventsByCommand.set(event.commandId, eventIds);
+        if (event.type === 'NoteAdded' && event.contactId) {
+          notesAdded.set(event.contactId, (notesAdded.get(event.contactId) ?? new Set()).add(event.eventId));
+        }
         if (event.type === 'ContactUnblocked' && event.contactId) {
           const unblocks = unblockEvents.get(event.contactId) ?? [];
           unblocks.push({ eventId: event.eventId, actorId: event.actor.id });
@@ -86,6 +109,7 @@ describe('commands on three contacts instances, one killed with -9 and one added
   });
 
   afterAll(async () => {
+    await gateway?.close();
     await Promise.all(instances.map((instance) => instance.stop()));
     await observer?.disconnect();
     await producer?.disconnect();
@@ -103,9 +127,22 @@ describe('commands on three contacts instances, one killed with -9 and one added
       key: commandKey(command as never),
       value: JSON.stringify(command),
     });
+    const addresses = new Map(
+      contactIds.map((contactId, index) => [contactId, `+1555200${String(1_000 + index)}`]),
+    );
     const creates = [...contactIds, ...expiringIds].map((contactId) =>
       asSent(
-        aContactCommand({ tenantId: tenant, contactId, payload: { identities: [aWhatsappIdentity()] } }),
+        aContactCommand({
+          tenantId: tenant,
+          contactId,
+          payload: { identities: [aWhatsappIdentity(addresses.get(contactId))] },
+        }),
+      ),
+    );
+    // Tagged before the run, renamed by the catalog during it.
+    const vipTags = contactIds.map((contactId) =>
+      asSent(
+        aContactCommand({ tenantId: tenant, contactId, type: 'contact.tag', payload: { tags: ['Vip'] } }),
       ),
     );
     const rounds: Sent[] = [];
@@ -143,8 +180,8 @@ describe('commands on three contacts instances, one killed with -9 and one added
     const temporaryBlocks = expiringIds.map((contactId) =>
       asSent(aContactCommand({ tenantId: tenant, contactId, type: 'contact.block', payload: { until } })),
     );
-    await send([...creates, ...temporaryBlocks]);
-    const before = [...creates, ...temporaryBlocks];
+    await send([...creates, ...vipTags, ...temporaryBlocks]);
+    const before = [...creates, ...vipTags, ...temporaryBlocks];
     await expectEventually(() => expect(answered(before)).toBe(before.length), {
       timeoutMs: 120_000,
       intervalMs: 100,
@@ -161,8 +198,45 @@ describe('commands on three contacts instances, one killed with -9 and one added
         { tenantId: tenant },
       ),
     );
-    const all = [...before, ...rounds, bulk];
-    await send([...rounds, bulk]);
+    const db = store.db(database);
+    const vip = await db.collection<{ tagId: string }>('tags').findOne({ tenantId: tenant, name: 'Vip' });
+    const rename = asSent(
+      aTenantCommand('tag.update', 'tags', { tagId: vip!.tagId, name: 'Platinum' }, { tenantId: tenant }),
+    );
+    // Inbound messages, as the filter routes them: from the contacts and from new customers,
+    // one in twenty a redelivery of an earlier message (the same id, a later offset).
+    const next = random(23);
+    const newAddress = (index: number) => `+1555300${String(1_000 + index)}`;
+    const messages: InboundMessage[] = [];
+    for (let index = 0; index < MESSAGES; index++) {
+      const sender = Math.floor(next() * (CONTACTS + NEW_SENDERS));
+      const from = sender < CONTACTS ? addresses.get(contactIds[sender])! : newAddress(sender - CONTACTS);
+      messages.push(
+        index > 0 && next() < 0.05
+          ? messages[Math.floor(next() * messages.length)]
+          : anInboundMessage({ tenantId: tenant, from, messageId: `m_three_${index}` }),
+      );
+    }
+    const all = [...before, ...rounds, bulk, rename];
+    await send([...rounds, bulk, rename]);
+    await producer.send({
+      topic: topics.messagesAccepted,
+      messages: messages.map((message) => ({
+        key: identityKey(tenant, message.channel, message.from),
+        value: JSON.stringify(message),
+      })),
+    });
+    // Notes through the HTTP API meanwhile: answered 200, or 202 when the crash delays them.
+    gateway = await startGateway(instances[1].url, { TOPIC_PREFIX: prefix });
+    const agent = mintToken({ tenant, sub: 'agent-ada', role: 'agent' });
+    const notes = Promise.all(
+      contactIds.map((contactId) =>
+        http('POST', `${gateway!.url}/v1/contacts/${contactId}/notes`, {
+          token: agent,
+          body: { body: `Called ${contactId} back` },
+        }),
+      ),
+    );
     await expectEventually(() => expect(answered(all)).toBeGreaterThan(all.length / 3), {
       timeoutMs: 120_000,
       intervalMs: 20,
@@ -173,10 +247,11 @@ describe('commands on three contacts instances, one killed with -9 and one added
     const answeredAtCrash = answered(all);
     start('contacts-4');
 
-    const db = store.db(database);
+    const noteAnswers = (await notes).map((response) => response.status);
     await expectEventually(
       async () => {
         expect(answered(all)).toBe(all.length);
+        expect(contactIds.filter((contactId) => notesAdded.get(contactId)?.size !== 1)).toEqual([]);
         const job = await db.collection('jobs').findOne({ _id: `${tenant}:${jobId}` as never });
         expect(job?.status).toBe('completed');
         const notUnblocked = expiringIds.filter((contactId) => !unblockEvents.has(contactId));
@@ -204,14 +279,15 @@ describe('commands on three contacts instances, one killed with -9 and one added
       .find({ tenantId: tenant })
       .toArray();
     const byId = new Map(stored.map((contact) => [contact.contactId, contact]));
-    // Created (1), each block or unblock (ROUNDS), each tag change, tagged by the job (1): every change once.
+    // Created (1), tagged Vip (1), each block or unblock (ROUNDS), each tag change, tagged by the
+    // job (1), renamed by the catalog (1), a note (1): every change once.
     const wrongContacts = contactIds.filter((contactId) => {
       const contact = byId.get(contactId);
       return (
         !contact ||
-        contact.version !== ROUNDS + TAG_CHANGES.length + 2 ||
+        contact.version !== ROUNDS + TAG_CHANGES.length + 5 ||
         !contact.block.blocked ||
-        [...contact.tags].sort().join() !== 'Silver,Wave'
+        [...contact.tags].sort().join() !== 'Platinum,Silver,Wave'
       );
     });
     const tags = await catalogWithUsage(db, tenant);
@@ -235,7 +311,48 @@ describe('commands on three contacts instances, one killed with -9 and one added
     expect(wrongContacts).toEqual([]);
     expect(wrongExpiries).toEqual([]);
     expect(job).toMatchObject({ processed: CONTACTS, changed: CONTACTS, skipped: 0 });
-    expect(stored).toHaveLength(CONTACTS + EXPIRING);
+    expect(noteAnswers.filter((status) => status !== 200 && status !== 202)).toEqual([]);
+
+    // Every message stored once, every sender's count equal to a recount, every new sender a contact.
+    const distinct = new Map(messages.map((message) => [message.messageId, message]));
+    const newSenders = new Set(
+      [...distinct.values()].map(({ from }) => from).filter((from) => from.startsWith('+1555300')),
+    );
+    const messageCounts = async () => {
+      const messagesStored = await db
+        .collection<{ identity: string; status: string }>('messages')
+        .find({ tenantId: tenant }, { projection: { identity: 1, status: 1 } })
+        .toArray();
+      const recounted = new Map<string, number>();
+      for (const message of messagesStored) {
+        const id = `${tenant}|${message.identity}|${message.status}`;
+        recounted.set(id, (recounted.get(id) ?? 0) + 1);
+      }
+      const counters = await db
+        .collection<{ _id: string; count: number }>('identity_activity')
+        .find({ tenantId: tenant })
+        .toArray();
+      return {
+        stored: messagesStored.length,
+        counted: Object.fromEntries(counters.map((doc) => [doc._id, doc.count])),
+        recount: Object.fromEntries(recounted),
+      };
+    };
+    await expectEventually(
+      async () => {
+        const { stored: storedMessages, counted, recount } = await messageCounts();
+        expect(storedMessages).toBe(distinct.size);
+        expect(counted).toEqual(recount);
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
+    await expectEventually(
+      async () => {
+        const contacts = await db.collection('contacts').countDocuments({ tenantId: tenant });
+        expect(contacts).toBe(CONTACTS + EXPIRING + newSenders.size);
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     // Everything applied was published and its outbox emptied (just after its event went out):
     // nothing is left to be published again later.
     await expectEventually(async () => {
@@ -251,6 +368,6 @@ describe('commands on three contacts instances, one killed with -9 and one added
       tags.map((tag) => [tag.name, stored.filter((contact) => contact.tags.includes(tag.name)).length]),
     );
     expect(usage).toEqual(recount);
-    expect(recount).toEqual({ Wave: CONTACTS, Gold: 0, Silver: CONTACTS });
+    expect(recount).toEqual({ Wave: CONTACTS, Gold: 0, Silver: CONTACTS, Platinum: CONTACTS });
   });
 });

@@ -5,8 +5,8 @@ import { contactKey, topicNames, topicSpecs } from '@switchboard/contracts';
 import { createKafkaClient, ensureTopics, KafkaProducer, type OutboundRecord } from '@switchboard/kafka';
 import { aTenantId, expectEventually, TopicProbe } from '@switchboard/testing';
 import { ContactsSettings } from '../apps/contacts/src/contacts-settings';
-import { CommandOutcome, CommandOutcomeSchema } from '../apps/contacts/src/contacts/command-outcome.schema';
-import { CommandOutcomesRepository } from '../apps/contacts/src/contacts/command-outcomes.repository';
+import { CommandOutcome, CommandOutcomeSchema } from '../apps/contacts/src/commands/command-outcome.schema';
+import { CommandOutcomesRepository } from '../apps/contacts/src/commands/command-outcomes.repository';
 import {
   Contact,
   ContactSchema,

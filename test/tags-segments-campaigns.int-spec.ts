@@ -375,9 +375,11 @@ describe('tags, the tag catalog, segments, bulk tagging and campaigns', () => {
       // The job wrote no contact itself: each change is a step command on the contact's own key,
       // applied by the contact's writer, whose event names that step.
       const steps = probe
-        .of(system.topics.contactCommands)
-        .map((record) => ({ key: record.key?.toString(), command: JSON.parse(String(record.value)) }))
-        .filter(({ command }) => command.type === 'contact.job-step' && command.payload.jobId === job.jobId);
+        .jsonRecords<{ type: string; commandId: string; contactId: string; payload: { jobId?: string } }>(
+          system.topics.contactCommands,
+          (command) => command.type === 'contact.job-step' && command.payload.jobId === job.jobId,
+        )
+        .map(({ record, value }) => ({ key: record.key?.toString(), command: value }));
       expect(steps.map(({ key }) => key).sort()).toEqual(
         [...targets, 'c_missing'].map((contactId) => `${tenant}:${contactId}`).sort(),
       );

@@ -1,9 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { SettingsModule } from '@switchboard/config';
-import { KafkaModule } from '@switchboard/kafka';
+import { CONSUMER_GROUPS, KafkaBatchTransport, KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
-import { ContactsModule } from './contacts/contacts.module';
+import { ActivityModule } from './activity/activity.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { CommandsModule } from './commands/commands.module';
+import { ContactDetailsModule } from './contacts/contact-details.module';
+import { contactsConsumerGroups } from './contacts-consumer-groups';
+import { JobsModule } from './jobs/jobs.module';
+import { MessagesModule } from './messages/messages.module';
+import { SegmentsModule } from './segments/segments.module';
+import { TenantSettingsModule } from './settings/tenant-settings.module';
+import { TagsModule } from './tags/tags.module';
+import { CommandRouter } from './write/command-router';
+import { WriteModule } from './write/write.module';
 import { ContactsSettings } from './contacts-settings';
 import { StoreReadiness } from './store-readiness';
 import { STORE_CONNECT_TIMEOUT_MS, StoreMonitorWatchdog } from './store/store-monitor-watchdog';
@@ -32,9 +43,27 @@ export class ContactsAppModule {
             bufferCommands: false,
           }),
         }),
-        ContactsModule,
+        WriteModule,
+        MessagesModule,
+        ActivityModule,
+        ContactDetailsModule,
+        TagsModule,
+        SegmentsModule,
+        JobsModule,
+        CampaignsModule,
+        CommandsModule,
+        TenantSettingsModule,
       ],
-      providers: [StoreReadiness, StoreMonitorWatchdog],
+      providers: [
+        StoreReadiness,
+        StoreMonitorWatchdog,
+        {
+          provide: CONSUMER_GROUPS,
+          inject: [ContactsSettings, CommandRouter],
+          useFactory: contactsConsumerGroups,
+        },
+        KafkaBatchTransport,
+      ],
     };
   }
 }

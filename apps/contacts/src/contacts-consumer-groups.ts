@@ -1,5 +1,5 @@
 import type { ConsumerGroups } from '@switchboard/kafka';
-import { CommandRouter } from './commands/command-router';
+import { CommandRouter } from './write/command-router';
 import { ContactsSettings } from './contacts-settings';
 
 /** The consumer groups of the contacts service, as its `@KafkaEventPattern` handlers name them. */

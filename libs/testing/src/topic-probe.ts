@@ -41,19 +41,29 @@ export class TopicProbe {
     return this;
   }
 
-  /** Records of a topic whose JSON value matches; values that are not JSON objects are left out. */
+  /** Values of a topic's records that are JSON objects and match; others are left out. */
   json<T = Record<string, unknown>>(topic: string, predicate: (value: T) => boolean = () => true): T[] {
-    return this.records
-      .filter((record) => record.topic === topic && record.value !== null)
-      .flatMap((record) => {
-        try {
-          const value: unknown = JSON.parse(record.value!.toString());
-          return typeof value === 'object' && value !== null && !Array.isArray(value) ? [value as T] : [];
-        } catch {
-          return []; // a poison record some test sent on purpose
-        }
-      })
-      .filter(predicate);
+    return this.jsonRecords(topic, predicate).map(({ value }) => value);
+  }
+
+  /**
+   * Records of a topic whose value is a JSON object that matches, with the value parsed. The
+   * suites share their topics, and some send poison on purpose: those records are left out.
+   */
+  jsonRecords<T = Record<string, unknown>>(
+    topic: string,
+    predicate: (value: T) => boolean = () => true,
+  ): { record: ConsumedRecord; value: T }[] {
+    return this.of(topic).flatMap((record) => {
+      try {
+        const value: unknown = record.value === null ? null : JSON.parse(record.value.toString());
+        return typeof value === 'object' && value !== null && !Array.isArray(value) && predicate(value as T)
+          ? [{ record, value: value as T }]
+          : [];
+      } catch {
+        return []; // a poison record some test sent on purpose
+      }
+    });
   }
 
   of(topic: string): ConsumedRecord[] {

@@ -52,8 +52,11 @@ export class CampaignDispatchWork implements JobWork {
 
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
     const { job } = run;
+    if (job.kind !== 'campaign-dispatch') {
+      throw new Error(`not a campaign job: ${job.kind}`);
+    }
     let progress = progressOf(job);
-    const campaign = await this.campaigns.get(job.tenantId, job.params.campaignId!);
+    const campaign = await this.campaigns.get(job.tenantId, job.params.campaignId);
     if (!campaign) {
       return { outcome: 'completed', progress }; // created by a command that crashed before the campaign was written
     }

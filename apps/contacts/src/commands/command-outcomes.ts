@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Command, ContactEvent, FieldError, TenantCommand, TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
-import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { eventOf, eventRecord, rejectionEvent } from '../contacts/contact-publications';
 
 /** Commands handled, by type and outcome (contact commands and tenant commands alike). */

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { CommandStatusView } from '@switchboard/contracts';
-import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
+import { CommandOutcomesRepository } from './command-outcomes.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { AcceptedCommandsRepository } from './accepted-commands.repository';
 

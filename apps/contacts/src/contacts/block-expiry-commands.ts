@@ -11,7 +11,7 @@ import type { OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { decideBlockExpiry, type ScheduledExpiry } from './block-decisions';
-import { ContactCommandsService, type JobStep } from './contact-commands.service';
+import { ContactCommands, type JobStep } from '../write/contact-commands';
 import type { ContactWriteBatch } from '../write/contact-write-batch';
 
 /** Namespace of automatic-unblock step ids (UUIDv5 of tenant, contact, blockedAt and until). */
@@ -72,7 +72,7 @@ export class BlockExpiryCommands {
   private readonly logger = new Logger(BlockExpiryCommands.name);
 
   constructor(
-    private readonly commands: ContactCommandsService,
+    private readonly commands: ContactCommands,
     private readonly outcomes: CommandOutcomes,
   ) {}
 

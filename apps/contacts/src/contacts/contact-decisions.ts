@@ -9,9 +9,19 @@ import type { Contact } from './contact.schema';
 import type { ContactChanges } from './contacts.repository';
 import type { CarriedTag } from '../tags/tag-catalog.repository';
 
-/** What a command does to a contact, decided without any I/O. */
+/** A command refused: the code and reason its `CommandRejected` carries. */
+export interface Rejection<Code extends string = string> {
+  kind: 'rejected';
+  code: Code;
+  reason: string;
+}
+
+/**
+ * What a command does to a contact, decided without any I/O: every contact change (commands,
+ * job steps, block expiries, catalog renames and merges) is decided as one of these.
+ */
 export type Decision =
-  | { kind: 'rejected'; code: string; reason: string }
+  | Rejection
   | {
       kind: 'apply';
       eventType: ContactStateEventType;

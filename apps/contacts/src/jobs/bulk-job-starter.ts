@@ -3,10 +3,11 @@ import type { BulkTarget, JobKind, TenantCommandOf } from '@switchboard/contract
 import { CommandOutcomes } from '../commands/command-outcomes';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { JobRunner } from './job-runner';
-import { newJob, toJobView, type JobParams } from './job.schema';
+import { newJob, toJobView, type BulkJobTarget, type JobParamsOf } from './job.schema';
 import { JobsRepository } from './jobs.repository';
 
 type BulkCommand = TenantCommandOf<'bulk.tag' | 'bulk.block'>;
+type BulkJobKind = Extract<JobKind, `bulk-${string}`>;
 
 /**
  * What every bulk job start shares: a redelivered command answers with the job it started,
@@ -32,7 +33,7 @@ export class BulkJobStarter {
   }
 
   /** The job's target params; undefined (and the command rejected) when its saved segment is gone. */
-  async targetOf(command: BulkCommand, target: BulkTarget): Promise<JobParams | undefined> {
+  async targetOf(command: BulkCommand, target: BulkTarget): Promise<BulkJobTarget | undefined> {
     const resolved = await this.resolver.resolveTarget(command.tenantId, target);
     if (resolved === null) {
       await this.outcomes.reject(command, 'segment-not-found', `segment ${target.segmentId} does not exist`);
@@ -44,7 +45,12 @@ export class BulkJobStarter {
     };
   }
 
-  async start(command: BulkCommand, kind: JobKind, params: JobParams, now: Date): Promise<void> {
+  async start<Kind extends BulkJobKind>(
+    command: BulkCommand,
+    kind: Kind,
+    params: JobParamsOf[Kind],
+    now: Date,
+  ): Promise<void> {
     const job = newJob(command.tenantId, command.payload.jobId, kind, command.actor, params, now);
     await this.jobs.insert(job);
     this.runner.wake();

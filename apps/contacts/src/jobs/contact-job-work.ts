@@ -7,7 +7,7 @@ import { ContactsRepository } from '../contacts/contacts.repository';
 import { ContactsSettings } from '../contacts-settings';
 import { SegmentResolver } from '../segments/segment-resolver';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
-import type { Job } from './job.schema';
+import { listedContactIds, type Job } from './job.schema';
 import type { JobStepOutcome } from './job-step.schema';
 import { CONTACT_JOB_KINDS, jobStepCommand } from './job-steps';
 import { JobStepsRepository } from './job-steps.repository';
@@ -78,7 +78,7 @@ export class ContactJobWork implements JobWork {
   ): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
     const { job } = run;
     const chunkSize = this.settings.JOB_STEPS_CONCURRENTLY;
-    const listed = job.params.contactIds;
+    const listed = listedContactIds(job);
     const interrupted = job.inFlight ?? [];
     if (!listed && interrupted.length > 0) {
       // The chunk a crash cut short: its applied steps no longer match the job's query, so they
@@ -180,16 +180,20 @@ export class ContactJobWork implements JobWork {
 
   /** The contacts a segment or catalog job still has to change; undefined when there can be none. */
   private async remaining(job: Job): Promise<FilterQuery<Contact> | undefined> {
-    const { tagId, tags = [], segment } = job.params;
-    const tagIds = tags.map((tag) => tag.tagId);
-    switch (job.kind) {
-      case 'tag-rename': {
-        const tag = await this.catalog.get(job.tenantId, tagId!);
-        return tag ? { tagIds: tagId, tags: { $ne: tag.name } } : undefined;
-      }
-      case 'tag-delete':
-      case 'tag-merge':
+    if (job.kind === 'campaign-dispatch') {
+      throw new Error(`not a contact job: ${job.kind}`);
+    }
+    if (job.kind === 'tag-rename' || job.kind === 'tag-delete' || job.kind === 'tag-merge') {
+      const { tagId } = job.params;
+      if (job.kind !== 'tag-rename') {
         return { tagIds: tagId };
+      }
+      const tag = await this.catalog.get(job.tenantId, tagId);
+      return tag ? { tagIds: tagId, tags: { $ne: tag.name } } : undefined;
+    }
+    const { segment } = job.params;
+    const tagIds = 'tags' in job.params ? job.params.tags.map((tag) => tag.tagId) : [];
+    switch (job.kind) {
       case 'bulk-tag':
         return segment && !segment.matchesNothing
           ? {
@@ -214,8 +218,6 @@ export class ContactJobWork implements JobWork {
               ],
             }
           : undefined;
-      case 'campaign-dispatch':
-        return undefined;
     }
   }
 }

@@ -32,42 +32,41 @@ export class JobDecisions {
 
   /** What the job does to one contact; undefined when its tag no longer exists. */
   async of(job: Job): Promise<Decide | undefined> {
-    const { tagId, tags = [] } = job.params;
     switch (job.kind) {
       case 'tag-rename': {
-        const tag = await this.catalog.get(job.tenantId, tagId!);
+        const tag = await this.catalog.get(job.tenantId, job.params.tagId);
         if (!tag || tag.deletedAt) {
           return undefined;
         }
         return (current, contactId) =>
           decideRenameTag(current, contactId, { tagId: tag.tagId, name: tag.name });
       }
-      case 'tag-delete':
-        return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
+      case 'tag-delete': {
+        const { tagId } = job.params;
+        return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId]);
+      }
       case 'tag-merge': {
         // The target as the catalog has it now: its latest spelling, or the tag it was merged
         // into since; when it was deleted since, the merged tag just goes, as the target did.
-        const into = await this.catalog.live(job.tenantId, job.params.intoTagId!);
+        const { tagId, intoTagId } = job.params;
+        const into = await this.catalog.live(job.tenantId, intoTagId);
         if (!into) {
-          return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId!]);
+          return (current, contactId) => decideRemoveTagIds(current, contactId, [tagId]);
         }
         const target = { tagId: into.tagId, name: into.name };
-        return (current, contactId) => decideMergeTag(current, contactId, tagId!, target);
+        return (current, contactId) => decideMergeTag(current, contactId, tagId, target);
       }
       case 'bulk-tag': {
         const live = await this.catalog.findByIds(
           job.tenantId,
-          tags.map((tag) => tag.tagId),
+          job.params.tags.map((tag) => tag.tagId),
         );
         return (current, contactId) => decideAddTags(current, contactId, live);
       }
-      case 'bulk-untag':
-        return (current, contactId) =>
-          decideRemoveTagIds(
-            current,
-            contactId,
-            tags.map((tag) => tag.tagId),
-          );
+      case 'bulk-untag': {
+        const tagIds = job.params.tags.map((tag) => tag.tagId);
+        return (current, contactId) => decideRemoveTagIds(current, contactId, tagIds);
+      }
       case 'bulk-block': {
         // Contacts already blocked keep their block (and its expiry).
         const requested = { blockedBy: job.requestedBy.id, ...job.params.block };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactCommandOf } from '@switchboard/contracts';
 import { CommandOutcomes, commandsHandled } from '../commands/command-outcomes';
-import { ContactCommandsService } from '../contacts/contact-commands.service';
+import { ContactCommands } from '../write/contact-commands';
 import { JobDecisions, unchanged, type Decide } from './job-decisions';
 import { jobDocumentId, type Job } from './job.schema';
 import { CONTACT_JOB_KINDS, jobStepId, jobStepOf } from './job-steps';
@@ -26,7 +26,7 @@ export class JobStepCommands {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly jobDecisions: JobDecisions,
-    private readonly commands: ContactCommandsService,
+    private readonly commands: ContactCommands,
     private readonly steps: JobStepsRepository,
     private readonly outcomes: CommandOutcomes,
   ) {}

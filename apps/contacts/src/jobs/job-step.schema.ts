@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { ChangeOutcome } from '../contacts/contact-commands.service';
+import type { ChangeOutcome } from '../write/contact-commands';
 
 /** How one job step ended, as the job counts it. */
 export type JobStepOutcome = ChangeOutcome['kind'];

@@ -5,7 +5,7 @@ import {
   JobKinds,
   type JobKind,
 } from '@switchboard/contracts';
-import type { JobStep } from '../contacts/contact-commands.service';
+import type { JobStep } from '../write/contact-commands';
 import type { Job } from './job.schema';
 
 /** The kinds of job that change contacts, one step per contact: all but campaign dispatch. */
@@ -49,9 +49,8 @@ export function jobStepOf(job: Job, contactId: string): JobStep {
 
 /** The command a bulk block or unblock step stands for: its events carry its type and reason. */
 function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
-  const reason = job.params.block?.reason;
-  const until = job.params.block?.until;
   if (job.kind === 'bulk-block') {
+    const { reason, until } = job.params.block;
     const payload = {
       ...(reason !== undefined && { reason }),
       ...(until && { until: new Date(until).toISOString() }),
@@ -59,6 +58,7 @@ function blockCommandOf(job: Job): Pick<JobStep, 'command' | 'reason'> {
     return { reason, command: { type: 'contact.block', payload } };
   }
   if (job.kind === 'bulk-unblock') {
+    const { reason } = job.params.block;
     return {
       reason,
       command: { type: 'contact.unblock', payload: { ...(reason !== undefined && { reason }) } },

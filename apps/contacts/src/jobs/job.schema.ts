@@ -3,22 +3,24 @@ import type { Actor, JobKind, JobStatus, JobView } from '@switchboard/contracts'
 import type { CarriedTag } from '../tags/tag-catalog.repository';
 import type { ResolvedSegment } from '../segments/segment-query';
 
-/** What a job works on; which fields are set depends on its kind. */
-export interface JobParams {
-  /** tag-rename, tag-delete, tag-merge: the catalog tag. */
-  tagId?: string;
-  /** tag-merge: the tag the contacts carry instead. */
-  intoTagId?: string;
-  /** bulk-tag, bulk-untag: the tags to add or remove. */
-  tags?: CarriedTag[];
-  /** bulk-block, bulk-unblock: the reason, and for a temporary block when it ends. */
-  block?: { reason?: string; until?: Date };
-  /** Bulk jobs over a list of contacts. */
+/** Which contacts a bulk job changes: the ids it was given, or a segment resolved when it started. */
+export interface BulkJobTarget {
   contactIds?: string[];
-  /** Bulk jobs over a segment, resolved to tag ids when the job was created. */
   segment?: ResolvedSegment;
-  /** campaign-dispatch: the campaign. */
-  campaignId?: string;
+}
+
+/** What each kind of job works on. */
+export interface JobParamsOf {
+  'tag-rename': { tagId: string };
+  'tag-delete': { tagId: string };
+  /** The contacts carry `intoTagId` instead of `tagId`. */
+  'tag-merge': { tagId: string; intoTagId: string };
+  'bulk-tag': BulkJobTarget & { tags: CarriedTag[] };
+  'bulk-untag': BulkJobTarget & { tags: CarriedTag[] };
+  /** The reason, and for a temporary block when it ends. */
+  'bulk-block': BulkJobTarget & { block: { reason?: string; until?: Date } };
+  'bulk-unblock': BulkJobTarget & { block: { reason?: string } };
+  'campaign-dispatch': { campaignId: string };
 }
 
 /**
@@ -26,7 +28,7 @@ export interface JobParams {
  * stopped (its lease ran out) is picked up again by any contacts instance and resumes.
  */
 @Schema({ collection: 'jobs', versionKey: false, minimize: false })
-export class Job {
+export class StoredJob {
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -46,7 +48,7 @@ export class Job {
   requestedBy: Actor;
 
   @Prop({ type: Object, required: true })
-  params: JobParams;
+  params: JobParamsOf[JobKind];
 
   /** Id-list jobs: how many ids from the start of the list are done. */
   @Prop({ required: true, default: 0 })
@@ -98,7 +100,18 @@ export class Job {
   finishedAt?: Date;
 }
 
-export const JobSchema = SchemaFactory.createForClass(Job);
+export const JobSchema = SchemaFactory.createForClass(StoredJob);
+
+/** A job as stored, its params those of its kind: `switch (job.kind)` narrows them. */
+export type Job = {
+  [Kind in JobKind]: Omit<StoredJob, 'kind' | 'params'> & { kind: Kind; params: JobParamsOf[Kind] };
+}[JobKind];
+export type JobOf<Kind extends JobKind> = Extract<Job, { kind: Kind }>;
+
+/** The ids a bulk job was given, in order; undefined for a job over a segment or the catalog. */
+export function listedContactIds(job: Job): string[] | undefined {
+  return 'contactIds' in job.params ? job.params.contactIds : undefined;
+}
 JobSchema.index({ status: 1 });
 
 export function jobDocumentId(tenantId: string, jobId: string): string {
@@ -122,14 +135,15 @@ export function toJobView(job: Job): JobView {
 }
 
 /** The job document a command starts. */
-export function newJob(
+export function newJob<Kind extends JobKind>(
   tenantId: string,
   jobId: string,
-  kind: JobKind,
+  kind: Kind,
   requestedBy: Actor,
-  params: JobParams,
+  params: JobParamsOf[Kind],
   now: Date,
 ): Job {
+  const listed = 'contactIds' in params ? params.contactIds : undefined;
   return {
     _id: jobDocumentId(tenantId, jobId),
     tenantId,
@@ -143,10 +157,10 @@ export function newJob(
     changed: 0,
     skipped: 0,
     inFlight: [],
-    ...(params.contactIds && { total: params.contactIds.length }),
+    ...(listed && { total: listed.length }),
     runs: 0,
     failures: 0,
     startedAt: now,
     updatedAt: now,
-  };
+  } as Job;
 }

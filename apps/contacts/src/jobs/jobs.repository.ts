@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError } from '../store/duplicate-key';
-import { Job, jobDocumentId } from './job.schema';
+import { jobDocumentId, StoredJob, type Job } from './job.schema';
 
 export type JobProgress = Pick<Job, 'position' | 'processed' | 'changed' | 'skipped'>;
 
 @Injectable()
 export class JobsRepository {
-  constructor(@InjectModel(Job.name) private readonly jobs: Model<Job>) {}
+  constructor(@InjectModel(StoredJob.name) private readonly jobs: Model<StoredJob>) {}
 
   /** Inserts a job; false if a job with its id exists (a redelivered command). */
   async insert(job: Job): Promise<boolean> {

@@ -4,6 +4,7 @@ import {
   type ContactCommandOf,
   type NoteRevisionKind,
 } from '@switchboard/contracts';
+import type { Rejection } from '../contacts/contact-decisions';
 import { revisionsOf, type Note, type NoteRevision } from './note.schema';
 
 export type NoteChanges = Partial<
@@ -25,11 +26,7 @@ export type NoteChanges = Partial<
 export type NewNote = Omit<Note, '_id' | 'version' | 'deleted'>;
 
 export type NoteDecision =
-  | {
-      kind: 'rejected';
-      code: 'note-not-found' | 'not-note-author' | 'too-many-pinned-notes';
-      reason: string;
-    }
+  | Rejection<'note-not-found' | 'not-note-author' | 'too-many-pinned-notes'>
   | { kind: 'insert'; note: NewNote }
   | { kind: 'update'; changes: NoteChanges; changed: boolean };
 

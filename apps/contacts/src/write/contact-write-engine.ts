@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KafkaProducer } from '@switchboard/kafka';
-import { CommandOutcomesRepository } from '../contacts/command-outcomes.repository';
+import { CommandOutcomesRepository } from '../commands/command-outcomes.repository';
 import type { Contact, PendingPublication } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { TagUsageRepository, type UsageDelta } from '../tags/tag-usage.repository';

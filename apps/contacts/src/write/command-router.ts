@@ -3,12 +3,13 @@ import {
   isTenantCommand,
   isTenantCommandType,
   type Command,
-  type TenantCommand,
+  type CommandOf,
+  type CommandType,
 } from '@switchboard/contracts';
 import type { ConsumedRecord } from '@switchboard/kafka';
 import { CampaignCommands } from '../campaigns/campaign-commands';
 import { BlockExpiryCommands } from '../contacts/block-expiry-commands';
-import { ContactCommandsService } from '../contacts/contact-commands.service';
+import { ContactCommands } from './contact-commands';
 import { ContactsSettings } from '../contacts-settings';
 import { BulkBlockingCommands } from '../jobs/bulk-blocking-commands';
 import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
@@ -17,22 +18,27 @@ import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { SegmentCommands } from '../segments/segment-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
-import type { ContactWriteBatch } from '../write/contact-write-batch';
-import { ContactWriteEngine } from '../write/contact-write-engine';
-import { AcceptedCommandsRepository } from './accepted-commands.repository';
-import { CommandOutcomes } from './command-outcomes';
-import { deadLetteredCommand, deadLetterRejection } from './dead-lettered-commands';
+import type { ContactWriteBatch } from './contact-write-batch';
+import { ContactWriteEngine } from './contact-write-engine';
+import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
+import { CommandOutcomes } from '../commands/command-outcomes';
+import { deadLetteredCommand, deadLetterRejection } from '../commands/dead-lettered-commands';
+
+type CommandHandlers = {
+  [Type in CommandType]: (command: CommandOf<Type>, batch: ContactWriteBatch) => Promise<void>;
+};
 
 /**
- * Hands a validated command to what handles its type: contact commands to the contact
- * service (job steps and block expiries, which the service sends itself, to theirs), tenant commands (catalog, segments, settings, campaigns, bulk jobs) to theirs,
- * after answering any that was handled before. A command that goes to the DLQ is answered
- * too, with a `CommandRejected` (the commands group's `onDeadLetter`).
+ * The one place a command's type decides what handles it: contact commands (and the job steps
+ * and block expiries the service sends itself) change the contact within the partition's write
+ * batch; tenant commands (catalog, segments, settings, campaigns, bulk jobs) change what their
+ * subject owns. A command handled before is answered again instead. A command that goes to the
+ * DLQ is answered too, with a `CommandRejected` (the commands group's `onDeadLetter`).
  */
 @Injectable()
 export class CommandRouter {
   constructor(
-    private readonly contacts: ContactCommandsService,
+    private readonly contacts: ContactCommands,
     private readonly jobSteps: JobStepCommands,
     private readonly blockExpiries: BlockExpiryCommands,
     private readonly jobStepOutcomes: JobStepsRepository,
@@ -47,6 +53,33 @@ export class CommandRouter {
     private readonly engine: ContactWriteEngine,
     private readonly settings: ContactsSettings,
   ) {}
+
+  /** What handles each type of command; the compiler checks that every type has one. */
+  private readonly handlers: CommandHandlers = {
+    'contact.create': (command, batch) => this.contacts.create(command, batch),
+    'contact.update': (command, batch) => this.contacts.update(command, batch),
+    'contact.block': (command, batch) => this.contacts.changeBlock(command, batch),
+    'contact.unblock': (command, batch) => this.contacts.changeBlock(command, batch),
+    'contact.tag': (command, batch) => this.contacts.tag(command, batch),
+    'contact.untag': (command, batch) => this.contacts.untag(command, batch),
+    'note.add': (command, batch) => this.contacts.applyNote(command, batch),
+    'note.edit': (command, batch) => this.contacts.applyNote(command, batch),
+    'note.delete': (command, batch) => this.contacts.applyNote(command, batch),
+    'note.pin': (command, batch) => this.contacts.applyNote(command, batch),
+    'note.unpin': (command, batch) => this.contacts.applyNote(command, batch),
+    'contact.job-step': (command, batch) => this.jobSteps.apply(command, batch),
+    'contact.block-expiry': (command, batch) => this.blockExpiries.apply(command, batch),
+    'tag.create': (command) => this.catalog.create(command),
+    'tag.update': (command) => this.catalog.update(command),
+    'tag.delete': (command) => this.catalog.delete(command),
+    'tag.merge': (command) => this.catalog.merge(command),
+    'bulk.tag': (command) => this.bulkTagging.start(command),
+    'bulk.block': (command) => this.bulkBlocking.start(command),
+    'settings.block-policy': (command) => this.tenantSettings.setBlockPolicy(command),
+    'segment.save': (command) => this.segments.save(command),
+    'segment.delete': (command) => this.segments.delete(command),
+    'campaign.create': (command) => this.campaigns.create(command),
+  };
 
   /** Handles a command of a batch of its partition; contact changes wait in `batch` to be published. */
   async route(command: Command, batch: ContactWriteBatch): Promise<void> {
@@ -96,43 +129,23 @@ export class CommandRouter {
   }
 
   private async dispatch(command: Command, batch: ContactWriteBatch): Promise<void> {
-    if (!isTenantCommand(command)) {
-      if (command.type === 'contact.job-step') {
-        return this.jobSteps.apply(command, batch);
+    // Job steps and block expiries record their own outcomes; any other command handled before
+    // is answered again (a caller retrying with the same idempotency key).
+    if (!isInternalCommand(command) && (await this.tenantOutcomes.republish(command))) {
+      if (!isTenantCommand(command)) {
+        // Its outbox may still hold what it published (a failure before it was emptied): read,
+        // the contact's outbox goes out with the batch.
+        await batch.find(command.tenantId, command.contactId);
       }
-      if (command.type === 'contact.block-expiry') {
-        return this.blockExpiries.apply(command, batch);
-      }
-      return this.contacts.handle(command, batch);
-    }
-    if (await this.tenantOutcomes.republish(command)) {
       return;
     }
-    return this.handleTenantCommand(command);
-  }
-
-  private handleTenantCommand(command: TenantCommand): Promise<void> {
-    switch (command.type) {
-      case 'tag.create':
-        return this.catalog.create(command);
-      case 'tag.update':
-        return this.catalog.update(command);
-      case 'tag.delete':
-        return this.catalog.delete(command);
-      case 'tag.merge':
-        return this.catalog.merge(command);
-      case 'bulk.tag':
-        return this.bulkTagging.start(command);
-      case 'bulk.block':
-        return this.bulkBlocking.start(command);
-      case 'settings.block-policy':
-        return this.tenantSettings.setBlockPolicy(command);
-      case 'segment.save':
-        return this.segments.save(command);
-      case 'segment.delete':
-        return this.segments.delete(command);
-      case 'campaign.create':
-        return this.campaigns.create(command);
-    }
+    const handle = this.handlers[command.type] as (
+      command: Command,
+      batch: ContactWriteBatch,
+    ) => Promise<void>;
+    return handle(command, batch);
   }
 }
+
+const isInternalCommand = (command: Command) =>
+  command.type === 'contact.job-step' || command.type === 'contact.block-expiry';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ContactsSettings } from '../contacts-settings';
-import { AcceptedCommandsRepository } from '../commands/accepted-commands.repository';
+import { AcceptedCommandsRepository } from './accepted-commands.repository';
 import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { CommandOutcomesRepository } from './command-outcomes.repository';
 

@@ -11,7 +11,7 @@ import {
 import { ContactsConsumerGroup } from '../contacts-consumer-groups';
 import { ContactsSettings } from '../contacts-settings';
 import { sliceInto } from '../store/bounded-bulk';
-import { ContactWriteEngine } from '../write/contact-write-engine';
+import { ContactWriteEngine } from './contact-write-engine';
 import { CommandRouter } from './command-router';
 
 /**

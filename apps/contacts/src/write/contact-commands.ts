@@ -10,14 +10,14 @@ import {
 } from '@switchboard/contracts';
 import { TOPICS } from '@switchboard/kafka';
 import { CommandOutcomes, commandsHandled } from '../commands/command-outcomes';
-import type { Contact } from './contact.schema';
+import type { Contact } from '../contacts/contact.schema';
 import { NotesRepository } from '../notes/notes.repository';
 import { decideNote, noteChangeOf, type NoteCommand } from '../notes/note-decisions';
 import { mentionEvents, notePayloadOf } from '../notes/note-publications';
 import { TagCatalogRepository } from '../tags/tag-catalog.repository';
 import type { Tag } from '../tags/tag.schema';
 import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
-import { blockPolicyRefusal, decideBlock } from './block-decisions';
+import { blockPolicyRefusal, decideBlock } from '../contacts/block-decisions';
 import {
   decideAddTags,
   decideCreate,
@@ -25,22 +25,22 @@ import {
   decideUntag,
   decideUpdate,
   type Decision,
-} from './contact-decisions';
-import { tagUsageDeltas } from './tag-usage';
+  type Rejection,
+} from '../contacts/contact-decisions';
+import { tagUsageDeltas } from '../contacts/tag-usage';
 import {
   blocklistRecords,
   commandReason,
   contactEvent,
   eventRecord,
   noteEvent,
-} from './contact-publications';
-import { ContactsRepository } from './contacts.repository';
-import { IdentityClaimsRepository } from './identity-claims.repository';
-import type { ContactWriteBatch } from '../write/contact-write-batch';
+} from '../contacts/contact-publications';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { IdentityClaimsRepository } from '../contacts/identity-claims.repository';
+import type { ContactWriteBatch } from './contact-write-batch';
 
 /** How a change to one contact ended. */
-export type ChangeOutcome =
-  { kind: 'changed' | 'unchanged' | 'redelivered' } | { kind: 'rejected'; code: string; reason: string };
+export type ChangeOutcome = { kind: 'changed' | 'unchanged' | 'redelivered' } | Rejection;
 
 /** A change a background job makes to one contact, applied once per `stepId`. */
 export interface JobStep {
@@ -69,7 +69,7 @@ export interface JobStep {
  * its batch, or its recorded outcome is published again.
  */
 @Injectable()
-export class ContactCommandsService {
+export class ContactCommands {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly identityClaims: IdentityClaimsRepository,
@@ -80,41 +80,16 @@ export class ContactCommandsService {
     @Inject(TOPICS) private readonly topics: TopicNames,
   ) {}
 
-  async handle(
-    command: Exclude<ContactCommand, { type: 'contact.job-step' | 'contact.block-expiry' }>,
-    batch: ContactWriteBatch,
-  ): Promise<void> {
-    // Already done: answered again, for a caller retrying with the same idempotency key. (The
-    // outcome is recorded after every record of the outbox but the event, and holds the event.)
-    if (await this.commandOutcomes.republish(command)) {
-      // Its outbox may still hold what it published (a failure before the outbox was emptied):
-      // read, the contact's outbox goes out with the batch and is emptied.
-      await batch.find(command.tenantId, command.contactId);
-      return;
-    }
-    switch (command.type) {
-      case 'contact.create':
-        return this.create(command, batch);
-      case 'contact.block':
-      case 'contact.unblock':
-        return this.changeBlock(command, batch);
-      case 'contact.update':
-        return this.apply(command, command.contactId, batch, (current) => decideUpdate(command, current));
-      case 'contact.tag':
-        return this.tag(command, batch);
-      case 'contact.untag':
-        return this.apply(command, command.contactId, batch, (current) => decideUntag(command, current));
-      case 'note.add':
-      case 'note.edit':
-      case 'note.delete':
-      case 'note.pin':
-      case 'note.unpin':
-        return this.applyNote(command, batch);
-    }
+  async update(command: ContactCommandOf<'contact.update'>, batch: ContactWriteBatch): Promise<void> {
+    return this.apply(command, command.contactId, batch, (current) => decideUpdate(command, current));
+  }
+
+  async untag(command: ContactCommandOf<'contact.untag'>, batch: ContactWriteBatch): Promise<void> {
+    return this.apply(command, command.contactId, batch, (current) => decideUntag(command, current));
   }
 
   /** Blocks and unblocks are held to the tenant's block policy, whoever sent them. */
-  private async changeBlock(
+  async changeBlock(
     command: ContactCommandOf<'contact.block' | 'contact.unblock'>,
     batch: ContactWriteBatch,
   ): Promise<void> {
@@ -135,7 +110,7 @@ export class ContactCommandsService {
   }
 
   /** Unknown tags join the tenant's catalog first; the contact then carries their catalog spelling. */
-  private async tag(command: ContactCommandOf<'contact.tag'>, batch: ContactWriteBatch): Promise<void> {
+  async tag(command: ContactCommandOf<'contact.tag'>, batch: ContactWriteBatch): Promise<void> {
     // Known tags are looked up only; unknown ones are created, and only for a contact that exists.
     const known = new Map<string, Tag>();
     const found = await Promise.all(
@@ -169,7 +144,7 @@ export class ContactCommandsService {
     );
   }
 
-  private async create(command: ContactCommandOf<'contact.create'>, batch: ContactWriteBatch): Promise<void> {
+  async create(command: ContactCommandOf<'contact.create'>, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, payload } = command;
     const owners = new Set((await this.identityClaims.owners(tenantId, payload.identities)).values());
     if (owners.size > 1) {
@@ -295,7 +270,7 @@ export class ContactCommandsService {
    * and, last, its outcome. Both are built from the note as stored, so a redelivery after a
    * crash builds the same ones (mention event ids are derived from the command id).
    */
-  private async applyNote(command: NoteCommand, batch: ContactWriteBatch): Promise<void> {
+  async applyNote(command: NoteCommand, batch: ContactWriteBatch): Promise<void> {
     const { tenantId, contactId, commandId } = command;
     const eventType = (
       {
