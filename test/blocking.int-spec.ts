@@ -18,6 +18,7 @@ import {
   type RunningService,
   type System,
 } from './support/system';
+import { signWebhook, SIGNATURE_HEADER } from '../apps/gateway/src/inbound/webhook-signature';
 import { postInbound } from './support/webhook';
 
 describe('block and unblock, enforced by the message filter', () => {
@@ -109,6 +110,69 @@ describe('block and unblock, enforced by the message filter', () => {
     const afterUnblock = await send({ channel: 'whatsapp', from: phone.address });
     await expectEventually(() => expect(accepted(afterUnblock)).toHaveLength(1));
     expect(dropped(afterUnblock)).toHaveLength(0);
+  });
+
+  it('blocks a number however it is spelled, and counts its messages on the one contact', async () => {
+    const digits = `1415${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`;
+    const canonical = `+${digits}`;
+    const spellings = [
+      digits, // as the WhatsApp Cloud API writes a sender
+      `+${digits.slice(0, 1)} ${digits.slice(1, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`, // as typed
+      `whatsapp:${canonical}`, // as Twilio writes it
+    ];
+    // The API takes the number as a person types it, and keeps it in its one spelling.
+    const contact = await createContact(agent, [{ channel: 'whatsapp', address: spellings[1] }]);
+    expect(contact.identities).toEqual([{ channel: 'whatsapp', address: canonical }]);
+    const blocked = await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/block`, {
+      token: agent,
+      body: { reason: 'spam' },
+    });
+    expect(blocked.status).toBe(200);
+
+    // Through the webhook, and straight to messages.inbound keyed by the spelling as written.
+    const sent = await Promise.all(spellings.map((from) => send({ channel: 'whatsapp', from })));
+    const direct = anInboundMessage({ tenantId: tenant, channel: 'whatsapp', from: spellings[0] });
+    await producer.send({
+      topic: system.topics.messagesInbound,
+      messages: [{ key: `${tenant}|whatsapp|${spellings[0]}`, value: JSON.stringify(direct) }],
+    });
+    const ids = [...sent, direct.messageId];
+    await expectEventually(() => expect(ids.filter((id) => dropped(id).length === 1)).toEqual(ids));
+    expect(ids.flatMap((id) => accepted(id))).toEqual([]);
+    expect(ids.map((id) => dropped(id)[0].message.from)).toEqual(ids.map(() => canonical));
+    expect(
+      probe
+        .jsonRecords(system.topics.messagesBlocked, (value: BlockedMessage) =>
+          ids.includes(value.message.messageId),
+        )
+        .map(({ record }) => record.key?.toString()),
+    ).toEqual(ids.map(() => `${tenant}|whatsapp|${canonical}`));
+
+    // Let through again, a message in another spelling is the contact's, not a new contact's.
+    const unblocked = await http('POST', `${system.gateway.url}/v1/contacts/${contact.contactId}/unblock`, {
+      token: agent,
+    });
+    expect(unblocked.status).toBe(200);
+    const afterUnblock = await send({ channel: 'whatsapp', from: spellings[2] });
+    await expectEventually(async () => {
+      const history = await http('GET', `${system.gateway.url}/v1/contacts/${contact.contactId}/messages`, {
+        token: agent,
+      });
+      expect(history.body.items.map((message: { messageId: string }) => message.messageId)).toContain(
+        afterUnblock,
+      );
+      const details = await http('GET', `${system.gateway.url}/v1/contacts/${contact.contactId}`, {
+        token: agent,
+      });
+      expect(details.body.counters).toEqual({ accepted: 1, blocked: ids.length });
+    });
+    const created = probe.json<{ type: string; payload: { contact: { identities: { address: string }[] } } }>(
+      system.topics.contactEvents,
+      (event) =>
+        event.type === 'ContactCreated' &&
+        event.payload.contact.identities.some(({ address }) => spellings.includes(address)),
+    );
+    expect(created).toEqual([]);
   });
 
   it('lets nothing through that was sent after the block was confirmed', async () => {
@@ -317,6 +381,18 @@ describe('block and unblock, enforced by the message filter', () => {
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('unauthenticated');
     }
+    // A form body (as Twilio posts) is not checked against an empty body: it is the wrong type.
+    const form = 'From=whatsapp%3A%2B14155550123&Body=hello';
+    const formPosted = await http('POST', `${system.gateway.url}/v1/inbound/${tenant}/messages`, {
+      body: form,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        [SIGNATURE_HEADER]: signWebhook(secret, Math.floor(Date.now() / 1000), form),
+      },
+    });
+    expect(formPosted.status).toBe(415);
+    expect(formPosted.body).toMatchObject({ code: 'unsupported-media-type' });
+    expect(formPosted.body.detail).toContain('application/x-www-form-urlencoded');
     // A correctly signed message after them gets through; the refused one never did.
     const { tenantId: _tenant, ...signed } = anInboundMessage();
     expect((await postInbound(system.gateway.url, tenant, secret, signed)).status).toBe(202);

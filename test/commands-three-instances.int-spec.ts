@@ -20,6 +20,7 @@ import {
   mintToken,
 } from '@switchboard/testing';
 import { http } from './support/http';
+import { countsAndRecount } from './support/message-counts';
 import { random } from './support/seeded-random';
 import { startGateway, type RunningService } from './support/system';
 import { catalogWithUsage } from './support/tag-usage';
@@ -318,29 +319,9 @@ describe('commands on three contacts instances, one killed with -9 and one added
     const newSenders = new Set(
       [...distinct.values()].map(({ from }) => from).filter((from) => from.startsWith('+1555300')),
     );
-    const messageCounts = async () => {
-      const messagesStored = await db
-        .collection<{ identity: string; status: string }>('messages')
-        .find({ tenantId: tenant }, { projection: { identity: 1, status: 1 } })
-        .toArray();
-      const recounted = new Map<string, number>();
-      for (const message of messagesStored) {
-        const id = `${tenant}|${message.identity}|${message.status}`;
-        recounted.set(id, (recounted.get(id) ?? 0) + 1);
-      }
-      const counters = await db
-        .collection<{ _id: string; count: number }>('identity_activity')
-        .find({ tenantId: tenant })
-        .toArray();
-      return {
-        stored: messagesStored.length,
-        counted: Object.fromEntries(counters.map((doc) => [doc._id, doc.count])),
-        recount: Object.fromEntries(recounted),
-      };
-    };
     await expectEventually(
       async () => {
-        const { stored: storedMessages, counted, recount } = await messageCounts();
+        const { stored: storedMessages, counted, recount } = await countsAndRecount(db, tenant);
         expect(storedMessages).toBe(distinct.size);
         expect(counted).toEqual(recount);
       },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,6 +13,7 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
+import { canonicalAddress } from './canonical-address';
 import { ADDRESS_MAX_LENGTH, CHANNEL_PATTERN, E164_PATTERN, PHONE_CHANNELS } from './identifiers';
 import { RESERVED_KEYS } from './storable-input';
 import { IsAbsentOr } from './tags/tag-name';
@@ -30,7 +31,10 @@ export function isAttributeKey(key: unknown): key is string {
 /** What an attribute name must be, for field errors and the API documents. */
 export const ATTRIBUTE_KEY_RULE = `matching ${ATTRIBUTE_KEY_PATTERN.source} and none of ${[...RESERVED_KEYS].join(', ')}`;
 
-/** Addresses of phone channels must be E.164; others are any printable text without `|`. */
+/**
+ * Addresses of phone channels must be E.164 once normalised (`CanonicalAddress`); others are any
+ * printable text without `|`.
+ */
 function IsAddressForChannel() {
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -52,7 +56,7 @@ function IsAddressForChannel() {
         defaultMessage(args: ValidationArguments) {
           const channel = (args.object as { channel?: unknown }).channel;
           return typeof channel === 'string' && PHONE_CHANNELS.has(channel)
-            ? `address must be an E.164 phone number (like +14155550123) on channel ${channel}`
+            ? `address must be a phone number with its country code (like +14155550123) on channel ${channel}`
             : `address must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
         },
       },
@@ -107,10 +111,27 @@ export class Identity {
     minLength: 1,
     maxLength: ADDRESS_MAX_LENGTH,
     pattern: '^[^|\\u0000-\\u001f\\u007f-\\u009f]+$',
-    description: 'an E.164 phone number on phone channels (whatsapp, sms, voice)',
+    description:
+      'on phone channels (whatsapp, sms, voice) a phone number with its country code, stored in E.164 (`+1 415-555-0123`, `14155550123` and `whatsapp:+14155550123` are all `+14155550123`); elsewhere as sent (docs/identities.md)',
   })
+  @CanonicalAddress()
   @IsAddressForChannel()
   address: string;
+}
+
+/**
+ * Normalises an address to its channel's one spelling before validation (`canonicalAddress`):
+ * `+1 415-555-0123`, `14155550123` and `whatsapp:+14155550123` on whatsapp all become
+ * `+14155550123`. One that cannot be normalised is left as sent, for the validator to refuse.
+ */
+export function CanonicalAddress(channelField = 'channel') {
+  return Transform(({ value, obj }: { value: unknown; obj: Record<string, unknown> }) => {
+    const channel = obj[channelField];
+    if (typeof value !== 'string' || typeof channel !== 'string') {
+      return value;
+    }
+    return canonicalAddress(channel, value) ?? value;
+  });
 }
 
 /** Profile fields that HTTP bodies and commands share. */

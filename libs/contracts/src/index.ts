@@ -5,6 +5,7 @@ export * from './blocklist-entry';
 export * from './commands/command-payloads';
 export * from './commands/contact-command';
 export * from './commands/command-status-view';
+export * from './canonical-address';
 export * from './contact-fields';
 export * from './contact-view';
 export * from './events/contact-event';

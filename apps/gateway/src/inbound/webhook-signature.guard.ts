@@ -11,6 +11,13 @@ export class WebhookSignatureGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithRawBody>();
+    // The signature is of the JSON body as sent: another body (a form) has none to check.
+    if (!request.is('application/json')) {
+      throw new ApiError(
+        'unsupported-media-type',
+        `a webhook body must be application/json, not ${request.headers['content-type'] ?? 'missing'}`,
+      );
+    }
     const tenantId = String(request.params.tenantId);
     // own properties only: `constructor` or `__proto__` in the path is no tenant
     const secret = Object.hasOwn(this.settings.WEBHOOK_SECRETS, tenantId)

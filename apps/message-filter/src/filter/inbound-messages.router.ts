@@ -40,16 +40,21 @@ export class InboundMessagesRouter {
     let invalid = 0;
     for (const record of records) {
       const route = routeMessage(record.value, this.blocklist.state, now);
-      const key = record.key?.toString() ?? '';
       switch (route.kind) {
         case 'accepted':
           accepted++;
-          outputs.push({ topic: this.topics.messagesAccepted, key, value: record.value });
+          // Keyed by the sender's one spelling, so one partition counts a sender however it was
+          // written; a record keyed so already goes on as it came (the common case, no copy).
+          outputs.push({
+            topic: this.topics.messagesAccepted,
+            key: route.key,
+            value: route.key === record.key?.toString() ? record.value : JSON.stringify(route.message),
+          });
           break;
         case 'blocked': {
           blocked++;
           const value: BlockedMessage = { message: route.message, block: route.block, droppedAt };
-          outputs.push({ topic: this.topics.messagesBlocked, key, value: JSON.stringify(value) });
+          outputs.push({ topic: this.topics.messagesBlocked, key: route.key, value: JSON.stringify(value) });
           break;
         }
         case 'invalid':

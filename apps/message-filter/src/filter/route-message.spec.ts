@@ -21,7 +21,11 @@ describe('routeMessage', () => {
 
   it('accepts a valid message from a sender that is not blocked', () => {
     const message = anInboundMessage();
-    expect(routeMessage(encode(message), blocklist, NOW)).toEqual({ kind: 'accepted', message });
+    expect(routeMessage(encode(message), blocklist, NOW)).toEqual({
+      kind: 'accepted',
+      message,
+      key: identityKey(message.tenantId, message.channel, message.from),
+    });
   });
 
   it('drops a message from a blocked identity, with the block that dropped it', () => {
@@ -31,6 +35,7 @@ describe('routeMessage', () => {
     expect(routeMessage(encode(message), blocklist, NOW)).toEqual({
       kind: 'blocked',
       message,
+      key: identityKey(message.tenantId, message.channel, message.from),
       block: {
         contactId: entry.contactId,
         blockedAt: entry.blockedAt,
@@ -38,6 +43,18 @@ describe('routeMessage', () => {
         reason: 'spam',
       },
     });
+  });
+
+  it('drops a blocked number however the producer spelled it, and keys it by its one spelling', () => {
+    block('acme', 'whatsapp', '+14155550123', 'spam');
+    for (const from of ['14155550123', '+1 415-555-0123', 'whatsapp:+14155550123']) {
+      const route = routeMessage(encode(anInboundMessage({ from })), blocklist, NOW);
+      expect(route).toMatchObject({
+        kind: 'blocked',
+        key: 'acme|whatsapp|+14155550123',
+        message: { from: '+14155550123' },
+      });
+    }
   });
 
   it('leaves out the reason when the block has none', () => {

@@ -6,9 +6,10 @@ import {
 } from '@switchboard/contracts';
 import type { BlocklistState } from '../blocklist/blocklist.state';
 
+/** Where a record goes; `key` is its sender's identity key, of the sender's one spelling. */
 export type Route =
-  | { kind: 'accepted'; message: InboundMessage }
-  | { kind: 'blocked'; message: InboundMessage; block: AppliedBlock }
+  | { kind: 'accepted'; message: InboundMessage; key: string }
+  | { kind: 'blocked'; message: InboundMessage; key: string; block: AppliedBlock }
   | { kind: 'invalid'; error: Error };
 
 /**
@@ -24,14 +25,17 @@ export function routeMessage(value: Buffer | null, blocklist: BlocklistState, no
   } catch (error) {
     return { kind: 'invalid', error: error as Error };
   }
-  const held = blocklist.blockOf(identityKey(message.tenantId, message.channel, message.from));
+  // Decided on the sender's one spelling, whatever spelling the producer wrote.
+  const key = identityKey(message.tenantId, message.channel, message.from);
+  const held = blocklist.blockOf(key);
   if (!held || held.endsAtMs <= nowMs) {
-    return { kind: 'accepted', message };
+    return { kind: 'accepted', message, key };
   }
   const { entry } = held;
   return {
     kind: 'blocked',
     message,
+    key,
     block: {
       contactId: entry.contactId,
       blockedAt: entry.blockedAt,

@@ -20,7 +20,21 @@ const probes: Record<string, unknown[]> = {
   messageId: ['m-1', '', 'a'.repeat(128), 'a'.repeat(129), 'has space', 'wa:ABG=+/_.', 42, null],
   tenantId: ['acme', 'ACME', 'a'.repeat(64), 'a'.repeat(65), 'ac:me', '-acme', '', 7],
   channel: ['whatsapp', 'WhatsApp', 'sms', '9chan', 'a'.repeat(32), 'a'.repeat(33), ''],
-  from: ['+14155550123', 'user_1', 'a|b', 'tab\there', 'x'.repeat(256), 'x'.repeat(257), '', '😀', 5],
+  from: [
+    '+14155550123',
+    '14155550123',
+    'whatsapp:+14155550123',
+    '+1 415-555-0123',
+    '(415) 555-0123',
+    'user_1',
+    'a|b',
+    'tab\there',
+    'x'.repeat(256),
+    'x'.repeat(257),
+    '',
+    '😀',
+    5,
+  ],
   to: ['+14155550100', '', 'x'.repeat(256), 'x'.repeat(257), null, 'a\u0000b'],
   type: ['text', 'image', 'hologram', '', 'TEXT'],
   content: [
@@ -84,6 +98,19 @@ describe('the inbound message fast schema', () => {
   it('never accepts what the InboundMessage class refuses', () => {
     const overlyLenient = cases.filter((message) => fastSchemaAccepts(message) && !classAccepts(message));
     expect(overlyLenient).toEqual([]);
+  });
+
+  it('reads a phone channel sender in its one spelling, however it was written', () => {
+    for (const from of ['+14155550123', '14155550123', 'whatsapp:+14155550123', '+1 415-555-0123']) {
+      expect(parseInboundMessage(JSON.stringify(anInboundMessage({ from }))).from).toBe('+14155550123');
+    }
+    expect(() => parseInboundMessage(JSON.stringify(anInboundMessage({ from: '(415) 555-0123' })))).toThrow(
+      /from must be a phone number with its country code/,
+    );
+    // Other channels: as sent.
+    expect(
+      parseInboundMessage(JSON.stringify(anInboundMessage({ channel: 'telegram', from: 'Ada' }))).from,
+    ).toBe('Ada');
   });
 
   it('accepts the common valid message without falling back', () => {

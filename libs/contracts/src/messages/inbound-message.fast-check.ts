@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import { canonicalAddress } from '../canonical-address';
 import { CHANNEL_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 import { RESERVED_KEYS, unstorableInputErrors } from '../storable-input';
 import { ContractViolationError, parseJson, validateContract } from '../validation';
@@ -42,9 +43,10 @@ const inboundMessageFastSchema = {
 const fastCheck = new Ajv({ allErrors: false, unicodeRegExp: true }).compile(inboundMessageFastSchema);
 
 /**
- * Parses and validates an inbound message record. The fast schema decides the common case;
- * whatever it does not accept goes to the `InboundMessage` class, which has the last word and
- * the field errors. So the verdict is always class-validator's (a spec proves the subset).
+ * Parses and validates an inbound message record, its sender normalised to the channel's one
+ * spelling (`canonicalAddress`). The fast schema decides the common case; whatever it does not
+ * accept goes to the `InboundMessage` class, which has the last word and the field errors. So
+ * the verdict is always class-validator's (a spec proves the subset).
  */
 export function parseInboundMessage(value: Buffer | string | null): InboundMessage {
   const size = value === null ? 0 : Buffer.byteLength(value);
@@ -58,7 +60,16 @@ export function parseInboundMessage(value: Buffer | string | null): InboundMessa
   // A string (not bytes) may hold a lone surrogate as it is: it always gets the walk.
   const mayBeUnstorable = typeof value === 'string' || (text !== null && UNSTORABLE_MARKER.test(text));
   if (schemaAccepts(plain) && (!mayBeUnstorable || unstorableInputErrors(plain).length === 0)) {
-    return plain as InboundMessage;
+    const message = plain as InboundMessage;
+    // The sender's one spelling (one pattern test when it is already); an unreadable number
+    // goes on to the class, which refuses it with the reason.
+    const from = canonicalAddress(message.channel, message.from);
+    if (from === message.from) {
+      return message;
+    }
+    if (from !== undefined) {
+      return { ...message, from };
+    }
   }
   return validateContract(InboundMessage, plain);
 }
@@ -68,7 +79,11 @@ export function parseInboundMessage(value: Buffer | string | null): InboundMessa
  * channel JSON, so the schema cannot see a reserved key or U+0000 in it: one walk does.
  */
 export function fastSchemaAccepts(plain: unknown): boolean {
-  return schemaAccepts(plain) && unstorableInputErrors(plain).length === 0;
+  return (
+    schemaAccepts(plain) &&
+    unstorableInputErrors(plain).length === 0 &&
+    canonicalAddress((plain as InboundMessage).channel, (plain as InboundMessage).from) !== undefined
+  );
 }
 
 function schemaAccepts(plain: unknown): boolean {
