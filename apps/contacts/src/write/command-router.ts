@@ -48,7 +48,7 @@ export class CommandRouter {
     private readonly segments: SegmentCommands,
     private readonly campaigns: CampaignCommands,
     private readonly tenantSettings: TenantSettingsCommands,
-    private readonly tenantOutcomes: CommandOutcomes,
+    private readonly outcomes: CommandOutcomes,
     private readonly accepted: AcceptedCommandsRepository,
     private readonly engine: ContactWriteEngine,
     private readonly settings: ContactsSettings,
@@ -111,7 +111,7 @@ export class CommandRouter {
     }
     if (command.type === 'contact.job-step' && command.jobId) {
       // The job waits for every step's outcome: applied before the failure, or refused now.
-      const applied = await this.tenantOutcomes.republish(command);
+      const applied = await this.outcomes.republish(command);
       await this.jobStepOutcomes.record(
         command.tenantId,
         command.jobId,
@@ -121,17 +121,17 @@ export class CommandRouter {
       if (applied) {
         return;
       }
-    } else if (await this.tenantOutcomes.republish(command)) {
+    } else if (await this.outcomes.republish(command)) {
       return;
     }
     const { code, reason, fieldErrors } = deadLetterRejection(error);
-    await this.tenantOutcomes.reject(command, code, reason, fieldErrors);
+    await this.outcomes.reject(command, code, reason, fieldErrors);
   }
 
   private async dispatch(command: Command, batch: ContactWriteBatch): Promise<void> {
     // Job steps and block expiries record their own outcomes; any other command handled before
     // is answered again (a caller retrying with the same idempotency key).
-    if (!isInternalCommand(command) && (await this.tenantOutcomes.republish(command))) {
+    if (!isInternalCommand(command) && (await this.outcomes.republish(command))) {
       if (!isTenantCommand(command)) {
         // Its outbox may still hold what it published (a failure before it was emptied): read,
         // the contact's outbox goes out with the batch.
