@@ -56,7 +56,14 @@ export function contractSchemas(): Record<string, Schema> {
     additionalConverters: {
       isAttributes: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
       isAttributeFilters: objectWithKeys(ATTRIBUTE_KEY_PATTERN),
-      isAddressForChannel: { type: 'string', minLength: 1, description: 'an E.164 number on phone channels' },
+      isAddressForChannel: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        pattern: '^[^|\\u0000-\\u001f\\u007f-\\u009f]+$',
+        description:
+          'a phone number with its country code, read as E.164, on phone channels (docs/identities.md); elsewhere printable text without a vertical bar',
+      },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
       hasMentionsAtMost: { description: 'mentions (`@agent-id`) at most 20 distinct agents' },
       isSegmentAttributeValue: SEGMENT_EQUALS_SCHEMA as never,

@@ -3,16 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { SettingsModule } from '@switchboard/config';
 import { CONSUMER_GROUPS, KafkaBatchTransport, KafkaModule } from '@switchboard/kafka';
 import { ObservabilityModule } from '@switchboard/observability';
-import { ActivityModule } from './activity/activity.module';
-import { CampaignsModule } from './campaigns/campaigns.module';
-import { CommandsModule } from './commands/commands.module';
 import { ContactDetailsModule } from './contacts/contact-details.module';
 import { contactsConsumerGroups } from './contacts-consumer-groups';
-import { JobsModule } from './jobs/jobs.module';
-import { MessagesModule } from './messages/messages.module';
-import { SegmentsModule } from './segments/segments.module';
-import { TenantSettingsModule } from './settings/tenant-settings.module';
-import { TagsModule } from './tags/tags.module';
 import { CommandRouter } from './write/command-router';
 import { WriteModule } from './write/write.module';
 import { ContactsSettings } from './contacts-settings';
@@ -43,16 +35,10 @@ export class ContactsAppModule {
             bufferCommands: false,
           }),
         }),
+        // Every feature module (and its controllers) is reached through these two: the engine
+        // imports what it changes, the agent's view of a customer what it shows.
         WriteModule,
-        MessagesModule,
-        ActivityModule,
         ContactDetailsModule,
-        TagsModule,
-        SegmentsModule,
-        JobsModule,
-        CampaignsModule,
-        CommandsModule,
-        TenantSettingsModule,
       ],
       providers: [
         StoreReadiness,

@@ -1,15 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { E164_PATTERN, PHONE_CHANNELS } from './identifiers';
 
-/** How a channel's addresses are spelled canonically (docs/identities.md has the table). */
-export type AddressRule = 'e164' | 'as-sent';
-
-export function addressRuleOf(channel: string): AddressRule {
-  return PHONE_CHANNELS.has(channel) ? 'e164' : 'as-sent';
-}
-
 /**
- * The one spelling of an address on its channel, or undefined when it cannot be normalised (a
+ * The one spelling of an address on its channel (docs/identities.md has the table), or undefined when it cannot be normalised (a
  * phone number that is not one): every way in (HTTP, commands, inbound messages, imports) keys
  * identities by it, so a contact blocked under one spelling is blocked under all of them.
  *
@@ -29,12 +22,7 @@ export function canonicalAddress(
   address: string,
   defaultCountry?: CountryCode,
 ): string | undefined {
-  switch (addressRuleOf(channel)) {
-    case 'e164':
-      return canonicalPhoneNumber(channel, address, defaultCountry);
-    case 'as-sent':
-      return address;
-  }
+  return PHONE_CHANNELS.has(channel) ? canonicalPhoneNumber(channel, address, defaultCountry) : address;
 }
 
 function canonicalPhoneNumber(channel: string, address: string, defaultCountry?: CountryCode) {

@@ -32,10 +32,10 @@ export function isAttributeKey(key: unknown): key is string {
 export const ATTRIBUTE_KEY_RULE = `matching ${ATTRIBUTE_KEY_PATTERN.source} and none of ${[...RESERVED_KEYS].join(', ')}`;
 
 /**
- * Addresses of phone channels must be E.164 once normalised (`CanonicalAddress`); others are any
- * printable text without `|`.
+ * An address on the channel the object names: on phone channels E.164 once normalised
+ * (`CanonicalAddress`), elsewhere 1–256 printable characters without `|`.
  */
-function IsAddressForChannel() {
+export function IsAddressForChannel() {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isAddressForChannel',
@@ -56,8 +56,8 @@ function IsAddressForChannel() {
         defaultMessage(args: ValidationArguments) {
           const channel = (args.object as { channel?: unknown }).channel;
           return typeof channel === 'string' && PHONE_CHANNELS.has(channel)
-            ? `address must be a phone number with its country code (like +14155550123) on channel ${channel}`
-            : `address must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
+            ? `${args.property} must be a phone number with its country code (like +14155550123) on channel ${channel}`
+            : `${args.property} must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
         },
       },
     });
@@ -124,9 +124,9 @@ export class Identity {
  * `+1 415-555-0123`, `14155550123` and `whatsapp:+14155550123` on whatsapp all become
  * `+14155550123`. One that cannot be normalised is left as sent, for the validator to refuse.
  */
-export function CanonicalAddress(channelField = 'channel') {
-  return Transform(({ value, obj }: { value: unknown; obj: Record<string, unknown> }) => {
-    const channel = obj[channelField];
+export function CanonicalAddress() {
+  return Transform(({ value, obj }: { value: unknown; obj: { channel?: unknown } }) => {
+    const { channel } = obj;
     if (typeof value !== 'string' || typeof channel !== 'string') {
       return value;
     }

@@ -181,7 +181,7 @@ export class ContactJobWork implements JobWork {
   /** The contacts a segment or catalog job still has to change; undefined when there can be none. */
   private async remaining(job: Job): Promise<FilterQuery<Contact> | undefined> {
     if (job.kind === 'campaign-dispatch') {
-      throw new Error(`not a contact job: ${job.kind}`);
+      return undefined; // not a contact job
     }
     if (job.kind === 'tag-rename' || job.kind === 'tag-delete' || job.kind === 'tag-merge') {
       const { tagId } = job.params;

@@ -109,7 +109,7 @@ export type Job = {
 export type JobOf<Kind extends JobKind> = Extract<Job, { kind: Kind }>;
 
 /** The ids a bulk job was given, in order; undefined for a job over a segment or the catalog. */
-export function listedContactIds(job: Job): string[] | undefined {
+export function listedContactIds(job: Pick<Job, 'params'>): string[] | undefined {
   return 'contactIds' in job.params ? job.params.contactIds : undefined;
 }
 JobSchema.index({ status: 1 });
@@ -143,7 +143,7 @@ export function newJob<Kind extends JobKind>(
   params: JobParamsOf[Kind],
   now: Date,
 ): Job {
-  const listed = 'contactIds' in params ? params.contactIds : undefined;
+  const listed = listedContactIds({ params });
   return {
     _id: jobDocumentId(tenantId, jobId),
     tenantId,

@@ -9,11 +9,8 @@ import {
   Matches,
   MaxLength,
   ValidateNested,
-  registerDecorator,
-  type ValidationArguments,
 } from 'class-validator';
-import { canonicalAddress } from '../canonical-address';
-import { CanonicalAddress } from '../contact-fields';
+import { CanonicalAddress, IsAddressForChannel } from '../contact-fields';
 import { CHANNEL_PATTERN, CONTACT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
 
 export const MessageTypes = [
@@ -31,30 +28,6 @@ export const MessageTypes = [
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 /** Largest inbound message record (text, captions, media references), like the webhook's body limit. */
 export const INBOUND_MESSAGE_MAX_BYTES = 65_536;
-
-/** The address is its channel's one spelling (after `CanonicalAddress`, an unreadable number is not). */
-function IsCanonicalFor(channelField: string) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isCanonicalFor',
-      target: target.constructor,
-      propertyName,
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          const channel = (args.object as Record<string, unknown>)[channelField];
-          return (
-            typeof value !== 'string' ||
-            typeof channel !== 'string' ||
-            canonicalAddress(channel, value) === value
-          );
-        },
-        defaultMessage(args: ValidationArguments) {
-          const channel = String((args.object as Record<string, unknown>)[channelField]);
-          return `${propertyName} must be a phone number with its country code (like +14155550123) on channel ${channel}`;
-        },
-      },
-    });
-}
 
 export class SenderProfile {
   @IsOptional()
@@ -83,9 +56,7 @@ export class InboundMessage {
    */
   @CanonicalAddress()
   @IsString()
-  // eslint-disable-next-line no-control-regex -- control characters are what this pattern refuses
-  @Matches(/^[^|\u0000-\u001f\u007f-\u009f]{1,256}$/)
-  @IsCanonicalFor('channel')
+  @IsAddressForChannel()
   from: string;
 
   /** The business's address on the channel. */
