@@ -3,14 +3,20 @@
  * - message counters and history kept in `contact_messages` move to the ingest's collections
  *   (migrate-message-activity.ts);
  * - temporary blocks get `blockExpires`, which the block-expiry sweeper looks them up by
- *   (migrate-block-expiries.ts).
+ *   (migrate-block-expiries.ts);
+ * - identities stored in other spellings are re-keyed by their one spelling, and the contacts
+ *   one customer got under several spellings are merged (migrate-identities.ts): this step
+ *   publishes to `contacts.events` and `contacts.blocklist` (KAFKA_BROKERS, TOPIC_PREFIX).
  * Run it once with the contacts service stopped, before starting this version; it is safe to run
  * again.
  *
  *   npm run migrate
  */
 import { MongoClient } from 'mongodb';
+import { topicNames } from '@switchboard/contracts';
+import { createKafkaClient, type OutboundRecord } from '@switchboard/kafka';
 import { migrateBlockExpiries } from './migrate-block-expiries';
+import { migrateIdentities } from './migrate-identities';
 import { migrateMessageActivity } from './migrate-message-activity';
 
 async function main(): Promise<void> {
@@ -21,9 +27,40 @@ async function main(): Promise<void> {
     console.log(`migrate — carried the message activity of ${carried} contacts over`);
     const marked = await migrateBlockExpiries(db);
     console.log(`migrate — marked ${marked} temporary blocks for the block-expiry sweeper`);
+    await producer.connect();
+    const report = await migrateIdentities(db, topicNames(process.env.TOPIC_PREFIX ?? ''), publish);
+    console.log(
+      `migrate — re-keyed ${report.respelled} identities by their one spelling, merged ${report.merged} contacts into another`,
+    );
+    for (const identities of report.waiting) {
+      console.log(`migrate — left for a later run (a contact has publications not yet sent): ${identities}`);
+    }
+    for (const key of report.unreadable) {
+      console.log(`migrate — left as stored, no one spelling: ${key}`);
+    }
   } finally {
     await client.close();
+    await producer.disconnect();
   }
+}
+
+const producer = createKafkaClient(
+  'switchboard-migrate',
+  (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+).producer({ idempotent: true, maxInFlightRequests: 1 });
+
+async function publish(records: OutboundRecord[]): Promise<void> {
+  const byTopic = new Map<string, OutboundRecord[]>();
+  for (const record of records) {
+    byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+  }
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: [...byTopic].map(([topic, messages]) => ({
+      topic,
+      messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
+    })),
+  });
 }
 
 main().catch((error: unknown) => {

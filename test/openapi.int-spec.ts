@@ -52,6 +52,12 @@ describe('the gateway OpenAPI document', () => {
         '/v1/bulk/tags',
         '/v1/bulk/block',
         '/v1/settings/block-policy',
+        '/v1/settings/channels',
+        '/v1/settings/channels/whatsapp',
+        '/v1/settings/channels/twilio',
+        '/v1/inbound/{tenantId}/whatsapp',
+        '/v1/inbound/{tenantId}/twilio',
+        '/v1/settings/phone-numbers',
         '/v1/contacts/{id}/unblock',
         '/v1/jobs/{jobId}',
         '/v1/segments',
@@ -95,6 +101,10 @@ describe('the gateway OpenAPI document', () => {
     expect(shape('BlockPolicyRequest')).toEqual({
       required: ['reasonRequired', 'whoMayBlock'],
       properties: ['reasonRequired', 'whoMayBlock'],
+    });
+    expect(shape('PhoneNumberSettingsRequest')).toEqual({
+      required: ['defaultCountry'],
+      properties: ['defaultCountry'],
     });
     expect(shape('CreateCampaignRequest')).toEqual({
       required: ['message', 'name'],

@@ -13,6 +13,7 @@ import {
   FilterProgress,
   InboundMessage,
   isTenantCommandType,
+  PHONE_NUMBER_COUNTRIES,
   SEGMENT_COMPARISON_SCHEMA,
   SEGMENT_EQUALS_SCHEMA,
   SEGMENT_EXPRESSION_DESCRIPTION,
@@ -65,6 +66,11 @@ export function contractSchemas(): Record<string, Schema> {
           'a phone number with its country code, read as E.164, on phone channels (docs/identities.md); elsewhere printable text without a vertical bar',
       },
       isExactlyOneOf: { description: 'exactly one of the alternative fields is given' },
+      isDefaultCountry: {
+        anyOf: [{ type: 'string', enum: [...PHONE_NUMBER_COUNTRIES] }, { type: 'null' }],
+        description:
+          'an ISO 3166-1 alpha-2 country code (libphonenumber-js knows its numbers), or null for none',
+      },
       hasMentionsAtMost: { description: 'mentions (`@agent-id`) at most 20 distinct agents' },
       isSegmentAttributeValue: SEGMENT_EQUALS_SCHEMA as never,
       isSegmentComparison: SEGMENT_COMPARISON_SCHEMA as never,

@@ -44,8 +44,9 @@ describe('the agent console', () => {
   let graceId: string;
   const url = (path: string) => `${system.gateway.url}${path}`;
 
-  async function say(from: string, text: string, name?: string): Promise<string> {
+  async function say(from: string, text: string, name?: string, channel = 'whatsapp'): Promise<string> {
     const { tenantId: _tenant, ...message } = anInboundMessage({
+      channel,
       from,
       content: { text },
       ...(name && { profile: { name } }),
@@ -331,6 +332,76 @@ describe('the agent console', () => {
     await saved.getByRole('button', { name: 'Send campaign' }).click();
     await saved.getByText('Campaign dispatched: 2 sent of 3; 1 blocked contacts excluded.').waitFor(WAIT);
     await page.screenshot({ path: `${screenshots}/segments.png` });
+    await page.context().close();
+  });
+
+  it('shows the channel each message came from, its sender in the tooltip, and marks a dropped preview', async () => {
+    // One customer on three channels: two the console names, and one it shows as spelled.
+    const phone = aWhatsappIdentity();
+    const telegram = { channel: 'telegram', address: `kj_${randomUUID().slice(0, 8)}` };
+    const line = { channel: 'line', address: `U${randomUUID().replace(/-/g, '')}` };
+    const created = await http('POST', url('/v1/contacts'), {
+      token: agent,
+      body: { identities: [phone, telegram, line], name: 'Katherine Johnson' },
+    });
+    expect(created.status).toBe(200);
+    const contactId = created.body.contactId as string;
+    await say(phone.address, 'Hello from my phone', undefined, 'whatsapp');
+    await say(telegram.address, 'And again on Telegram', undefined, 'telegram');
+    await say(line.address, 'One more on LINE', undefined, 'line');
+
+    const page = await signedIn(agent, `#/inbox/${encodeURIComponent(contactId)}`);
+    const messages = page.getByRole('list', { name: 'Messages' });
+    const message = (text: string) => messages.getByRole('listitem').filter({ hasText: text });
+    for (const [text, label, from] of [
+      ['Hello from my phone', 'WhatsApp', phone.address],
+      ['And again on Telegram', 'Telegram', telegram.address],
+      ['One more on LINE', 'line', line.address],
+    ] as const) {
+      await message(text).waitFor(WAIT);
+      const badges = message(text).getByRole('img', { name: /^via / });
+      expect(await badges.count()).toBe(1);
+      expect(await badges.getAttribute('aria-label')).toBe(`via ${label}`);
+      expect(await badges.getAttribute('title')).toBe(`From ${from} via ${label}`);
+      expect(await badges.innerText()).toBe(label);
+    }
+    await page.screenshot({ path: `${screenshots}/channels.png` });
+
+    // What the API has agrees: each message's channel and sender, as the badges show them.
+    const history = await http('GET', url(`/v1/contacts/${contactId}/messages`), { token: agent });
+    const sent = history.body.items.map(({ channel, from }: { channel: string; from: string }) => [
+      channel,
+      from,
+    ]);
+    expect(sent.sort()).toEqual([
+      ['line', line.address],
+      ['telegram', telegram.address],
+      ['whatsapp', phone.address],
+    ]);
+
+    // A customer blocked before writing: the inbox previews the dropped message, marked so.
+    const blockedFirst = aWhatsappIdentity();
+    const spammer = await http('POST', url('/v1/contacts'), {
+      token: agent,
+      body: { identities: [blockedFirst], name: 'Spam Bot' },
+    });
+    expect(spammer.status).toBe(200);
+    expect(
+      (
+        await http('POST', url(`/v1/contacts/${spammer.body.contactId}/block`), {
+          token: agent,
+          body: { reason: 'spam' },
+        })
+      ).status,
+    ).toBe(200);
+    await say(blockedFirst.address, 'Buy followers now');
+    const preview = page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('link')
+      .filter({ hasText: 'Spam Bot' });
+    await preview.getByText('Buy followers now').waitFor(WAIT);
+    expect(await preview.locator('.preview').innerText()).toBe('Dropped Buy followers now');
+    await page.screenshot({ path: `${screenshots}/dropped-preview.png` });
     await page.context().close();
   });
 });

@@ -40,6 +40,9 @@ const validPayloads: Record<CommandType, () => object> = {
   'bulk.tag': () => ({ jobId: `j_${shortId()}`, action: 'add', tags: ['vip'], contactIds: ['c_1'] }),
   'bulk.block': () => ({ jobId: `j_${shortId()}`, action: 'block', contactIds: ['c_1'] }),
   'settings.block-policy': () => ({ whoMayBlock: 'agents', reasonRequired: false }),
+  'settings.phone-numbers': () => ({ defaultCountry: 'US' }),
+  'settings.whatsapp-credentials': () => ({ appSecret: `secret-${shortId()}`, verifyToken: shortId() }),
+  'settings.twilio-credentials': () => ({ authToken: `token-${shortId()}` }),
   'segment.save': () => ({
     segmentId: `s_${shortId()}`,
     name: `seg ${shortId()}`,

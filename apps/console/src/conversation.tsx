@@ -5,6 +5,7 @@ import { followEvents } from './event-stream';
 import { contactTitle, fullTime, messageText, relativeTime } from './format';
 import type { Session } from './session';
 import { BlockDialog } from './block-dialog';
+import { ChannelBadge } from './channel-badge';
 import { UserDetails } from './user-details';
 import type { ContactDetails, Message } from './types';
 
@@ -164,9 +165,12 @@ export function ConversationScreen({
           {delivered.map((message) => (
             <li key={message.messageId} class="message">
               <p class="bubble">{messageText(message.content, message.type)}</p>
-              <time dateTime={message.sentAt} title={fullTime(message.sentAt)}>
-                {relativeTime(message.sentAt)} · {message.channel}
-              </time>
+              <div class="message-meta">
+                <ChannelBadge channel={message.channel} from={message.from} />
+                <time dateTime={message.sentAt} title={fullTime(message.sentAt)}>
+                  {relativeTime(message.sentAt)}
+                </time>
+              </div>
             </li>
           ))}
           <li ref={bottom} aria-hidden="true" class="end" />

@@ -33,6 +33,26 @@ export function messageText(content: Record<string, unknown>, type: string): str
   return `[${type}]`;
 }
 
+/** How the console names the channels it knows; any other channel is shown as it is spelled. */
+const CHANNEL_NAMES: Record<string, string> = {
+  whatsapp: 'WhatsApp',
+  sms: 'SMS',
+  telegram: 'Telegram',
+  instagram: 'Instagram',
+  email: 'Email',
+  voice: 'Voice',
+};
+
+/** A channel's name for people: "WhatsApp" for `whatsapp`, an unknown channel as given. */
+export function channelName(channel: string): string {
+  return Object.hasOwn(CHANNEL_NAMES, channel) ? CHANNEL_NAMES[channel] : channel.trim() || 'unknown channel';
+}
+
+/** Whether the console has a colour of its own for a channel (the others share a neutral one). */
+export function isKnownChannel(channel: string): boolean {
+  return Object.hasOwn(CHANNEL_NAMES, channel);
+}
+
 /** Black or white text, whichever reads better on a tag colour (`#rrggbb`). */
 export function textColourOn(background: string): string {
   const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(background);

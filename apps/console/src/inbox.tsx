@@ -134,6 +134,12 @@ export function Inbox({
                 <time dateTime={contact.lastMessageAt}>{relativeTime(contact.lastMessageAt)}</time>
               </span>
               <span class="preview">
+                {lastMessage?.status === 'blocked' && (
+                  <span class="dropped-marker" title="Dropped: the customer was blocked">
+                    Dropped
+                  </span>
+                )}
+                {lastMessage?.status === 'blocked' && ' '}
                 {lastMessage ? messageText(lastMessage.content, lastMessage.type) : 'No messages'}
               </span>
               <span class="row chips">

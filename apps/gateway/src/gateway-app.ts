@@ -7,6 +7,7 @@ import { serveConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
 import { GatewaySettings } from './gateway-settings';
 import { createOpenApiDocument } from './openapi/openapi-document';
+import { formBodyParser } from './problems/form-body-parser';
 import { jsonBodyParser } from './problems/json-body-parser';
 import { methodNotAllowed } from './problems/method-not-allowed';
 import { createValidationPipe } from './problems/validation.pipe';
@@ -28,6 +29,10 @@ export async function createGatewayApp(
   const settings = app.get(GatewaySettings);
   // The bulk parser goes first: a body it has read is not read again by the general one.
   app.use('/v1/bulk', jsonBodyParser(settings.BULK_BODY_LIMIT_BYTES));
+  // Channel platforms batch (Meta) and sign their bodies; Twilio posts forms, signed over their
+  // parameters: parsed with the raw body kept.
+  app.use('/v1/inbound/:tenantId/whatsapp', jsonBodyParser(settings.CHANNEL_BODY_LIMIT_BYTES));
+  app.use('/v1/inbound/:tenantId/twilio', formBodyParser(settings.CHANNEL_BODY_LIMIT_BYTES));
   app.use(jsonBodyParser(settings.BODY_LIMIT_BYTES));
   app.useGlobalPipes(createValidationPipe());
   serveConsole(app, settings.CONSOLE_DIR);

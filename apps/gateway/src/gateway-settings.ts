@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsObject, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { ServiceSettings } from '@switchboard/config';
 
 export class GatewaySettings extends ServiceSettings {
@@ -45,6 +45,15 @@ export class GatewaySettings extends ServiceSettings {
   BULK_BODY_LIMIT_BYTES: number = 1_048_576;
 
   /**
+   * Largest accepted body of a channel platform's webhook (`/v1/inbound/{tenantId}/whatsapp`
+   * and `/twilio`): Meta may batch several messages in one notification. Each message must
+   * still fit a `messages.inbound` record (64 KiB).
+   */
+  @IsInt()
+  @Min(1_024)
+  CHANNEL_BODY_LIMIT_BYTES: number = 1_048_576;
+
+  /**
    * Per-tenant secrets of inbound channel webhooks: `tenant=secret,tenant=secret`.
    * A tenant without one cannot post to the webhook.
    */
@@ -78,6 +87,34 @@ export class GatewaySettings extends ServiceSettings {
   @IsInt()
   @Min(1)
   WEBHOOK_TOLERANCE_SECONDS: number = 300;
+
+  /**
+   * The gateway's public address as channel platforms call it (`https://api.example.com`),
+   * behind any proxy: Twilio signs the full URL it called. Unset, the URL is rebuilt from the
+   * request's protocol, host and path.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
+
+  /**
+   * How long a gateway instance uses a tenant's channel credentials before reading them again:
+   * a changed credential holds on every instance within this bound (at once on the instance
+   * that set it).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  CHANNEL_CREDENTIALS_CACHE_MS: number = 5_000;
+
+  /**
+   * Channel message ids (tenant, channel, id) each gateway instance remembers, newest first, so
+   * a webhook a platform delivers again publishes nothing new; beyond it, and across instances,
+   * the consumers' idempotency by `messageId` holds.
+   */
+  @IsInt()
+  @Min(0)
+  CHANNEL_RECENT_MESSAGE_IDS: number = 100_000;
 
   /**
    * Conversation streams (`GET /v1/contacts/{id}/messages/stream`) one actor of a tenant may

@@ -5,6 +5,10 @@ import { CONSUMER_GROUPS, KafkaBatchTransport, KafkaModule } from '@switchboard/
 import { ObservabilityModule } from '@switchboard/observability';
 import { AuthModule } from './auth/auth.module';
 import { BulkBlockController } from './blocks/bulk-block.controller';
+import { ChannelCredentialsCache } from './channels/channel-credentials.cache';
+import { ChannelMessagePublisher } from './channels/channel-message-publisher';
+import { TwilioController } from './channels/twilio/twilio.controller';
+import { WhatsappCloudController } from './channels/whatsapp/whatsapp-cloud.controller';
 import { BlockEnforcement } from './commands/block-enforcement';
 import { CommandBus } from './commands/command-bus';
 import { CommandsController } from './commands/commands.controller';
@@ -23,6 +27,8 @@ import { InboundWebhookController } from './inbound/inbound-webhook.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { NotesController } from './notes/notes.controller';
 import { SegmentsController } from './segments/segments.controller';
+import { PhoneNumberSettingsCache } from './settings/phone-number-settings-cache';
+import { ChannelCredentialsController } from './settings/channel-credentials.controller';
 import { SettingsController } from './settings/settings.controller';
 import { BulkTagsController } from './tags/bulk-tags.controller';
 import { TagCatalogController } from './tags/tag-catalog.controller';
@@ -53,11 +59,14 @@ export class GatewayModule {
         BulkTagsController,
         BulkBlockController,
         SettingsController,
+        ChannelCredentialsController,
         JobsController,
         SegmentsController,
         CampaignsController,
         CommandsController,
         InboundWebhookController,
+        WhatsappCloudController,
+        TwilioController,
         ConversationsController,
         ContactStreamController,
         ContactEventsController,
@@ -68,8 +77,11 @@ export class GatewayModule {
         BlockEnforcement,
         ContactEventsListener,
         ContactsReader,
+        PhoneNumberSettingsCache,
         ProducerReadiness,
         ContactStreams,
+        ChannelCredentialsCache,
+        ChannelMessagePublisher,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: CONSUMER_GROUPS,

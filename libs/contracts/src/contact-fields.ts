@@ -13,6 +13,7 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
+import { contextDefaultCountry } from './address-context';
 import { canonicalAddress } from './canonical-address';
 import { ADDRESS_MAX_LENGTH, CHANNEL_PATTERN, E164_PATTERN, PHONE_CHANNELS } from './identifiers';
 import { RESERVED_KEYS } from './storable-input';
@@ -55,9 +56,13 @@ export function IsAddressForChannel() {
         },
         defaultMessage(args: ValidationArguments) {
           const channel = (args.object as { channel?: unknown }).channel;
-          return typeof channel === 'string' && PHONE_CHANNELS.has(channel)
-            ? `${args.property} must be a phone number with its country code (like +14155550123) on channel ${channel}`
-            : `${args.property} must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
+          if (typeof channel !== 'string' || !PHONE_CHANNELS.has(channel)) {
+            return `${args.property} must be 1-${ADDRESS_MAX_LENGTH} printable characters without '|'`;
+          }
+          const defaultCountry = contextDefaultCountry();
+          return defaultCountry
+            ? `${args.property} must be a phone number of ${defaultCountry} (the tenant's default country) or one with its country code (like +14155550123) on channel ${channel}`
+            : `${args.property} must be a phone number with its country code (like +14155550123) on channel ${channel}`;
         },
       },
     });
@@ -123,6 +128,8 @@ export class Identity {
  * Normalises an address to its channel's one spelling before validation (`canonicalAddress`):
  * `+1 415-555-0123`, `14155550123` and `whatsapp:+14155550123` on whatsapp all become
  * `+14155550123`. One that cannot be normalised is left as sent, for the validator to refuse.
+ * Within an address context (`withAddressContext`, the gateway's, once it knows the tenant),
+ * a number without a country code is read as a national number of its default country.
  */
 export function CanonicalAddress() {
   return Transform(({ value, obj }: { value: unknown; obj: { channel?: unknown } }) => {
@@ -130,7 +137,7 @@ export function CanonicalAddress() {
     if (typeof value !== 'string' || typeof channel !== 'string') {
       return value;
     }
-    return canonicalAddress(channel, value) ?? value;
+    return canonicalAddress(channel, value, contextDefaultCountry()) ?? value;
   });
 }
 

@@ -9,6 +9,7 @@ export const ErrorCodes = [
   'unsupported-media-type',
   'unauthenticated',
   'forbidden',
+  'webhook-verification-failed',
   'not-found',
   'method-not-allowed',
   'contact-not-found',

@@ -27,6 +27,15 @@ export const InternalRoutes = {
   conversations: (tenantId: string) => `/internal/tenants/${encodeURIComponent(tenantId)}/conversations`,
   blockPolicy: (tenantId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/settings/block-policy`,
+  /** GET: the tenant's `PhoneNumberSettingsView`. */
+  phoneNumberSettings: (tenantId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/settings/phone-numbers`,
+  /** GET: the `ChannelCredentialsView` of every platform (never a credential). */
+  channelCredentials: (tenantId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/settings/channel-credentials`,
+  /** GET: the tenant's `ChannelSecrets`, for the gateway to verify channel webhooks; only there. */
+  channelSecrets: (tenantId: string) =>
+    `/internal/tenants/${encodeURIComponent(tenantId)}/settings/channel-credentials/secrets`,
   /** GET: a `CommandStatusView`, or `404 {code: 'command-not-found'}` for a command nobody accepted. */
   commandOutcome: (tenantId: string, commandId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/commands/${encodeURIComponent(commandId)}`,

@@ -1,4 +1,5 @@
 export * from './health.controller';
+export * from './log-redaction';
 export * from './metrics';
 export * from './observability.module';
 export * from './readiness.registry';

@@ -5,6 +5,7 @@ import type { Options } from 'pino-http';
 import { destination } from 'pino';
 import { ServiceSettings } from '@switchboard/config';
 import { HealthController } from './health.controller';
+import { redactQuerySecrets, redactUrlSecrets } from './log-redaction';
 import { collectProcessMetricsOnce } from './metrics';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -39,6 +40,14 @@ function loggerParams(service: string, settings: ServiceSettings): Params {
     level: settings.LOG_LEVEL,
     base: { service },
     redact: ['req.headers.authorization', 'req.headers["x-internal-token"]'],
+    // A verify token arrives in a query string (Meta's webhook verification): never logged.
+    serializers: {
+      req: (request: { url?: string; query?: unknown }) => {
+        request.url = redactUrlSecrets(request.url);
+        request.query = redactQuerySecrets(request.query);
+        return request;
+      },
+    },
     // Probes and scrapes would drown the request log.
     autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
     ...(settings.LOG_FORMAT === 'pretty' &&

@@ -1,3 +1,4 @@
+export * from './channel-webhooks';
 export * from './expect-eventually';
 export * from './factories';
 export * from './test-infrastructure';

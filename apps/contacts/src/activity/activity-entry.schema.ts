@@ -10,6 +10,8 @@ export interface ActivityDetails {
   noteId?: string;
   /** The tags the contact carries after a tag change. */
   tags?: string[];
+  /** The contact merged into this one (the same customer under another spelling of an identity). */
+  mergedContactId?: string;
 }
 
 /** One line of a contact's append-only timeline; `_id` is `tenantId:eventId`. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { BlockPolicyView } from '@switchboard/contracts';
+import type { BlockPolicyView, PhoneNumberSettingsView } from '@switchboard/contracts';
 import { InternalTokenGuard } from '../internal-token.guard';
-import { toBlockPolicyView } from './tenant-settings.schema';
+import { toBlockPolicyView, toPhoneNumberSettingsView } from './tenant-settings.schema';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 
 /** Internal settings reads for the gateway, which has authorised the tenant. */
@@ -15,5 +15,10 @@ export class SettingsController {
   @Get('block-policy')
   async blockPolicy(@Param('tenantId') tenantId: string): Promise<BlockPolicyView> {
     return toBlockPolicyView(await this.settings.find(tenantId));
+  }
+
+  @Get('phone-numbers')
+  async phoneNumbers(@Param('tenantId') tenantId: string): Promise<PhoneNumberSettingsView> {
+    return toPhoneNumberSettingsView(await this.settings.find(tenantId));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantCommandOf } from '@switchboard/contracts';
 import { CommandOutcomes } from '../commands/command-outcomes';
-import { toBlockPolicyView } from './tenant-settings.schema';
+import { toBlockPolicyView, toPhoneNumberSettingsView } from './tenant-settings.schema';
 import { TenantSettingsRepository } from './tenant-settings.repository';
 
 /**
@@ -20,5 +20,12 @@ export class TenantSettingsCommands {
     await this.settings.setBlockPolicy(tenantId, payload, actor.id, new Date(command.issuedAt));
     const policy = toBlockPolicyView(await this.settings.find(tenantId));
     return this.outcomes.publish(command, 'BlockPolicyChanged', { policy });
+  }
+
+  async setPhoneNumberSettings(command: TenantCommandOf<'settings.phone-numbers'>): Promise<void> {
+    const { tenantId, payload, actor } = command;
+    await this.settings.setPhoneNumberSettings(tenantId, payload, actor.id, new Date(command.issuedAt));
+    const phoneNumbers = toPhoneNumberSettingsView(await this.settings.find(tenantId));
+    return this.outcomes.publish(command, 'PhoneNumberSettingsChanged', { phoneNumbers });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { DEFAULT_BLOCK_POLICY, type BlockPolicy } from '@switchboard/contracts';
+import { DEFAULT_BLOCK_POLICY, type BlockPolicy, type PhoneNumberSettings } from '@switchboard/contracts';
 import { TenantSettings } from './tenant-settings.schema';
 
 /** Each tenant's settings, one document per tenant, looked up by `_id` (the tenant id). */
@@ -29,6 +29,29 @@ export class TenantSettingsRepository {
             blockPolicy: { whoMayBlock: policy.whoMayBlock, reasonRequired: policy.reasonRequired },
             blockPolicyUpdatedAt: now,
             blockPolicyUpdatedBy: actorId,
+          },
+        },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  /** Replaces the phone-number settings (idempotent, like the block policy). */
+  async setPhoneNumberSettings(
+    tenantId: string,
+    settings: PhoneNumberSettings,
+    actorId: string,
+    now: Date,
+  ): Promise<void> {
+    await this.settings
+      .updateOne(
+        { _id: tenantId },
+        {
+          $set: {
+            tenantId,
+            phoneNumbers: { defaultCountry: settings.defaultCountry },
+            phoneNumbersUpdatedAt: now,
+            phoneNumbersUpdatedBy: actorId,
           },
         },
         { upsert: true },

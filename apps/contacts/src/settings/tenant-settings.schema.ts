@@ -1,5 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { DEFAULT_BLOCK_POLICY, type BlockPolicy, type BlockPolicyView } from '@switchboard/contracts';
+import {
+  DEFAULT_BLOCK_POLICY,
+  DEFAULT_PHONE_NUMBER_SETTINGS,
+  type BlockPolicy,
+  type BlockPolicyView,
+  type PhoneNumberSettings,
+  type PhoneNumberSettingsView,
+} from '@switchboard/contracts';
 
 /** A tenant's settings; `_id` is the tenant id. A tenant without a document has the defaults. */
 @Schema({ collection: 'tenant_settings', versionKey: false, minimize: false })
@@ -18,6 +25,15 @@ export class TenantSettings {
 
   @Prop()
   blockPolicyUpdatedBy?: string;
+
+  @Prop({ type: Object })
+  phoneNumbers?: PhoneNumberSettings;
+
+  @Prop()
+  phoneNumbersUpdatedAt?: Date;
+
+  @Prop()
+  phoneNumbersUpdatedBy?: string;
 }
 
 export const TenantSettingsSchema = SchemaFactory.createForClass(TenantSettings);
@@ -34,5 +50,18 @@ export function toBlockPolicyView(settings: TenantSettings | null): BlockPolicyV
       updatedAt: new Date(settings.blockPolicyUpdatedAt).toISOString(),
     }),
     ...(settings.blockPolicyUpdatedBy && { updatedBy: settings.blockPolicyUpdatedBy }),
+  };
+}
+
+export function toPhoneNumberSettingsView(settings: TenantSettings | null): PhoneNumberSettingsView {
+  if (!settings?.phoneNumbers) {
+    return { ...DEFAULT_PHONE_NUMBER_SETTINGS };
+  }
+  return {
+    defaultCountry: settings.phoneNumbers.defaultCountry,
+    ...(settings.phoneNumbersUpdatedAt && {
+      updatedAt: new Date(settings.phoneNumbersUpdatedAt).toISOString(),
+    }),
+    ...(settings.phoneNumbersUpdatedBy && { updatedBy: settings.phoneNumbersUpdatedBy }),
   };
 }

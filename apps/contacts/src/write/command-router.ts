@@ -16,6 +16,7 @@ import { BulkTaggingCommands } from '../jobs/bulk-tagging-commands';
 import { JobStepCommands } from '../jobs/job-step-commands';
 import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { SegmentCommands } from '../segments/segment-commands';
+import { ChannelCredentialsCommands } from '../settings/channel-credentials-commands';
 import { TenantSettingsCommands } from '../settings/tenant-settings-commands';
 import { TagCatalogCommands } from '../tags/tag-catalog-commands';
 import type { ContactWriteBatch } from './contact-write-batch';
@@ -48,6 +49,7 @@ export class CommandRouter {
     private readonly segments: SegmentCommands,
     private readonly campaigns: CampaignCommands,
     private readonly tenantSettings: TenantSettingsCommands,
+    private readonly channelCredentials: ChannelCredentialsCommands,
     private readonly outcomes: CommandOutcomes,
     private readonly accepted: AcceptedCommandsRepository,
     private readonly engine: ContactWriteEngine,
@@ -76,6 +78,9 @@ export class CommandRouter {
     'bulk.tag': (command) => this.bulkTagging.start(command),
     'bulk.block': (command) => this.bulkBlocking.start(command),
     'settings.block-policy': (command) => this.tenantSettings.setBlockPolicy(command),
+    'settings.phone-numbers': (command) => this.tenantSettings.setPhoneNumberSettings(command),
+    'settings.whatsapp-credentials': (command) => this.channelCredentials.setWhatsapp(command),
+    'settings.twilio-credentials': (command) => this.channelCredentials.setTwilio(command),
     'segment.save': (command) => this.segments.save(command),
     'segment.delete': (command) => this.segments.delete(command),
     'campaign.create': (command) => this.campaigns.create(command),

@@ -3,10 +3,12 @@ import type { Response } from 'express';
 import type {
   BlockPolicyView,
   CampaignView,
+  ChannelCredentialsView,
   ContactEvent,
   ContactView,
   JobView,
   NoteView,
+  PhoneNumberSettingsView,
   SegmentView,
   TagPayload,
 } from '@switchboard/contracts';
@@ -88,6 +90,12 @@ export const pickCampaign = (event: CommandOutcome): CampaignView =>
 
 export const pickBlockPolicy = (event: CommandOutcome): BlockPolicyView =>
   'policy' in event.payload ? event.payload.policy : unexpectedOutcome(event);
+
+export const pickPhoneNumberSettings = (event: CommandOutcome): PhoneNumberSettingsView =>
+  'phoneNumbers' in event.payload ? event.payload.phoneNumbers : unexpectedOutcome(event);
+
+export const pickChannelCredentials = (event: CommandOutcome): ChannelCredentialsView =>
+  'credentials' in event.payload ? event.payload.credentials : unexpectedOutcome(event);
 
 /** Contact-changing calls answer with the contact's new state. */
 export function contactFromCommand(result: CommandResult, response: Response): ContactView | AcceptedCommand {

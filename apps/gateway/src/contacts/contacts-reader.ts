@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   type BlockPolicyView,
+  type ChannelCredentialsView,
+  type ChannelSecrets,
   INTERNAL_TOKEN_HEADER,
   InternalRoutes,
   type CampaignView,
@@ -10,6 +12,7 @@ import {
   type ErrorCode,
   type JobView,
   type NoteHistoryView,
+  type PhoneNumberSettingsView,
   type SegmentDefinition,
   type SegmentPreview,
   type SegmentView,
@@ -176,6 +179,21 @@ export class ContactsReader {
 
   blockPolicy(tenantId: string): Promise<BlockPolicyView> {
     return this.call({ path: InternalRoutes.blockPolicy(tenantId) });
+  }
+
+  /** How the tenant's phone numbers without a country code are read (its default country). */
+  phoneNumberSettings(tenantId: string): Promise<PhoneNumberSettingsView> {
+    return this.call({ path: InternalRoutes.phoneNumberSettings(tenantId) });
+  }
+
+  /** Which channel platforms the tenant has set credentials for, when and by whom. */
+  channelCredentials(tenantId: string): Promise<ItemList<ChannelCredentialsView>> {
+    return this.call({ path: InternalRoutes.channelCredentials(tenantId) });
+  }
+
+  /** The tenant's channel credentials themselves: for webhook verification only, never to answer with. */
+  channelSecrets(tenantId: string): Promise<ChannelSecrets> {
+    return this.call({ path: InternalRoutes.channelSecrets(tenantId) });
   }
 
   commandStatus(tenantId: string, commandId: string): Promise<CommandStatusView> {

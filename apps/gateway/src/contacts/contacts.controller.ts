@@ -12,6 +12,7 @@ import { contactFromCommand } from '../commands/command-response';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
 import { ProblemResponses } from '../problems/problem-responses';
+import { ReadsPhoneNumbers } from '../settings/tenant-address-context.interceptor';
 import { BlockContactRequest, UnblockContactRequest } from '../blocks/block-requests';
 import {
   ContactIdParams,
@@ -37,10 +38,15 @@ export class ContactsController {
     private readonly settings: GatewaySettings,
   ) {}
 
-  /** Creates a contact, or updates the one that already owns one of the identities. */
+  /**
+   * Creates a contact, or updates the one that already owns one of the identities. On phone
+   * channels an address without a country code is read as a number of the tenant's default
+   * country (`PUT /v1/settings/phone-numbers`), if it set one.
+   */
   @Post()
   @HttpCode(200)
   @Authenticated(...WRITERS)
+  @ReadsPhoneNumbers()
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
   @ApiLateOutcomeResponse()

@@ -12,6 +12,7 @@ import { identityKey, InboundMessage, TENANT_ID_PATTERN, type TopicNames } from 
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { Matches } from 'class-validator';
 import { ApiError } from '../problems/api-error';
+import { ReadsPhoneNumbers } from '../settings/tenant-address-context.interceptor';
 import { SIGNATURE_HEADER } from './webhook-signature';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
@@ -35,11 +36,13 @@ export class InboundWebhookController {
 
   /**
    * Accepts one channel message and publishes it to `messages.inbound`. Authenticated by an
-   * HMAC-SHA256 signature of the raw body with the tenant's webhook secret.
+   * HMAC-SHA256 signature of the raw body with the tenant's webhook secret. On phone channels a
+   * sender without a country code is read as a number of the tenant's default country, if set.
    */
   @Post(':tenantId/messages')
   @HttpCode(202)
   @UseGuards(WebhookSignatureGuard)
+  @ReadsPhoneNumbers()
   @ApiHeader({
     name: SIGNATURE_HEADER,
     required: true,

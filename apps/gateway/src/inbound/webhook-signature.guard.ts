@@ -4,13 +4,16 @@ import { ApiError } from '../problems/api-error';
 import type { RequestWithRawBody } from '../problems/json-body-parser';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from './webhook-signature';
 
+/** A webhook call whose signature was verified: by the secret of `signedTenantId`. */
+export type SignedWebhookRequest = RequestWithRawBody & { signedTenantId?: string };
+
 /** Lets a webhook call through only with a valid, fresh signature by its tenant's secret. */
 @Injectable()
 export class WebhookSignatureGuard implements CanActivate {
   constructor(private readonly settings: GatewaySettings) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<RequestWithRawBody>();
+    const request = context.switchToHttp().getRequest<SignedWebhookRequest>();
     // The signature is of the JSON body as sent: another body (a form) has none to check.
     if (!request.is('application/json')) {
       throw new ApiError(
@@ -36,6 +39,7 @@ export class WebhookSignatureGuard implements CanActivate {
     if (check !== 'valid') {
       throw new ApiError('unauthenticated', `webhook signature ${check}`);
     }
+    request.signedTenantId = tenantId;
     return true;
   }
 }

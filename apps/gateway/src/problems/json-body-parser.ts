@@ -4,7 +4,7 @@ import { JSON_NESTING_MAX, nestsDeeperThan, type ErrorCode } from '@switchboard/
 import { ApiError } from './api-error';
 
 /** body-parser's error types, which reach us before any handler runs. */
-const bodyParserCodes: Record<string, ErrorCode> = {
+export const bodyParserCodes: Record<string, ErrorCode> = {
   'entity.parse.failed': 'malformed-json',
   'entity.too.large': 'payload-too-large',
   'encoding.unsupported': 'unsupported-media-type',

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ErrorCode, FieldError } from '@switchboard/contracts';
+import { redactUrlSecrets } from '@switchboard/observability';
 import { ApiError } from './api-error';
 import { PROBLEM_TYPE_BASE, problemTypes } from './problem-types';
 
@@ -44,7 +45,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const { code, detail, errors, headers } = this.describe(exception);
     const { status, title } = problemTypes[code];
     if (status >= 500) {
-      this.logger.error({ err: exception, path: request.url }, 'request failed');
+      this.logger.error({ err: exception, path: redactUrlSecrets(request.url) }, 'request failed');
     }
     const problem: ProblemDocument = {
       type: `${PROBLEM_TYPE_BASE}${code}`,

@@ -10,6 +10,10 @@ export const problemTypes: Record<ErrorCode, { status: number; title: string }> 
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'This role may not do that' },
+  'webhook-verification-failed': {
+    status: 403,
+    title: "The webhook verification does not match the tenant's verify token",
+  },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'This path does not take that method' },
   'contact-not-found': { status: 404, title: 'The contact does not exist' },

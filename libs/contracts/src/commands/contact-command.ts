@@ -39,6 +39,9 @@ import {
   MergeTagPayload,
   SaveSegmentPayload,
   SetBlockPolicyPayload,
+  SetPhoneNumberSettingsPayload,
+  SetTwilioCredentialsPayload,
+  SetWhatsappCredentialsPayload,
   UpdateTagPayload,
 } from './tenant-command-payloads';
 
@@ -74,6 +77,9 @@ export const tenantCommandPayloadContracts = {
   'bulk.tag': BulkTagPayload,
   'bulk.block': BulkBlockPayload,
   'settings.block-policy': SetBlockPolicyPayload,
+  'settings.phone-numbers': SetPhoneNumberSettingsPayload,
+  'settings.whatsapp-credentials': SetWhatsappCredentialsPayload,
+  'settings.twilio-credentials': SetTwilioCredentialsPayload,
   'segment.save': SaveSegmentPayload,
   'segment.delete': DeleteSegmentPayload,
   'campaign.create': CreateCampaignPayload,
@@ -226,6 +232,9 @@ export function tenantCommandSubject(command: TenantCommandBody): string {
     case 'segment.delete':
       return 'segments';
     case 'settings.block-policy':
+    case 'settings.phone-numbers':
+    case 'settings.whatsapp-credentials':
+    case 'settings.twilio-credentials':
       return 'settings';
     case 'bulk.tag':
     case 'bulk.block':
@@ -248,6 +257,12 @@ export function tenantCommandEntityId(command: TenantCommandBody): string {
       return command.payload.segmentId;
     case 'settings.block-policy':
       return 'block-policy';
+    case 'settings.phone-numbers':
+      return 'phone-numbers';
+    case 'settings.whatsapp-credentials':
+      return 'whatsapp-credentials';
+    case 'settings.twilio-credentials':
+      return 'twilio-credentials';
     case 'bulk.tag':
     case 'bulk.block':
       return command.payload.jobId;

@@ -54,6 +54,19 @@ describe('tenant command subjects', () => {
     expect('settings').toMatch(SUBJECT_PATTERN);
   });
 
+  it('keys channel credentials with the other settings, each platform its own retry identity', () => {
+    const whatsapp = {
+      type: 'settings.whatsapp-credentials',
+      payload: { appSecret: 'app-secret-1', verifyToken: 'verify-1' },
+    } as const;
+    const twilio = { type: 'settings.twilio-credentials', payload: { authToken: 'auth-token-1' } } as const;
+    expect([tenantCommandSubject(whatsapp), tenantCommandSubject(twilio)]).toEqual(['settings', 'settings']);
+    expect([tenantCommandEntityId(whatsapp), tenantCommandEntityId(twilio)]).toEqual([
+      'whatsapp-credentials',
+      'twilio-credentials',
+    ]);
+  });
+
   it('tells apart commands that share a subject by the tag or segment they name', () => {
     expect(tenantCommandEntityId({ type: 'tag.update', payload: { tagId: 't_a', name: 'VIP' } })).toBe('t_a');
     expect(tenantCommandEntityId({ type: 'tag.delete', payload: { tagId: 't_b' } })).toBe('t_b');

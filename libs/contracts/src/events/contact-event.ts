@@ -17,11 +17,14 @@ import { validateTypedEnvelope } from '../validation';
 import {
   BlockPolicyPayload,
   CampaignPayload,
+  ChannelCredentialsPayload,
   CommandRejectedPayload,
+  ContactMergedPayload,
   ContactStatePayload,
   JobPayload,
   NoteMentionedPayload,
   NotePayload,
+  PhoneNumberSettingsPayload,
   SegmentPayload,
   TagMergedPayload,
   TagPayload,
@@ -37,6 +40,7 @@ export const eventPayloadContracts = {
   ContactUnblocked: ContactStatePayload,
   ContactTagged: ContactStatePayload,
   ContactUntagged: ContactStatePayload,
+  ContactMerged: ContactMergedPayload,
   NoteAdded: NotePayload,
   NoteEdited: NotePayload,
   NoteDeleted: NotePayload,
@@ -52,6 +56,8 @@ export const eventPayloadContracts = {
   SegmentDeleted: SegmentPayload,
   CampaignCreated: CampaignPayload,
   BlockPolicyChanged: BlockPolicyPayload,
+  PhoneNumberSettingsChanged: PhoneNumberSettingsPayload,
+  ChannelCredentialsChanged: ChannelCredentialsPayload,
   CommandRejected: CommandRejectedPayload,
 } satisfies Record<string, ClassConstructor<object>>;
 

@@ -15,9 +15,12 @@ import {
 import { CampaignView } from '../campaigns/campaign-fields';
 import { BLOCK_REASON_MAX_LENGTH } from '../commands/command-payloads';
 import { ContactView } from '../contact-view';
+import { CONTACT_ID_PATTERN } from '../identifiers';
 import { JOB_ID_PATTERN, JobView } from '../jobs/job-view';
 import { SegmentView } from '../segments/segment-fields';
 import { BlockPolicyView } from '../settings/block-policy-fields';
+import { PhoneNumberSettingsView } from '../settings/phone-number-settings-fields';
+import { ChannelCredentialsView } from '../settings/channel-credentials-fields';
 import { TagView } from '../tags/tag-view';
 import { ContactChanges } from './contact-changes';
 
@@ -49,6 +52,21 @@ export class ContactStatePayload {
   @IsString()
   @MaxLength(BLOCK_REASON_MAX_LENGTH)
   reason?: string;
+}
+
+/**
+ * A contact merged into another (`mergedInto`): it was the same customer under another spelling
+ * of an identity. Its identities, tags, notes, activity and messages are the other contact's
+ * now, whose state after the merge `contact` is; the merged contact id is no longer found.
+ */
+export class ContactMergedPayload {
+  @Matches(CONTACT_ID_PATTERN)
+  mergedInto: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ContactView)
+  contact: ContactView;
 }
 
 export class RejectionFieldError {
@@ -239,4 +257,20 @@ export class BlockPolicyPayload {
   @ValidateNested()
   @Type(() => BlockPolicyView)
   policy: BlockPolicyView;
+}
+
+/** The tenant's phone-number settings after a change (`settings.phone-numbers`). */
+export class PhoneNumberSettingsPayload {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PhoneNumberSettingsView)
+  phoneNumbers: PhoneNumberSettingsView;
+}
+
+/** A platform's credentials were set: which platform, when and by whom, never the credentials. */
+export class ChannelCredentialsPayload {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ChannelCredentialsView)
+  credentials: ChannelCredentialsView;
 }

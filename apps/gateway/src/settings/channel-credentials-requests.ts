@@ -1,0 +1,7 @@
+import { SetTwilioCredentialsPayload, SetWhatsappCredentialsPayload } from '@switchboard/contracts';
+
+/** The tenant's WhatsApp Cloud API (Meta app) credentials: its app secret and verify token. */
+export class WhatsappCredentialsRequest extends SetWhatsappCredentialsPayload {}
+
+/** The tenant's Twilio account auth token. */
+export class TwilioCredentialsRequest extends SetTwilioCredentialsPayload {}

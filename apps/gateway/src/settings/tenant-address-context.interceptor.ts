@@ -1,0 +1,39 @@
+import {
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { withAddressContext } from '@switchboard/contracts';
+import type { AuthenticatedRequest } from '../auth/principal';
+import type { SignedWebhookRequest } from '../inbound/webhook-signature.guard';
+import { PhoneNumberSettingsCache } from './phone-number-settings-cache';
+
+/**
+ * Validates the request within its tenant's address context: a phone number written without a
+ * country code is read as a national number of the tenant's default country (if it set one).
+ * It runs after the guards, which name the tenant (the token's, or the signed webhook's).
+ */
+@Injectable()
+export class TenantAddressContextInterceptor implements NestInterceptor {
+  constructor(private readonly phoneNumbers: PhoneNumberSettingsCache) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context
+      .switchToHttp()
+      .getRequest<Partial<AuthenticatedRequest> & Partial<SignedWebhookRequest>>();
+    const tenantId = request.principal?.tenantId ?? request.signedTenantId;
+    if (tenantId === undefined) {
+      return next.handle();
+    }
+    const { defaultCountry } = await this.phoneNumbers.settingsOf(tenantId);
+    // Nest binds the rest of the call (the pipes that validate the body, then the handler) to
+    // the async context `handle()` is called in: this one.
+    return withAddressContext({ defaultCountry: defaultCountry ?? undefined }, () => next.handle());
+  }
+}
+
+/** The handler's input holds phone numbers: read them by the tenant's settings. */
+export const ReadsPhoneNumbers = () => UseInterceptors(TenantAddressContextInterceptor);

@@ -1,0 +1,76 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+
+/**
+ * The channel platforms whose webhooks the gateway verifies with a tenant's own credentials:
+ * `whatsapp` is Meta's WhatsApp Cloud API, `twilio` a Twilio account (its SMS and WhatsApp).
+ */
+export const ChannelPlatforms = ['whatsapp', 'twilio'] as const;
+export type ChannelPlatform = (typeof ChannelPlatforms)[number];
+
+/**
+ * A credential: 8-256 visible ASCII characters. (Meta's app secrets and Twilio's auth tokens
+ * are 32 hex digits; the rule leaves room for other formats without accepting whitespace.)
+ */
+const CREDENTIAL_PATTERN = /^[\x21-\x7e]{8,256}$/;
+/** Meta's verify token is chosen by the tenant and sent back in a query string: 1-256 visible ASCII. */
+const VERIFY_TOKEN_PATTERN = /^[\x21-\x7e]{1,256}$/;
+
+// Messages name the rule, never the value: credentials appear in no error, log or event.
+const credential = (name: string) =>
+  Matches(CREDENTIAL_PATTERN, { message: `${name} must be 8-256 visible ASCII characters` });
+
+/** What the gateway needs to verify the WhatsApp Cloud API's webhooks for a tenant. */
+export class WhatsappCredentials {
+  /** The Meta app's secret: it signs every webhook POST (`X-Hub-Signature-256`). */
+  @ApiProperty({ writeOnly: true, format: 'password', minLength: 8, maxLength: 256 })
+  @IsString()
+  @credential('appSecret')
+  appSecret: string;
+
+  /** The token the tenant typed into the app's webhook settings; Meta sends it back to verify the URL. */
+  @ApiProperty({ writeOnly: true, format: 'password', minLength: 1, maxLength: 256 })
+  @IsString()
+  @Matches(VERIFY_TOKEN_PATTERN, { message: 'verifyToken must be 1-256 visible ASCII characters' })
+  verifyToken: string;
+}
+
+/** What the gateway needs to verify Twilio's webhooks for a tenant. */
+export class TwilioCredentials {
+  /** The Twilio account's (primary) auth token: it signs every webhook (`X-Twilio-Signature`). */
+  @ApiProperty({ writeOnly: true, format: 'password', minLength: 8, maxLength: 256 })
+  @IsString()
+  @credential('authToken')
+  authToken: string;
+}
+
+/**
+ * Whether a tenant has set a platform's credentials, when and by whom. Never the credentials:
+ * this is what the API answers and what `ChannelCredentialsChanged` events carry.
+ */
+export class ChannelCredentialsView {
+  @IsIn(ChannelPlatforms)
+  platform: ChannelPlatform;
+
+  @IsBoolean()
+  configured: boolean;
+
+  /** When they were last set; absent while they never were. */
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: string;
+
+  /** Who last set them. */
+  @IsOptional()
+  @IsString()
+  updatedBy?: string;
+}
+
+/**
+ * A tenant's channel credentials as the contacts service hands them to the gateway on its
+ * internal API (and to nobody else): a platform is absent until the tenant sets it.
+ */
+export interface ChannelSecrets {
+  whatsapp?: WhatsappCredentials;
+  twilio?: TwilioCredentials;
+}

@@ -1,0 +1,410 @@
+/**
+ * Re-keys identities that earlier versions stored in other spellings (`14155550123`,
+ * `whatsapp:+1…`, `+1 415-555-0123`, an e-mail domain in capitals) by their one spelling
+ * (`canonicalAddress`), and merges the contacts that one customer got under several spellings
+ * into one (docs/identities.md, "Identities stored by earlier versions").
+ *
+ * Idempotent and resumable: a group of contacts is first written down as a plan (the survivor
+ * before and after, what moves), then carried out by steps that each give the same result when
+ * repeated; a plan left unfinished by a crash is carried out again at the next run, before
+ * anything else. A second run finds nothing to do. Run it with the contacts service stopped
+ * (`npm run migrate`).
+ */
+import { v5 as uuidv5 } from 'uuid';
+import type { Collection, Db } from 'mongodb';
+import {
+  contactKey,
+  EVENT_SCHEMA_VERSION,
+  identityKey,
+  type Actor,
+  type ContactEvent,
+  type TopicNames,
+} from '@switchboard/contracts';
+import type { OutboundRecord } from '@switchboard/kafka';
+import { type ActivityEntry } from '../apps/contacts/src/activity/activity-entry.schema';
+import {
+  blocklistRecords,
+  contactEvent,
+  eventRecord,
+} from '../apps/contacts/src/contacts/contact-publications';
+import { toContactView, type Contact } from '../apps/contacts/src/contacts/contact.schema';
+import type { IdentityClaim } from '../apps/contacts/src/contacts/identity-claim.schema';
+import {
+  identityActivityId,
+  type IdentityActivity,
+} from '../apps/contacts/src/messages/identity-activity.schema';
+import type { MessageStatus } from '../apps/contacts/src/messages/stored-message.schema';
+import type { TagUsageShare } from '../apps/contacts/src/tags/tag-usage.schema';
+import { isDuplicateKeyError } from '../apps/contacts/src/store/duplicate-key';
+import { canonicalIdentity, mergedFields, survivorOf, type MergedFields } from './identity-merge';
+
+/** An identity key stored in another spelling, and its key in the one spelling. */
+interface Respelling {
+  from: string;
+  to: string;
+}
+
+/** A contact as the plan keeps it: its state, without the outbox and applied-command memory. */
+type ContactState = Omit<Contact, 'pendingPublications' | 'appliedCommandIds'>;
+
+/** What one group of contacts becomes: written before any of it is done. */
+interface IdentityPlan {
+  /** The survivor's contact key. */
+  _id: string;
+  tenantId: string;
+  survivorId: string;
+  /** The contacts merged into the survivor (deleted once everything of theirs moved). */
+  mergedIds: string[];
+  respellings: Respelling[];
+  before: ContactState;
+  after: MergedFields;
+  /** A tag both the survivor and a merged contact carried: its usage counts one contact fewer. */
+  usageDrops: { contactId: string; tagId: string }[];
+  plannedAt: Date;
+  done: boolean;
+}
+
+export interface IdentityMigrationReport {
+  /** Identity keys re-keyed by their one spelling. */
+  respelled: number;
+  /** Contacts merged into another. */
+  merged: number;
+  /** Groups left for a later run: one of their contacts has publications not yet sent. */
+  waiting: string[];
+  /** Stored identities that have no one spelling (a number no country has), left as they are. */
+  unreadable: string[];
+}
+
+/** Who the migration's events name. */
+const MIGRATION_ACTOR: Actor = { id: 'migration', kind: 'system', role: 'admin' };
+/** Namespace of the ids of the migration's commands and events: a plan published again is the same events. */
+const MIGRATION_NAMESPACE = '5a0d2c4e-8f1b-4e6a-b3d7-9c2e1f0a6b48';
+
+export async function migrateIdentities(
+  db: Db,
+  topics: TopicNames,
+  publish: (records: OutboundRecord[]) => Promise<void>,
+  now = new Date(),
+): Promise<IdentityMigrationReport> {
+  const store = collectionsOf(db);
+  const report: IdentityMigrationReport = { respelled: 0, merged: 0, waiting: [], unreadable: [] };
+  const carryOut = async (plan: IdentityPlan) => {
+    await carryOutPlan(store, topics, publish, plan);
+    report.respelled += plan.respellings.length;
+    report.merged += plan.mergedIds.length;
+  };
+  for (const plan of await store.plans.find({ done: false }).toArray()) {
+    await carryOut(plan);
+  }
+  for (const group of await groupsToMigrate(store, report)) {
+    const plan = await planOf(store, group, now);
+    if (plan === 'waiting') {
+      report.waiting.push(group.respellings.map(({ from }) => from).join(', '));
+      continue;
+    }
+    await store.plans.replaceOne({ _id: plan._id }, plan, { upsert: true });
+    await carryOut(plan);
+  }
+  return report;
+}
+
+function collectionsOf(db: Db) {
+  return {
+    contacts: db.collection<Contact>('contacts'),
+    claims: db.collection<IdentityClaim>('identity_claims'),
+    activity: db.collection<IdentityActivity & { mergedFrom?: string[] }>('identity_activity'),
+    messages: db.collection<{ _id: string; tenantId: string; identity: string }>('messages'),
+    timeline: db.collection<ActivityEntry>('activity'),
+    usage: db.collection<TagUsageShare>('tag_usage'),
+    plans: db.collection<IdentityPlan>('identity_migration'),
+    db,
+  };
+}
+
+type Store = ReturnType<typeof collectionsOf>;
+
+/** Contacts linked by identities that are one identity in its one spelling. */
+interface Group {
+  tenantId: string;
+  contactIds: Set<string>;
+  /** Members that own an identity key already in its one spelling. */
+  ownsCanonical: Set<string>;
+  respellings: Respelling[];
+}
+
+/**
+ * Reads every identity claim once and groups the contacts whose identities are one spelled two
+ * ways: the owner of a key in another spelling, with the owner of its one spelling (if any) and
+ * with the owners of its other spellings. Only the re-spelled claims stay in memory.
+ */
+async function groupsToMigrate(store: Store, report: IdentityMigrationReport): Promise<Group[]> {
+  const respelled: { claim: IdentityClaim; to: string }[] = [];
+  for await (const claim of store.claims.find({}, { batchSize: 5000 })) {
+    const [tenantId, channel, address] = claim._id.split('|');
+    const canonical = canonicalIdentity({ channel, address });
+    if (canonical === undefined) {
+      report.unreadable.push(claim._id);
+    } else if (canonical.address !== address) {
+      respelled.push({ claim, to: identityKey(tenantId, channel, canonical.address) });
+    }
+  }
+  // Union-find over contact keys.
+  const parent = new Map<string, string>();
+  const root = (key: string): string => {
+    const up = parent.get(key) ?? key;
+    if (up === key) {
+      return key;
+    }
+    const top = root(up);
+    parent.set(key, top);
+    return top;
+  };
+  const link = (left: string, right: string) => parent.set(root(left), root(right));
+  const ownerOf = new Map<string, string>();
+  const canonicalOwners = new Set<string>();
+  for (const { claim, to } of respelled) {
+    const owner = contactKey(claim.tenantId, claim.contactId);
+    parent.set(owner, parent.get(owner) ?? owner);
+    let toOwner = ownerOf.get(to);
+    if (toOwner === undefined) {
+      const canonicalClaim = await store.claims.findOne({ _id: to });
+      if (canonicalClaim) {
+        toOwner = contactKey(canonicalClaim.tenantId, canonicalClaim.contactId);
+        canonicalOwners.add(toOwner);
+      } else {
+        toOwner = owner;
+      }
+      ownerOf.set(to, toOwner);
+    }
+    link(owner, toOwner);
+  }
+  const groups = new Map<string, Group>();
+  for (const { claim, to } of respelled) {
+    const owner = contactKey(claim.tenantId, claim.contactId);
+    const top = root(owner);
+    const group = groups.get(top) ?? {
+      tenantId: claim.tenantId,
+      contactIds: new Set<string>(),
+      ownsCanonical: new Set<string>(),
+      respellings: [],
+    };
+    group.contactIds.add(claim.contactId);
+    const toOwner = ownerOf.get(to)!;
+    if (canonicalOwners.has(toOwner)) {
+      const toOwnerId = toOwner.slice(claim.tenantId.length + 1);
+      group.contactIds.add(toOwnerId);
+      group.ownsCanonical.add(toOwnerId);
+    }
+    group.respellings.push({ from: claim._id, to });
+    groups.set(top, group);
+  }
+  return [...groups.values()];
+}
+
+async function planOf(store: Store, group: Group, now: Date): Promise<IdentityPlan | 'waiting'> {
+  const keys = [...group.contactIds].map((contactId) => contactKey(group.tenantId, contactId));
+  const members = await store.contacts.find({ _id: { $in: keys } }).toArray();
+  if (members.some((member) => (member.pendingPublications ?? []).length > 0)) {
+    return 'waiting';
+  }
+  const survivor = survivorOf(members, group.ownsCanonical);
+  const others = members.filter((member) => member !== survivor);
+  const carried = new Set(survivor.tagIds);
+  const usageDrops = others.flatMap((other) =>
+    other.tagIds.flatMap((tagId) => {
+      const dropped = carried.has(tagId);
+      carried.add(tagId);
+      return dropped ? [{ contactId: other.contactId, tagId }] : [];
+    }),
+  );
+  const { pendingPublications: _outbox, appliedCommandIds: _applied, ...before } = survivor;
+  return {
+    _id: survivor._id,
+    tenantId: group.tenantId,
+    survivorId: survivor.contactId,
+    mergedIds: others.map((other) => other.contactId),
+    respellings: group.respellings,
+    before,
+    after: mergedFields(survivor, others, now),
+    usageDrops,
+    plannedAt: now,
+    done: false,
+  };
+}
+
+/** Carries a plan out, every step idempotent, in an order that a crash anywhere can resume. */
+async function carryOutPlan(
+  store: Store,
+  topics: TopicNames,
+  publish: (records: OutboundRecord[]) => Promise<void>,
+  plan: IdentityPlan,
+): Promise<void> {
+  const { tenantId, survivorId, after } = plan;
+  await store.contacts.updateOne(
+    { _id: plan._id },
+    {
+      $set: after,
+      ...(after.blockExpires === undefined && { $unset: { blockExpires: '' } }),
+    },
+  );
+  for (const identity of after.identities) {
+    const _id = identityKey(tenantId, identity.channel, identity.address);
+    await store.claims.updateOne({ _id }, { $set: { tenantId, contactId: survivorId } }, { upsert: true });
+  }
+  for (const mergedId of plan.mergedIds) {
+    // Notes, the timeline and the inbox's activity documents name the contact by id.
+    for (const name of ['notes', 'activity', 'identity_activity']) {
+      await store.db
+        .collection<{ tenantId: string; contactId: string }>(name)
+        .updateMany({ tenantId, contactId: mergedId }, { $set: { contactId: survivorId } });
+    }
+  }
+  for (const { from, to } of plan.respellings) {
+    await store.messages.updateMany(
+      { tenantId, identity: identityOfKey(from) },
+      { $set: { identity: identityOfKey(to) } },
+    );
+    for (const status of ['accepted', 'blocked'] as const) {
+      await moveActivity(store, from, to, status, survivorId);
+    }
+  }
+  for (const { contactId, tagId } of plan.usageDrops) {
+    await insertOnce(store.usage, {
+      // A share of its own per merged contact and tag (the sum of shares is the usage): inserted once.
+      _id: `${tenantId}:${tagId}:merged:${contactId}`,
+      tenantId,
+      tagId,
+      partition: -1,
+      count: -1,
+      version: 1,
+      counted: [],
+    });
+  }
+  const survivorAfter = {
+    ...plan.before,
+    ...after,
+    appliedCommandIds: [],
+    pendingPublications: [],
+  } as Contact;
+  const events = eventsOf(plan, survivorAfter);
+  for (const event of events.filter((each) => each.type === 'ContactMerged')) {
+    await insertOnce(store.timeline, {
+      _id: `${tenantId}:${event.eventId}`,
+      tenantId,
+      contactId: survivorId,
+      eventId: event.eventId,
+      type: event.type,
+      actor: event.actor,
+      occurredAt: new Date(event.occurredAt),
+      details: { mergedContactId: event.contactId },
+    });
+  }
+  await publish([
+    ...events.map((event) => eventRecord(topics, event)),
+    // The other spellings leave the blocklist; the one spelling of each identity holds the block.
+    ...plan.respellings.map(({ from }) => ({ topic: topics.contactBlocklist, key: from, value: null })),
+    ...blocklistRecords(topics, null, survivorAfter),
+  ]);
+  await store.claims.deleteMany({ _id: { $in: plan.respellings.map(({ from }) => from) } });
+  await store.contacts.deleteMany({
+    _id: { $in: plan.mergedIds.map((contactId) => contactKey(tenantId, contactId)) },
+  });
+  await store.plans.updateOne({ _id: plan._id }, { $set: { done: true } });
+}
+
+/**
+ * Adds one identity's counts under another spelling to its one spelling's (or moves them there),
+ * once: the target remembers what it took in.
+ */
+async function moveActivity(
+  store: Store,
+  from: string,
+  to: string,
+  status: MessageStatus,
+  contactId: string,
+) {
+  const fromId = identityActivityId(from, status);
+  const toId = identityActivityId(to, status);
+  const moving = await store.activity.findOne({ _id: fromId });
+  if (!moving) {
+    return;
+  }
+  const target = await store.activity.findOne({ _id: toId });
+  if (!target) {
+    await insertOnce(store.activity, { ...moving, _id: toId, contactId, mergedFrom: [fromId] });
+  } else if (!(target.mergedFrom ?? []).includes(fromId)) {
+    const newer = new Date(moving.lastMessageAt) > new Date(target.lastMessageAt);
+    await store.activity.updateOne(
+      { _id: toId },
+      {
+        $set: {
+          contactId,
+          count: target.count + moving.count,
+          firstSeenAt: new Date(Math.min(+new Date(target.firstSeenAt), +new Date(moving.firstSeenAt))),
+          lastMessageAt: newer ? moving.lastMessageAt : target.lastMessageAt,
+          lastMessage: newer ? moving.lastMessage : target.lastMessage,
+          mergedFrom: [...(target.mergedFrom ?? []), fromId],
+        },
+      },
+    );
+  }
+  await store.activity.deleteOne({ _id: fromId });
+}
+
+/** The survivor's `ContactUpdated` (when it changed) and a `ContactMerged` per merged contact. */
+function eventsOf(plan: IdentityPlan, survivorAfter: Contact): ContactEvent[] {
+  const cause = {
+    commandId: uuidv5(`${plan._id}\n${+plan.plannedAt}`, MIGRATION_NAMESPACE),
+    tenantId: plan.tenantId,
+    actor: MIGRATION_ACTOR,
+  };
+  const eventId = (about: string) => uuidv5(`${cause.commandId}\n${about}`, MIGRATION_NAMESPACE);
+  const before = { ...plan.before, appliedCommandIds: [], pendingPublications: [] } as Contact;
+  const updated = contactEvent(
+    cause,
+    'ContactUpdated',
+    survivorAfter,
+    changedFields(before, survivorAfter),
+    plan.after.updatedAt,
+    {
+      before,
+    },
+  );
+  const merged = plan.mergedIds.map((contactId): ContactEvent => ({
+    eventId: eventId(contactId),
+    commandId: cause.commandId,
+    tenantId: plan.tenantId,
+    contactId,
+    actor: MIGRATION_ACTOR,
+    occurredAt: plan.after.updatedAt.toISOString(),
+    type: 'ContactMerged',
+    version: EVENT_SCHEMA_VERSION,
+    payload: { mergedInto: plan.survivorId, contact: toContactView(survivorAfter) },
+  }));
+  const updatedIfChanged = updated.type === 'ContactUpdated' && updated.payload.changed ? [updated] : [];
+  return [...updatedIfChanged.map((event) => ({ ...event, eventId: eventId(plan.survivorId) })), ...merged];
+}
+
+/** The public fields a merge changed, by the contact's view. */
+function changedFields(before: Contact, after: Contact): string[] {
+  const left = toContactView(before) as unknown as Record<string, unknown>;
+  const right = toContactView(after) as unknown as Record<string, unknown>;
+  return ['identities', 'name', 'email', 'phone', 'attributes', 'tags', 'block'].filter(
+    (field) => JSON.stringify(left[field]) !== JSON.stringify(right[field]),
+  );
+}
+
+/** `channel|address` of an identity key (`tenantId|channel|address`), as stored messages name their sender. */
+function identityOfKey(key: string): string {
+  return key.slice(key.indexOf('|') + 1);
+}
+
+async function insertOnce<T extends { _id: string }>(collection: Collection<T>, document: T): Promise<void> {
+  try {
+    await collection.insertOne(document as Parameters<Collection<T>['insertOne']>[0]);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) {
+      throw error;
+    }
+  }
+}
