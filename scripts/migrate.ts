@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 const producer = createKafkaClient(
   'switchboard-migrate',
   (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-).producer({ idempotent: true, maxInFlightRequests: 1 });
+).producer();
 
 async function publish(records: OutboundRecord[]): Promise<void> {
   const byTopic = new Map<string, OutboundRecord[]>();

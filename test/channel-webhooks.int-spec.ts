@@ -5,7 +5,9 @@ import {
   type BlockedMessage,
   type ChannelCredentialsView,
   type InboundMessage,
+  SEALED_CREDENTIALS_PATTERN,
 } from '@switchboard/contracts';
+import { MongoClient } from 'mongodb';
 import {
   aPhoneNumber,
   aTenantId,
@@ -54,6 +56,7 @@ describe('channel webhooks: WhatsApp Cloud API and Twilio, with per-tenant crede
       system.topics.messagesBlocked,
       deadLetterTopic(system.topics.messagesInbound),
       system.topics.contactEvents,
+      system.topics.contactCommands,
     ]).start();
   });
 
@@ -458,6 +461,35 @@ describe('channel webhooks: WhatsApp Cloud API and Twilio, with per-tenant crede
         (await postTwilioForm(system.gateway.url, tenant, twilioToken, aTwilioMessageForm())).status,
       ).toBe(200);
     });
+  });
+
+  it('keeps the credentials sealed on contacts.commands and in the store', async () => {
+    const commands = probe.json<{ tenantId: string; type: string; payload: { sealed?: string } }>(
+      system.topics.contactCommands,
+      (command) => command.tenantId === tenant && command.type.endsWith('-credentials'),
+    );
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    for (const command of commands) {
+      expect(Object.keys(command.payload)).toEqual(['sealed']);
+      expect(command.payload.sealed).toMatch(SEALED_CREDENTIALS_PATTERN);
+    }
+    const store = await MongoClient.connect(process.env.MONGODB_URI!);
+    try {
+      const stored = await store
+        .db(process.env.MONGODB_DB)
+        .collection('channel_credentials')
+        .findOne({ _id: tenant as never });
+      expect(stored).toMatchObject({
+        whatsapp: { sealed: expect.stringMatching(SEALED_CREDENTIALS_PATTERN) },
+        twilio: { sealed: expect.stringMatching(SEALED_CREDENTIALS_PATTERN) },
+      });
+      const text = JSON.stringify([commands, stored]);
+      for (const secret of secrets) {
+        expect(text.includes(secret)).toBe(false);
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('puts no credential on contacts.events nor in any log line', async () => {

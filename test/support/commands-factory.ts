@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   COMMAND_SCHEMA_VERSION,
   commandKey,
@@ -11,6 +11,11 @@ import {
 import { aWhatsappIdentity } from '@switchboard/testing';
 
 const shortId = () => randomUUID().replaceAll('-', '').slice(0, 12);
+/** Credentials in the sealed form the contract takes: `v1.<iv>.<ciphertext>.<tag>`, base64url. */
+const aSeal = () =>
+  ['v1', randomBytes(12), randomBytes(24), randomBytes(16)]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.');
 
 /**
  * A payload the contract accepts for every command type. Typed by the list of command types,
@@ -41,8 +46,9 @@ const validPayloads: Record<CommandType, () => object> = {
   'bulk.block': () => ({ jobId: `j_${shortId()}`, action: 'block', contactIds: ['c_1'] }),
   'settings.block-policy': () => ({ whoMayBlock: 'agents', reasonRequired: false }),
   'settings.phone-numbers': () => ({ defaultCountry: 'US' }),
-  'settings.whatsapp-credentials': () => ({ appSecret: `secret-${shortId()}`, verifyToken: shortId() }),
-  'settings.twilio-credentials': () => ({ authToken: `token-${shortId()}` }),
+  // As another service could only send them: sealed by no gateway's key, so no webhook opens them.
+  'settings.whatsapp-credentials': () => ({ sealed: aSeal() }),
+  'settings.twilio-credentials': () => ({ sealed: aSeal() }),
   'segment.save': () => ({
     segmentId: `s_${shortId()}`,
     name: `seg ${shortId()}`,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expectEventually, TEST_JWT_SECRET } from '@switchboard/testing';
+import { expectEventually, TEST_CHANNEL_CREDENTIALS_KEY, TEST_JWT_SECRET } from '@switchboard/testing';
 
 const root = resolve(__dirname, '../..');
 
@@ -37,6 +37,7 @@ export function spawnService(
         // Its own log file (below), not the suite's.
         ...withoutLogFile(process.env),
         JWT_SECRET: TEST_JWT_SECRET,
+        CHANNEL_CREDENTIALS_KEY: TEST_CHANNEL_CREDENTIALS_KEY,
         LOG_LEVEL: 'info',
         ...environment,
         PORT: String(port),

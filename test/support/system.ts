@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { createKafkaClient } from '@switchboard/kafka';
 import { topicNames, type TopicNames } from '@switchboard/contracts';
 import { startApp } from '@switchboard/observability';
-import { expectEventually, TEST_JWT_SECRET } from '@switchboard/testing';
+import { expectEventually, TEST_CHANNEL_CREDENTIALS_KEY, TEST_JWT_SECRET } from '@switchboard/testing';
 import type { Kafka } from 'kafkajs';
 import { createContactsApp } from '../../apps/contacts/src/contacts-app';
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
@@ -31,6 +31,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): NodeJS.
     ...process.env,
     PORT: '0',
     JWT_SECRET: TEST_JWT_SECRET,
+    CHANNEL_CREDENTIALS_KEY: TEST_CHANNEL_CREDENTIALS_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     COMMAND_TIMEOUT_MS: '10000',
     SHUTDOWN_TIMEOUT_MS: '10000',

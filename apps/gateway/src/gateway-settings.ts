@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { ServiceSettings } from '@switchboard/config';
 
 export class GatewaySettings extends ServiceSettings {
@@ -9,6 +9,13 @@ export class GatewaySettings extends ServiceSettings {
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
+
+  /**
+   * The key (256 bits, 64 hex digits) the gateway seals tenants' channel credentials with before
+   * they leave it: the commands that set them and the store hold only the sealed form.
+   */
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'CHANNEL_CREDENTIALS_KEY must be 64 hex digits (a 256-bit key)' })
+  CHANNEL_CREDENTIALS_KEY: string;
 
   @IsString()
   JWT_ISSUER: string = 'switchboard';

@@ -33,7 +33,7 @@ export const InternalRoutes = {
   /** GET: the `ChannelCredentialsView` of every platform (never a credential). */
   channelCredentials: (tenantId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/settings/channel-credentials`,
-  /** GET: the tenant's `ChannelSecrets`, for the gateway to verify channel webhooks; only there. */
+  /** GET: the tenant's `SealedChannelCredentials`, for the gateway to verify channel webhooks; only there. */
   channelSecrets: (tenantId: string) =>
     `/internal/tenants/${encodeURIComponent(tenantId)}/settings/channel-credentials/secrets`,
   /** GET: a `CommandStatusView`, or `404 {code: 'command-not-found'}` for a command nobody accepted. */

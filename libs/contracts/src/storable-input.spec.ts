@@ -1,3 +1,4 @@
+import type { ClassConstructor } from 'class-transformer';
 import { ContactProfileFields } from './contact-fields';
 import { parseCommand } from './commands/contact-command';
 import { parseInboundMessage } from './messages/inbound-message.fast-check';
@@ -15,7 +16,8 @@ describe('input no contract accepts', () => {
 
   it.each([...RESERVED_KEYS])('refuses the attribute key %s naming it, instead of dropping it', (key) => {
     const plain = JSON.parse(`{"attributes":{"plan":"pro",${JSON.stringify(key)}:"acme"}}`) as object;
-    for (const contract of [ContactProfileFields, SegmentDefinition]) {
+    const contracts: ClassConstructor<object>[] = [ContactProfileFields, SegmentDefinition];
+    for (const contract of contracts) {
       expect(contractViolationOf(() => validateContract(contract, plain)).fieldErrors).toEqual([
         { field: `attributes.${key}`, messages: [expect.stringContaining('reserved key')] },
       ]);

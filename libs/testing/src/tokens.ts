@@ -2,6 +2,8 @@ import { sign, type SignOptions } from 'jsonwebtoken';
 import type { Role } from '@switchboard/contracts';
 
 export const TEST_JWT_SECRET = 'switchboard-test-secret-0123456789abcdef';
+/** The gateway's key for sealing channel credentials in tests (`CHANNEL_CREDENTIALS_KEY`). */
+export const TEST_CHANNEL_CREDENTIALS_KEY = '7e57'.repeat(16);
 
 export interface TokenOptions {
   tenant: string;

@@ -6,8 +6,8 @@ import { toChannelCredentialsView } from './channel-credentials.schema';
 
 /**
  * Applies channel credential commands (on the tenant's `settings` key, in order with the other
- * settings). The outcome says which platform is configured, when and by whom: the credentials
- * stay in the store, never in an event.
+ * settings). The credentials come sealed by the gateway and are stored so; the outcome says which
+ * platform is configured, when and by whom, never the credentials.
  */
 @Injectable()
 export class ChannelCredentialsCommands {
@@ -17,26 +17,14 @@ export class ChannelCredentialsCommands {
   ) {}
 
   async setWhatsapp(command: TenantCommandOf<'settings.whatsapp-credentials'>): Promise<void> {
-    const { appSecret, verifyToken } = command.payload;
-    await this.credentials.set(
-      command.tenantId,
-      'whatsapp',
-      { appSecret, verifyToken },
-      command.actor.id,
-      new Date(command.issuedAt),
-    );
+    const { tenantId, payload, actor, issuedAt } = command;
+    await this.credentials.set(tenantId, 'whatsapp', payload.sealed, actor.id, new Date(issuedAt));
     return this.publish(command, 'whatsapp');
   }
 
   async setTwilio(command: TenantCommandOf<'settings.twilio-credentials'>): Promise<void> {
-    const { authToken } = command.payload;
-    await this.credentials.set(
-      command.tenantId,
-      'twilio',
-      { authToken },
-      command.actor.id,
-      new Date(command.issuedAt),
-    );
+    const { tenantId, payload, actor, issuedAt } = command;
+    await this.credentials.set(tenantId, 'twilio', payload.sealed, actor.id, new Date(issuedAt));
     return this.publish(command, 'twilio');
   }
 

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { ChannelCredentialsView, ChannelSecrets } from '@switchboard/contracts';
+import type { ChannelCredentialsView, SealedChannelCredentials } from '@switchboard/contracts';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { ChannelCredentialsRepository } from './channel-credentials.repository';
-import { toChannelCredentialsViews, toChannelSecrets } from './channel-credentials.schema';
+import { toChannelCredentialsViews, toSealedChannelCredentials } from './channel-credentials.schema';
 
 /**
  * Internal reads of a tenant's channel credentials for the gateway: which are configured (for
@@ -21,7 +21,7 @@ export class ChannelCredentialsController {
   }
 
   @Get('secrets')
-  async secrets(@Param('tenantId') tenantId: string): Promise<ChannelSecrets> {
-    return toChannelSecrets(await this.credentials.find(tenantId));
+  async secrets(@Param('tenantId') tenantId: string): Promise<SealedChannelCredentials> {
+    return toSealedChannelCredentials(await this.credentials.find(tenantId));
   }
 }

@@ -3,17 +3,20 @@ import {
   ChannelPlatforms,
   type ChannelCredentialsView,
   type ChannelPlatform,
-  type ChannelSecrets,
-  type TwilioCredentials,
-  type WhatsappCredentials,
+  type SealedChannelCredentials,
 } from '@switchboard/contracts';
 
-/** One platform's credentials as stored, with who set them last and when. */
-export type StoredCredentials<T> = T & { updatedAt: Date; updatedBy: string };
+/** One platform's credentials as stored: sealed by the gateway, with who set them last and when. */
+export interface StoredCredentials {
+  sealed: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
 
 /**
- * A tenant's channel credentials; `_id` is the tenant id. Kept apart from the other settings so
- * no read of those ever loads a secret, and only the internal secrets route returns them.
+ * A tenant's channel credentials, sealed by the gateway (only it holds the key); `_id` is the
+ * tenant id. Kept apart from the other settings so no read of those loads them, and only the
+ * internal secrets route returns them.
  */
 @Schema({ collection: 'channel_credentials', versionKey: false, minimize: false })
 export class ChannelCredentials {
@@ -24,10 +27,10 @@ export class ChannelCredentials {
   tenantId: string;
 
   @Prop({ type: Object })
-  whatsapp?: StoredCredentials<WhatsappCredentials>;
+  whatsapp?: StoredCredentials;
 
   @Prop({ type: Object })
-  twilio?: StoredCredentials<TwilioCredentials>;
+  twilio?: StoredCredentials;
 }
 
 export const ChannelCredentialsSchema = SchemaFactory.createForClass(ChannelCredentials);
@@ -52,12 +55,12 @@ export function toChannelCredentialsView(
     : { platform, configured: false };
 }
 
-/** The credentials themselves, for the gateway's webhook verification. */
-export function toChannelSecrets(stored: ChannelCredentials | null): ChannelSecrets {
-  return {
-    ...(stored?.whatsapp && {
-      whatsapp: { appSecret: stored.whatsapp.appSecret, verifyToken: stored.whatsapp.verifyToken },
+/** The sealed credentials, for the gateway's webhook verification. */
+export function toSealedChannelCredentials(stored: ChannelCredentials | null): SealedChannelCredentials {
+  return Object.fromEntries(
+    ChannelPlatforms.flatMap((platform) => {
+      const credentials = stored?.[platform];
+      return credentials ? [[platform, { sealed: credentials.sealed }]] : [];
     }),
-    ...(stored?.twilio && { twilio: { authToken: stored.twilio.authToken } }),
-  };
+  );
 }

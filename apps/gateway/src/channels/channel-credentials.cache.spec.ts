@@ -1,19 +1,36 @@
-import type { ChannelSecrets } from '@switchboard/contracts';
+import { randomBytes } from 'node:crypto';
+import type { SealedChannelCredentials } from '@switchboard/contracts';
 import { aTenantId } from '@switchboard/testing';
 import type { ContactsReader } from '../contacts/contacts-reader';
 import { GatewaySettings } from '../gateway-settings';
-import { ChannelCredentialsCache } from './channel-credentials.cache';
+import { ChannelCredentialsCache, type ChannelSecrets } from './channel-credentials.cache';
+import { sealCredentials } from './credentials-seal';
 
-/** A cache over a contacts reader that counts its reads and answers `answer()` (or fails). */
-function aCache(answer: () => Promise<ChannelSecrets>, cacheMs = 5_000) {
+const KEY = randomBytes(32);
+
+/**
+ * A cache over a contacts reader that counts its reads and answers `answer()` (or fails), sealed
+ * as the gateway sealed it for `sealedFor` (the tenant read, unless said otherwise).
+ */
+function aCache(answer: () => Promise<ChannelSecrets>, cacheMs = 5_000, sealedFor?: string) {
   const reads: string[] = [];
   const reader = {
-    channelSecrets: (tenantId: string) => {
+    sealedChannelCredentials: async (tenantId: string): Promise<SealedChannelCredentials> => {
       reads.push(tenantId);
-      return answer();
+      const plain = await answer();
+      const seal = (platform: 'whatsapp' | 'twilio', credentials: object) => ({
+        sealed: sealCredentials(KEY, sealedFor ?? tenantId, platform, credentials),
+      });
+      return {
+        ...(plain.whatsapp && { whatsapp: seal('whatsapp', plain.whatsapp) }),
+        ...(plain.twilio && { twilio: seal('twilio', plain.twilio) }),
+      };
     },
   } as unknown as ContactsReader;
-  const settings = Object.assign(new GatewaySettings(), { CHANNEL_CREDENTIALS_CACHE_MS: cacheMs });
+  const settings = Object.assign(new GatewaySettings(), {
+    CHANNEL_CREDENTIALS_CACHE_MS: cacheMs,
+    CHANNEL_CREDENTIALS_KEY: KEY.toString('hex'),
+  });
   return { cache: new ChannelCredentialsCache(reader, settings), reads };
 }
 
@@ -28,6 +45,11 @@ describe('the channel credentials cache', () => {
     expect(reads).toHaveLength(1);
     await cache.secretsOf(tenantId, 6_000);
     expect(reads).toHaveLength(2);
+  });
+
+  it("finds no credentials where the seal is another tenant's", async () => {
+    const { cache } = aCache(() => Promise.resolve(secrets), 5_000, 'another-tenant');
+    expect(await cache.secretsOf(aTenantId())).toEqual({});
   });
 
   it('shares one read among concurrent webhooks of a tenant', async () => {

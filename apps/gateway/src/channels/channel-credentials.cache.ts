@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { TENANT_ID_PATTERN, type ChannelSecrets } from '@switchboard/contracts';
+import {
+  TENANT_ID_PATTERN,
+  type SealedChannelCredentials,
+  type TwilioCredentials,
+  type WhatsappCredentials,
+} from '@switchboard/contracts';
 import { ContactsReader } from '../contacts/contacts-reader';
 import { GatewaySettings } from '../gateway-settings';
+import { unsealCredentials } from './credentials-seal';
+
+/** A tenant's channel credentials, unsealed: a platform is absent until they are set. */
+export interface ChannelSecrets {
+  whatsapp?: WhatsappCredentials;
+  twilio?: TwilioCredentials;
+}
 
 /** Tenants whose credentials one instance holds at once; the least recently read go first. */
 const TENANTS_MAX = 10_000;
@@ -37,7 +49,9 @@ export class ChannelCredentialsCache {
       this.tenants.set(tenantId, cached);
       return cached.secrets;
     }
-    const secrets = this.reader.channelSecrets(tenantId);
+    const secrets = this.reader
+      .sealedChannelCredentials(tenantId)
+      .then((sealed) => this.unsealed(tenantId, sealed));
     const entry = { secrets, expiresAt: now + this.settings.CHANNEL_CREDENTIALS_CACHE_MS };
     this.tenants.set(tenantId, entry);
     if (this.tenants.size > TENANTS_MAX) {
@@ -49,6 +63,19 @@ export class ChannelCredentialsCache {
       }
     });
     return secrets;
+  }
+
+  private unsealed(tenantId: string, { whatsapp, twilio }: SealedChannelCredentials): ChannelSecrets {
+    const key = Buffer.from(this.settings.CHANNEL_CREDENTIALS_KEY, 'hex');
+    // A seal this key does not open counts as none: the platform's webhooks are refused.
+    const whatsappSecrets =
+      whatsapp && unsealCredentials<WhatsappCredentials>(key, tenantId, 'whatsapp', whatsapp.sealed);
+    const twilioSecrets =
+      twilio && unsealCredentials<TwilioCredentials>(key, tenantId, 'twilio', twilio.sealed);
+    return {
+      ...(whatsappSecrets && { whatsapp: whatsappSecrets }),
+      ...(twilioSecrets && { twilio: twilioSecrets }),
+    };
   }
 
   /** Drops what this instance holds for a tenant (its admin just changed a credential here). */

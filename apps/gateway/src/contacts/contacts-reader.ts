@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   type BlockPolicyView,
   type ChannelCredentialsView,
-  type ChannelSecrets,
   INTERNAL_TOKEN_HEADER,
   InternalRoutes,
   type CampaignView,
@@ -13,6 +12,7 @@ import {
   type JobView,
   type NoteHistoryView,
   type PhoneNumberSettingsView,
+  type SealedChannelCredentials,
   type SegmentDefinition,
   type SegmentPreview,
   type SegmentView,
@@ -191,8 +191,8 @@ export class ContactsReader {
     return this.call({ path: InternalRoutes.channelCredentials(tenantId) });
   }
 
-  /** The tenant's channel credentials themselves: for webhook verification only, never to answer with. */
-  channelSecrets(tenantId: string): Promise<ChannelSecrets> {
+  /** The tenant's channel credentials, sealed: for webhook verification only, never to answer with. */
+  sealedChannelCredentials(tenantId: string): Promise<SealedChannelCredentials> {
     return this.call({ path: InternalRoutes.channelSecrets(tenantId) });
   }
 

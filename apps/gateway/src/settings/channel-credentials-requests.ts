@@ -1,7 +1,7 @@
-import { SetTwilioCredentialsPayload, SetWhatsappCredentialsPayload } from '@switchboard/contracts';
+import { TwilioCredentials, WhatsappCredentials } from '@switchboard/contracts';
 
 /** The tenant's WhatsApp Cloud API (Meta app) credentials: its app secret and verify token. */
-export class WhatsappCredentialsRequest extends SetWhatsappCredentialsPayload {}
+export class WhatsappCredentialsRequest extends WhatsappCredentials {}
 
 /** The tenant's Twilio account auth token. */
-export class TwilioCredentialsRequest extends SetTwilioCredentialsPayload {}
+export class TwilioCredentialsRequest extends TwilioCredentials {}

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ChannelCredentialsView } from '@switchboard/contracts';
+import { ChannelCredentialsView, type ChannelPlatform } from '@switchboard/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
 import { ChannelCredentialsCache } from '../channels/channel-credentials.cache';
+import { sealCredentials } from '../channels/credentials-seal';
+import { GatewaySettings } from '../gateway-settings';
 import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus, type CommandResult } from '../commands/command-bus';
 import { answerCommand, pickChannelCredentials } from '../commands/command-response';
@@ -27,6 +29,7 @@ export class ChannelCredentialsController {
     private readonly commands: CommandBus,
     private readonly reader: ContactsReader,
     private readonly cache: ChannelCredentialsCache,
+    private readonly settings: GatewaySettings,
   ) {}
 
   /** Each channel platform: whether its credentials are set, when and by whom. */
@@ -56,7 +59,12 @@ export class ChannelCredentialsController {
     const result = await this.commands.dispatchTenantCommand(
       principal,
       'settings.whatsapp-credentials',
-      { appSecret: request.appSecret, verifyToken: request.verifyToken },
+      {
+        sealed: this.seal(principal, 'whatsapp', {
+          appSecret: request.appSecret,
+          verifyToken: request.verifyToken,
+        }),
+      },
       idempotencyKey,
     );
     return this.answer(principal, result, response);
@@ -77,10 +85,20 @@ export class ChannelCredentialsController {
     const result = await this.commands.dispatchTenantCommand(
       principal,
       'settings.twilio-credentials',
-      { authToken: request.authToken },
+      { sealed: this.seal(principal, 'twilio', { authToken: request.authToken }) },
       idempotencyKey,
     );
     return this.answer(principal, result, response);
+  }
+
+  /** Only the sealed form leaves the gateway (the command, its DLQ, the store). */
+  private seal(principal: Principal, platform: ChannelPlatform, credentials: object): string {
+    return sealCredentials(
+      Buffer.from(this.settings.CHANNEL_CREDENTIALS_KEY, 'hex'),
+      principal.tenantId,
+      platform,
+      credentials,
+    );
   }
 
   private answer(principal: Principal, result: CommandResult, response: Response) {

@@ -25,7 +25,7 @@ import { IsAbsentOr, IsTagName, IsTagNames } from '../tags/tag-name';
 import { TAG_COLOUR_PATTERN, TAG_DESCRIPTION_MAX_LENGTH, TAG_ID_PATTERN } from '../tags/tag-view';
 import { BlockPolicy } from '../settings/block-policy-fields';
 import { PhoneNumberSettings } from '../settings/phone-number-settings-fields';
-import { TwilioCredentials, WhatsappCredentials } from '../settings/channel-credentials-fields';
+import { SealedCredentials } from '../settings/channel-credentials-fields';
 import { IsBlockDuration, IsBlockReason, IsBlockUntil, TAGS_PER_CALL_MAX } from './command-payloads';
 
 /** Contact ids one bulk request may list; larger audiences are named by a segment. */
@@ -212,11 +212,14 @@ export class SetBlockPolicyPayload extends BlockPolicy {}
 /** Sets how the tenant's phone numbers written without a country code are read (`defaultCountry`). */
 export class SetPhoneNumberSettingsPayload extends PhoneNumberSettings {}
 
-/** Sets (or replaces) the tenant's WhatsApp Cloud API credentials. No event carries them. */
-export class SetWhatsappCredentialsPayload extends WhatsappCredentials {}
+/**
+ * Sets (or replaces) the tenant's WhatsApp Cloud API credentials (`WhatsappCredentials`), sealed
+ * by the gateway. No event carries them.
+ */
+export class SetWhatsappCredentialsPayload extends SealedCredentials {}
 
-/** Sets (or replaces) the tenant's Twilio credentials. No event carries them. */
-export class SetTwilioCredentialsPayload extends TwilioCredentials {}
+/** Sets (or replaces) the tenant's Twilio credentials (`TwilioCredentials`), sealed by the gateway. No event carries them. */
+export class SetTwilioCredentialsPayload extends SealedCredentials {}
 
 export class SaveSegmentPayload {
   @Matches(SEGMENT_ID_PATTERN)

@@ -57,9 +57,12 @@ describe('tenant command subjects', () => {
   it('keys channel credentials with the other settings, each platform its own retry identity', () => {
     const whatsapp = {
       type: 'settings.whatsapp-credentials',
-      payload: { appSecret: 'app-secret-1', verifyToken: 'verify-1' },
+      payload: { sealed: 'v1.sealed-by-gateway' },
     } as const;
-    const twilio = { type: 'settings.twilio-credentials', payload: { authToken: 'auth-token-1' } } as const;
+    const twilio = {
+      type: 'settings.twilio-credentials',
+      payload: { sealed: 'v1.sealed-by-gateway' },
+    } as const;
     expect([tenantCommandSubject(whatsapp), tenantCommandSubject(twilio)]).toEqual(['settings', 'settings']);
     expect([tenantCommandEntityId(whatsapp), tenantCommandEntityId(twilio)]).toEqual([
       'whatsapp-credentials',

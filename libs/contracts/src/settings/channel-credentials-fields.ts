@@ -67,10 +67,19 @@ export class ChannelCredentialsView {
 }
 
 /**
- * A tenant's channel credentials as the contacts service hands them to the gateway on its
+ * A platform's credentials sealed by the gateway (AES-256-GCM with `CHANNEL_CREDENTIALS_KEY`,
+ * bound to the tenant and the platform): `v1.<iv>.<ciphertext>.<tag>`, base64url. The commands
+ * that set credentials, their DLQ and the store hold only this; the gateway alone reads it.
+ */
+export const SEALED_CREDENTIALS_PATTERN = /^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{22}$/;
+
+export class SealedCredentials {
+  @Matches(SEALED_CREDENTIALS_PATTERN, { message: 'sealed must be credentials sealed by the gateway' })
+  sealed: string;
+}
+
+/**
+ * A tenant's sealed channel credentials as the contacts service hands them to the gateway on its
  * internal API (and to nobody else): a platform is absent until the tenant sets it.
  */
-export interface ChannelSecrets {
-  whatsapp?: WhatsappCredentials;
-  twilio?: TwilioCredentials;
-}
+export type SealedChannelCredentials = Partial<Record<ChannelPlatform, SealedCredentials>>;
