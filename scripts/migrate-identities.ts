@@ -69,10 +69,20 @@ export interface IdentityMigrationReport {
   respelled: number;
   /** Contacts merged into another. */
   merged: number;
-  /** Groups left for a later run: one of their contacts has publications not yet sent. */
+  /**
+   * Claims in another spelling of a contact that does not exist (a create refused after its
+   * first identity was claimed): dropped, their messages and counters re-keyed.
+   */
+  orphaned: number;
+  /** Contact ids of groups left for a later run: one of their contacts has publications not yet sent. */
   waiting: string[];
-  /** Stored identities that have no one spelling (a number no country has), left as they are. */
+  /** Contact ids owning a stored identity that has no one spelling (a number no country has), left as it is. */
   unreadable: string[];
+  /**
+   * Plans found unfinished whose survivor changed since (the contacts service ran before the
+   * migration was run again): dropped, and their groups planned again from what is stored.
+   */
+  replanned: number;
 }
 
 /** Who the migration's events name. */
@@ -87,9 +97,20 @@ export async function migrateIdentities(
   now = new Date(),
 ): Promise<IdentityMigrationReport> {
   const store = collectionsOf(db);
-  const report: IdentityMigrationReport = { respelled: 0, merged: 0, waiting: [], unreadable: [] };
+  const report: IdentityMigrationReport = {
+    respelled: 0,
+    merged: 0,
+    orphaned: 0,
+    waiting: [],
+    unreadable: [],
+    replanned: 0,
+  };
   const carryOut = async (plan: IdentityPlan) => {
-    await carryOutPlan(store, topics, publish, plan);
+    if ((await carryOutPlan(store, topics, publish, plan)) === 'stale') {
+      await store.plans.deleteOne({ _id: plan._id });
+      report.replanned += 1;
+      return;
+    }
     report.respelled += plan.respellings.length;
     report.merged += plan.mergedIds.length;
   };
@@ -99,18 +120,22 @@ export async function migrateIdentities(
   for (const group of await groupsToMigrate(store, report)) {
     const plan = await planOf(store, group, now);
     if (plan === 'waiting') {
-      report.waiting.push(group.respellings.map(({ from }) => from).join(', '));
-      continue;
+      report.waiting.push(...group.contactIds);
+    } else if (plan === 'orphaned') {
+      await dropOrphanedClaims(store, group);
+      report.orphaned += group.respellings.length;
+    } else {
+      await store.plans.replaceOne({ _id: plan._id }, plan, { upsert: true });
+      await carryOut(plan);
     }
-    await store.plans.replaceOne({ _id: plan._id }, plan, { upsert: true });
-    await carryOut(plan);
   }
   return report;
 }
 
 function collectionsOf(db: Db) {
   return {
-    contacts: db.collection<Contact>('contacts'),
+    /** `identityMigration`: the plan that wrote a survivor (so a resumed plan does not write it twice). */
+    contacts: db.collection<Contact & { identityMigration?: string }>('contacts'),
     claims: db.collection<IdentityClaim>('identity_claims'),
     activity: db.collection<IdentityActivity & { mergedFrom?: string[] }>('identity_activity'),
     messages: db.collection<{ _id: string; tenantId: string; identity: string }>('messages'),
@@ -143,7 +168,7 @@ async function groupsToMigrate(store: Store, report: IdentityMigrationReport): P
     const [tenantId, channel, address] = claim._id.split('|');
     const canonical = canonicalIdentity({ channel, address });
     if (canonical === undefined) {
-      report.unreadable.push(claim._id);
+      report.unreadable.push(claim.contactId);
     } else if (canonical.address !== address) {
       respelled.push({ claim, to: identityKey(tenantId, channel, canonical.address) });
     }
@@ -201,9 +226,18 @@ async function groupsToMigrate(store: Store, report: IdentityMigrationReport): P
   return [...groups.values()];
 }
 
-async function planOf(store: Store, group: Group, now: Date): Promise<IdentityPlan | 'waiting'> {
-  const keys = [...group.contactIds].map((contactId) => contactKey(group.tenantId, contactId));
-  const members = await store.contacts.find({ _id: { $in: keys } }).toArray();
+async function planOf(store: Store, group: Group, now: Date): Promise<IdentityPlan | 'waiting' | 'orphaned'> {
+  // One exact read each: FerretDB 1.24 reads a whole collection for `_id: {$in}`.
+  const members = (
+    await Promise.all(
+      [...group.contactIds].map((contactId) =>
+        store.contacts.findOne({ _id: contactKey(group.tenantId, contactId) }),
+      ),
+    )
+  ).filter((member) => member !== null);
+  if (members.length === 0) {
+    return 'orphaned';
+  }
   if (members.some((member) => (member.pendingPublications ?? []).length > 0)) {
     return 'waiting';
   }
@@ -238,15 +272,24 @@ async function carryOutPlan(
   topics: TopicNames,
   publish: (records: OutboundRecord[]) => Promise<void>,
   plan: IdentityPlan,
-): Promise<void> {
+): Promise<'done' | 'stale'> {
   const { tenantId, survivorId, after } = plan;
-  await store.contacts.updateOne(
-    { _id: plan._id },
-    {
-      $set: after,
-      ...(after.blockExpires === undefined && { $unset: { blockExpires: '' } }),
-    },
-  );
+  // The survivor as planned, once: a plan resumed after the contacts service ran meanwhile finds
+  // another version and is planned again (the engine's writes are fenced by version).
+  const marker = planMarker(plan);
+  const survivor = await store.contacts.findOne({ _id: plan._id });
+  if (survivor?.identityMigration !== marker) {
+    if (survivor?.version !== plan.before.version) {
+      return 'stale';
+    }
+    await store.contacts.updateOne(
+      { _id: plan._id, version: plan.before.version },
+      {
+        $set: { ...after, identityMigration: marker },
+        ...(after.blockExpires === undefined && { $unset: { blockExpires: '' } }),
+      },
+    );
+  }
   for (const identity of after.identities) {
     const _id = identityKey(tenantId, identity.channel, identity.address);
     await store.claims.updateOne({ _id }, { $set: { tenantId, contactId: survivorId } }, { upsert: true });
@@ -280,9 +323,11 @@ async function carryOutPlan(
       counted: [],
     });
   }
+  // The events carry the survivor as it is now: the plan's state, or a later one should the
+  // contacts service have applied commands to it between a crash and this run.
+  const stored = await store.contacts.findOne({ _id: plan._id });
   const survivorAfter = {
-    ...plan.before,
-    ...after,
+    ...(stored ?? { ...plan.before, ...after }),
     appliedCommandIds: [],
     pendingPublications: [],
   } as Contact;
@@ -305,11 +350,37 @@ async function carryOutPlan(
     ...plan.respellings.map(({ from }) => ({ topic: topics.contactBlocklist, key: from, value: null })),
     ...blocklistRecords(topics, null, survivorAfter),
   ]);
-  await store.claims.deleteMany({ _id: { $in: plan.respellings.map(({ from }) => from) } });
-  await store.contacts.deleteMany({
-    _id: { $in: plan.mergedIds.map((contactId) => contactKey(tenantId, contactId)) },
-  });
+  for (const { from } of plan.respellings) {
+    await store.claims.deleteOne({ _id: from });
+  }
+  for (const mergedId of plan.mergedIds) {
+    await store.contacts.deleteOne({ _id: contactKey(tenantId, mergedId) });
+  }
   await store.plans.updateOne({ _id: plan._id }, { $set: { done: true } });
+  return 'done';
+}
+
+function planMarker(plan: IdentityPlan): string {
+  return `${plan._id}@${new Date(plan.plannedAt).toISOString()}`;
+}
+
+/**
+ * A group whose contacts do not exist: its claims in other spellings go, their messages and
+ * counters are re-keyed by the one spelling (found by whichever contact claims it later). Each
+ * step is idempotent: a crash part-way is finished by the next run, which finds the claims.
+ */
+async function dropOrphanedClaims(store: Store, group: Group): Promise<void> {
+  for (const { from, to } of group.respellings) {
+    const claim = await store.claims.findOne({ _id: from });
+    await store.messages.updateMany(
+      { tenantId: group.tenantId, identity: identityOfKey(from) },
+      { $set: { identity: identityOfKey(to) } },
+    );
+    for (const status of ['accepted', 'blocked'] as const) {
+      await moveActivity(store, from, to, status, claim?.contactId ?? '');
+    }
+    await store.claims.deleteOne({ _id: from });
+  }
 }
 
 /**
@@ -360,9 +431,12 @@ function eventsOf(plan: IdentityPlan, survivorAfter: Contact): ContactEvent[] {
   };
   const eventId = (about: string) => uuidv5(`${cause.commandId}\n${about}`, MIGRATION_NAMESPACE);
   const before = { ...plan.before, appliedCommandIds: [], pendingPublications: [] } as Contact;
+  // A survivor that a merged contact's block now holds is blocked: what consumers of blocks react to.
+  const eventType =
+    !before.block.blocked && survivorAfter.block.blocked ? 'ContactBlocked' : 'ContactUpdated';
   const updated = contactEvent(
     cause,
-    'ContactUpdated',
+    eventType,
     survivorAfter,
     changedFields(before, survivorAfter),
     plan.after.updatedAt,
@@ -381,7 +455,7 @@ function eventsOf(plan: IdentityPlan, survivorAfter: Contact): ContactEvent[] {
     version: EVENT_SCHEMA_VERSION,
     payload: { mergedInto: plan.survivorId, contact: toContactView(survivorAfter) },
   }));
-  const updatedIfChanged = updated.type === 'ContactUpdated' && updated.payload.changed ? [updated] : [];
+  const updatedIfChanged = 'changed' in updated.payload && updated.payload.changed ? [updated] : [];
   return [...updatedIfChanged.map((event) => ({ ...event, eventId: eventId(plan.survivorId) })), ...merged];
 }
 

@@ -32,11 +32,26 @@ async function main(): Promise<void> {
     console.log(
       `migrate — re-keyed ${report.respelled} identities by their one spelling, merged ${report.merged} contacts into another`,
     );
-    for (const identities of report.waiting) {
-      console.log(`migrate — left for a later run (a contact has publications not yet sent): ${identities}`);
+    if (report.orphaned > 0) {
+      console.log(
+        `migrate — dropped ${report.orphaned} claims in other spellings of contacts that do not exist`,
+      );
     }
-    for (const key of report.unreadable) {
-      console.log(`migrate — left as stored, no one spelling: ${key}`);
+    if (report.replanned > 0) {
+      console.log(
+        `migrate — planned ${report.replanned} groups again: their contact changed since an unfinished run`,
+      );
+    }
+    // Contact ids, not identities: no phone number or e-mail address in the output.
+    if (report.waiting.length > 0) {
+      console.log(
+        `migrate — left for a later run (publications not yet sent; start and stop the contacts service, then run again): ${report.waiting.join(', ')}`,
+      );
+    }
+    if (report.unreadable.length > 0) {
+      console.log(
+        `migrate — identities left as stored, no one spelling, of contacts: ${report.unreadable.join(', ')}`,
+      );
     }
   } finally {
     await client.close();

@@ -159,15 +159,15 @@ describe('migrating identities stored in other spellings', () => {
       contact('c_bo', { identities: [{ channel: 'sms', address: '+1 415-555-0199' }], name: 'Bo' }),
       contact('c_cy', { identities: [{ channel: 'email', address: 'Cy@Example.COM' }], name: 'Cy' }),
     ]);
-    await db
-      .collection<Record<string, unknown> & { _id: string }>('identity_claims')
-      .insertMany([
-        claim('whatsapp', number, 'c_ada'),
-        claim('whatsapp', '14155550123', 'c_ada_cloud'),
-        claim('whatsapp', 'whatsapp:+14155550123', 'c_ada_twilio'),
-        claim('sms', '+1 415-555-0199', 'c_bo'),
-        claim('email', 'Cy@Example.COM', 'c_cy'),
-      ]);
+    await db.collection<Record<string, unknown> & { _id: string }>('identity_claims').insertMany([
+      claim('whatsapp', number, 'c_ada'),
+      claim('whatsapp', '14155550123', 'c_ada_cloud'),
+      claim('whatsapp', 'whatsapp:+14155550123', 'c_ada_twilio'),
+      claim('sms', '+1 415-555-0199', 'c_bo'),
+      claim('email', 'Cy@Example.COM', 'c_cy'),
+      // Claimed by a create refused after its first identity: no contact has this id.
+      claim('whatsapp', '+44 20 7946 0958', 'c_gone'),
+    ]);
     await db
       .collection<Record<string, unknown> & { _id: string }>('messages')
       .insertMany([
@@ -178,6 +178,7 @@ describe('migrating identities stored in other spellings', () => {
         message('m-5', 'whatsapp', '14155550123', 'blocked', 10),
         message('m-6', 'whatsapp', 'whatsapp:+14155550123', 'accepted', 50),
         message('m-7', 'sms', '+1 415-555-0199', 'accepted', 40),
+        message('m-8', 'whatsapp', '+44 20 7946 0958', 'accepted', 30),
       ]);
     await db
       .collection<Record<string, unknown> & { _id: string }>('identity_activity')
@@ -187,6 +188,7 @@ describe('migrating identities stored in other spellings', () => {
         activity('whatsapp', '14155550123', 'c_ada_cloud', 'blocked', 2, 10),
         activity('whatsapp', 'whatsapp:+14155550123', 'c_ada_twilio', 'accepted', 1, 50),
         activity('sms', '+1 415-555-0199', 'c_bo', 'accepted', 1, 40),
+        activity('whatsapp', '+44 20 7946 0958', 'c_gone', 'accepted', 1, 30),
       ]);
     await db.collection<Record<string, unknown> & { _id: string }>('notes').insertOne({
       _id: `${tenant}:n_1`,
@@ -225,7 +227,7 @@ describe('migrating identities stored in other spellings', () => {
 
     const report = await migrateIdentities(db, topics, publish);
     // The first plan (Ada's group, or a lone spelling) was finished by the second run.
-    expect(report).toMatchObject({ respelled: 4, merged: 2, waiting: [], unreadable: [] });
+    expect(report).toMatchObject({ respelled: 4, merged: 2, waiting: [], unreadable: [], replanned: 0 });
 
     const contacts = db.collection<Record<string, unknown> & { _id: string }>('contacts');
     expect(await contacts.countDocuments({ tenantId: tenant })).toBe(3);
@@ -264,7 +266,11 @@ describe('migrating identities stored in other spellings', () => {
         ]),
       );
       const updated = events().filter((event) => event.type === 'ContactUpdated');
-      expect(updated.map((event) => event.contactId).sort()).toEqual(['c_ada', 'c_bo', 'c_cy']);
+      expect(updated.map((event) => event.contactId).sort()).toEqual(['c_bo', 'c_cy']);
+      // Ada was not blocked; the phantom's block holds for her now: consumers of blocks hear of it.
+      expect(events().filter((event) => event.type === 'ContactBlocked')).toEqual([
+        expect.objectContaining({ contactId: 'c_ada', payload: expect.objectContaining({ changed: true }) }),
+      ]);
       // Every phantom spelling leaves the blocklist; the one spelling is blocked, for the survivor.
       const latest = new Map(blocklist().map((record) => [String(record.key), record.value]));
       expect(latest.get(identityKey(tenant, 'whatsapp', '14155550123'))).toBeNull();
@@ -274,6 +280,24 @@ describe('migrating identities stored in other spellings', () => {
         reason: 'spam',
       });
     });
+  });
+
+  it('drops a claim of a contact that does not exist, re-keying its messages and counters', async () => {
+    const orphan = identityKey(tenant, 'whatsapp', '+44 20 7946 0958');
+    const canonical = identityKey(tenant, 'whatsapp', '+442079460958');
+    expect(await db.collection('identity_claims').countDocuments({ _id: orphan as never })).toBe(0);
+    expect(await db.collection('identity_claims').countDocuments({ _id: canonical as never })).toBe(0);
+    expect(await db.collection('messages').findOne({ _id: `${tenant}:m-8` as never })).toMatchObject({
+      identity: 'whatsapp|+442079460958',
+    });
+    expect(
+      await db.collection('identity_activity').findOne({ _id: `${canonical}|accepted` as never }),
+    ).toMatchObject({
+      count: 1,
+    });
+    expect(
+      await db.collection('identity_activity').countDocuments({ _id: `${orphan}|accepted` as never }),
+    ).toBe(0);
   });
 
   it('changes nothing when run again', async () => {
@@ -295,9 +319,58 @@ describe('migrating identities stored in other spellings', () => {
       published.push(...records);
       return Promise.resolve();
     });
-    expect(report).toEqual({ respelled: 0, merged: 0, waiting: [], unreadable: [] });
+    expect(report).toEqual({
+      respelled: 0,
+      merged: 0,
+      orphaned: 0,
+      waiting: [],
+      unreadable: [],
+      replanned: 0,
+    });
     expect(published).toEqual([]);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('keeps what the contacts service applied to a survivor between a crash and the next run', async () => {
+    await db
+      .collection<Record<string, unknown> & { _id: string }>('contacts')
+      .insertMany([
+        contact('c_dan', { identities: [{ channel: 'sms', address: '+16505550100' }], createdAt: at(900) }),
+        contact('c_dan_typed', { identities: [{ channel: 'sms', address: '+1 650-555-0100' }], name: 'Dan' }),
+      ]);
+    await db
+      .collection<Record<string, unknown> & { _id: string }>('identity_claims')
+      .insertMany([claim('sms', '+16505550100', 'c_dan'), claim('sms', '+1 650-555-0100', 'c_dan_typed')]);
+    const crashing = () => Promise.reject(new Error('the broker went away'));
+    await expect(migrateIdentities(db, topics, crashing)).rejects.toThrow('the broker went away');
+    // The service ran before the migration was run again: it tagged Dan (version 5).
+    const contacts = db.collection<Record<string, unknown> & { _id: string }>('contacts');
+    await contacts.updateOne(
+      { _id: contactKey(tenant, 'c_dan') },
+      { $set: { version: 5, tags: ['Late'], tagIds: ['t_late'] } },
+    );
+
+    const report = await migrateIdentities(db, topics, publish);
+
+    expect(report).toMatchObject({ respelled: 1, merged: 1, replanned: 0 });
+    expect(await contacts.findOne({ _id: contactKey(tenant, 'c_dan') })).toMatchObject({
+      identities: [{ channel: 'sms', address: '+16505550100' }],
+      name: 'Dan',
+      tags: ['Late'],
+      version: 5,
+    });
+    expect(await contacts.countDocuments({ _id: contactKey(tenant, 'c_dan_typed') })).toBe(0);
+    await expectEventually(() =>
+      expect(
+        events().filter((event) => event.type === 'ContactMerged' && event.contactId === 'c_dan_typed'),
+      ).toEqual([
+        expect.objectContaining({
+          payload: expect.objectContaining({
+            contact: expect.objectContaining({ version: 5, tags: ['Late'] }),
+          }),
+        }),
+      ]),
+    );
   });
 
   it('shows the agent one customer: every message, counter, note and tag, and the stricter block', async () => {
