@@ -1,23 +1,9 @@
 import type { Contact } from '../apps/contacts/src/contacts/contact.schema';
+import { aStoredContact as aContact } from '../test/support/contacts-factory';
 import { mergedFields, strictestBlock, survivorOf } from './identity-merge';
 
 function aStoredContact(contactId: string, fields: Partial<Contact> = {}): Contact {
-  return {
-    _id: `t:${contactId}`,
-    tenantId: 't',
-    contactId,
-    identities: [],
-    attributes: {},
-    tags: [],
-    tagIds: [],
-    block: { blocked: false },
-    version: 1,
-    appliedCommandIds: [],
-    pendingPublications: [],
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    updatedAt: new Date('2026-01-01T00:00:00Z'),
-    ...fields,
-  };
+  return aContact({ tenantId: 't', contactId, identities: [], ...fields });
 }
 
 describe('merging the contacts of one customer', () => {

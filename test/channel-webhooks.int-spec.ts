@@ -180,6 +180,9 @@ describe('channel webhooks: WhatsApp Cloud API and Twilio, with per-tenant crede
         expect(refused.status).toBe(403);
         expect(refused.headers.get('content-type')).toContain('application/problem+json');
         expect(refused.body.code).toBe('webhook-verification-failed');
+        // the problem's instance is the URL as the request log writes it, never the token
+        expect(refused.body.instance).toContain('hub.verify_token=[Redacted]');
+        expect(JSON.stringify(refused.body)).not.toContain(whatsapp.verifyToken);
       }
       const otherTenant = await verification(aTenantId(), {
         'hub.mode': 'subscribe',
@@ -264,13 +267,19 @@ describe('channel webhooks: WhatsApp Cloud API and Twilio, with per-tenant crede
         [WHATSAPP_SIGNATURE_HEADER]: signWhatsappWebhook('not-the-app-secret', raw),
       });
       const missing = await post({ 'content-type': 'application/json' });
+      // a header sent twice reaches the gateway as one value, both joined: no one signature
+      const valid = signWhatsappWebhook(whatsapp.appSecret, raw);
+      const doubled = await post({
+        'content-type': 'application/json',
+        [WHATSAPP_SIGNATURE_HEADER]: `${valid}, ${valid}`,
+      });
       const otherTenant = await postWhatsappNotification(
         system.gateway.url,
         aTenantId(),
         whatsapp.appSecret,
         notification,
       );
-      for (const refused of [forged, missing, otherTenant]) {
+      for (const refused of [forged, missing, doubled, otherTenant]) {
         expect(refused.status).toBe(401);
         expect(refused.headers.get('content-type')).toContain('application/problem+json');
         expect(refused.body.code).toBe('unauthenticated');
@@ -412,6 +421,20 @@ describe('channel webhooks: WhatsApp Cloud API and Twilio, with per-tenant crede
         },
       });
       expect(tampered.status).toBe(401);
+      const signature = signTwilioWebhook(
+        twilioToken,
+        url(`/v1/inbound/${tenant}/twilio`),
+        Object.entries(form),
+      );
+      const doubled = await http('POST', url(`/v1/inbound/${tenant}/twilio`), {
+        body: new URLSearchParams(form).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          [TWILIO_SIGNATURE_HEADER]: `${signature}, ${signature}`,
+        },
+      });
+      expect(doubled.status).toBe(401);
+      expect(doubled.body.code).toBe('unauthenticated');
       const json = await http('POST', url(`/v1/inbound/${tenant}/twilio`), { body: form });
       expect(json.status).toBe(415);
       expect(json.body.code).toBe('unsupported-media-type');

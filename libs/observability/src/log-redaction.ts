@@ -5,7 +5,9 @@
 const SECRET_PARAMETER = /token|secret|password|signature/i;
 const REDACTED = '[Redacted]';
 
-/** A URL (or a path with its query) as it may be logged: secret query values replaced. */
+/** A URL (or a path with its query) as it may be logged or answered: secret query values replaced. */
+export function redactUrlSecrets(url: string): string;
+export function redactUrlSecrets(url: string | undefined): string | undefined;
 export function redactUrlSecrets(url: string | undefined): string | undefined {
   const queryStart = url?.indexOf('?') ?? -1;
   if (url === undefined || queryStart < 0) {

@@ -5,14 +5,29 @@ import { GatewaySettings } from '../gateway-settings';
 import { ApiError } from '../problems/api-error';
 import { ChannelMessagePublisher, type ChannelMessage } from './channel-message-publisher';
 
-/** A publisher whose producer records what it sends, or fails while `failing` is set. */
+/**
+ * A publisher whose producer records what it sends, or fails while `failing` is set; while
+ * `holding` is set, a send stays pending until the test settles it through `held`.
+ */
 function aPublisher(capacity = 100) {
   const sent: OutboundRecord[] = [];
-  const state = { failing: false };
+  const state = { failing: false, holding: false };
+  const held: Array<{ succeed: () => void; fail: (error: Error) => void }> = [];
   const producer = {
     send: (records: OutboundRecord[]) => {
       if (state.failing) {
         return Promise.reject(new Error('broker away'));
+      }
+      if (state.holding) {
+        return new Promise<void>((resolve, reject) => {
+          held.push({
+            succeed: () => {
+              sent.push(...records);
+              resolve();
+            },
+            fail: reject,
+          });
+        });
       }
       sent.push(...records);
       return Promise.resolve();
@@ -20,7 +35,18 @@ function aPublisher(capacity = 100) {
   } as unknown as KafkaProducer;
   const settings = Object.assign(new GatewaySettings(), { CHANNEL_RECENT_MESSAGE_IDS: capacity });
   const publisher = new ChannelMessagePublisher(producer, topicNames(), settings);
-  return { publisher, sent, state };
+  return { publisher, sent, state, held };
+}
+
+/** Whether a promise has settled by the time the microtasks queued so far have run. */
+async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
 }
 
 const aMessage = (overrides: ChannelMessage = {}): ChannelMessage => ({
@@ -93,6 +119,55 @@ describe('publishing channel messages', () => {
     await expect(failure).rejects.toMatchObject({ code: 'dependency-unavailable' });
     state.failing = false;
     expect((await publisher.publish('whatsapp', tenantId, [message])).published).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('fails a redelivery that arrives while the first publication is under way, when that publication fails', async () => {
+    const { publisher, sent, state, held } = aPublisher();
+    const message = aMessage();
+    state.holding = true;
+    const first = publisher.publish('whatsapp', tenantId, [message]);
+    const redelivery = publisher.publish('whatsapp', tenantId, [message]);
+    expect(await hasSettled(redelivery)).toBe(false);
+    held[0].fail(new Error('broker away'));
+    await expect(first).rejects.toMatchObject({ code: 'dependency-unavailable' });
+    await expect(redelivery).rejects.toMatchObject({ code: 'dependency-unavailable' });
+    state.holding = false;
+    expect((await publisher.publish('whatsapp', tenantId, [message])).published).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('answers a redelivery that arrives while the first publication is under way as a duplicate once it succeeds', async () => {
+    const { publisher, sent, state, held } = aPublisher();
+    const message = aMessage();
+    const other = aMessage();
+    state.holding = true;
+    const first = publisher.publish('whatsapp', tenantId, [message]);
+    const redelivery = publisher.publish('whatsapp', tenantId, [message, other]);
+    expect(await hasSettled(redelivery)).toBe(false);
+    held[1].succeed(); // the redelivery's own new message
+    expect(await hasSettled(redelivery)).toBe(false);
+    held[0].succeed();
+    expect(await first).toEqual({ published: 1, duplicates: 0, invalid: 0 });
+    expect(await redelivery).toEqual({ published: 1, duplicates: 1, invalid: 0 });
+    expect(sent.map((record) => JSON.parse(String(record.value)).messageId)).toEqual([
+      other.messageId,
+      message.messageId,
+    ]);
+  });
+
+  it('gives back every id it took when reading a message throws unexpectedly', async () => {
+    const { publisher, sent } = aPublisher();
+    const message = aMessage();
+    const unserialisable = aMessage({ content: { text: 'hi', size: BigInt(1) } });
+    await expect(publisher.publish('whatsapp', tenantId, [message, unserialisable])).rejects.toThrow(
+      /BigInt/,
+    );
+    expect(await publisher.publish('whatsapp', tenantId, [message])).toEqual({
+      published: 1,
+      duplicates: 0,
+      invalid: 0,
+    });
     expect(sent).toHaveLength(1);
   });
 });

@@ -39,6 +39,12 @@ const channelMessages = counter({
 export class ChannelMessagePublisher {
   private readonly logger = new Logger(ChannelMessagePublisher.name);
   private readonly recent: RecentMessageIds;
+  /**
+   * The publication under way of each id claimed and not yet published: a redelivery that
+   * arrives meanwhile is answered with its outcome, not `duplicate` at once (the platform may
+   * have dropped the first connection, and nobody would retry a message whose publication fails).
+   */
+  private readonly publishing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly producer: KafkaProducer,
@@ -51,30 +57,51 @@ export class ChannelMessagePublisher {
   async publish(platform: string, tenantId: string, messages: ChannelMessage[]): Promise<ChannelDelivery> {
     const records: OutboundRecord[] = [];
     const claimed: string[] = [];
+    // Publications of other calls that this call answers `duplicate` for: not before they succeed.
+    const publishedElsewhere = new Set<Promise<void>>();
     const delivery: ChannelDelivery = { published: 0, duplicates: 0, invalid: 0 };
-    for (const message of messages) {
-      const plain = { ...message, tenantId };
-      const claim =
-        typeof plain.messageId === 'string' && `${tenantId}|${String(plain.channel)}|${plain.messageId}`;
-      if (claim !== false) {
-        if (!this.recent.claim(claim)) {
-          delivery.duplicates += 1;
-          continue;
-        }
-        claimed.push(claim);
-      }
-      records.push(this.recordOf(platform, plain, delivery));
-    }
+    let sending: Promise<void> | undefined;
+    let mapped = false;
     try {
-      if (records.length > 0) {
-        await this.producer.send(records);
+      for (const message of messages) {
+        const plain = { ...message, tenantId };
+        const claim =
+          typeof plain.messageId === 'string' && `${tenantId}|${String(plain.channel)}|${plain.messageId}`;
+        if (claim !== false) {
+          if (!this.recent.claim(claim)) {
+            delivery.duplicates += 1;
+            const inFlight = this.publishing.get(claim);
+            if (inFlight) {
+              publishedElsewhere.add(inFlight);
+            }
+            continue;
+          }
+          claimed.push(claim);
+        }
+        records.push(this.recordOf(platform, plain, delivery));
       }
+      mapped = true;
+      const sent = records.length > 0 ? this.producer.send(records) : Promise.resolve();
+      sending = sent;
+      claimed.forEach((claim) => this.publishing.set(claim, sent));
+      await sent;
     } catch (error) {
-      claimed.forEach((claim) => this.recent.release(claim)); // the platform retries: let it through then
-      throw new ApiError(
-        'dependency-unavailable',
-        `the messages could not be published: ${(error as Error).message}`,
-      );
+      // Nothing of this call is on the topic: the platform's retry must go through.
+      claimed.forEach((claim) => this.recent.release(claim));
+      throw mapped ? unavailable(error) : error;
+    } finally {
+      claimed.forEach((claim) => {
+        if (this.publishing.get(claim) === sending) {
+          this.publishing.delete(claim);
+        }
+      });
+    }
+    // This call's own messages are published (their ids stay taken); a redelivery it carried
+    // fails with the publication it waits for, so the platform retries that one.
+    try {
+      await Promise.all(publishedElsewhere);
+    } catch (error) {
+      throw unavailable(error);
     }
     delivery.published = records.length;
     channelMessages.inc({ platform, outcome: 'published' }, delivery.published - delivery.invalid);
@@ -113,4 +140,11 @@ export class ChannelMessagePublisher {
       };
     }
   }
+}
+
+function unavailable(error: unknown): ApiError {
+  return new ApiError(
+    'dependency-unavailable',
+    `the messages could not be published: ${(error as Error).message}`,
+  );
 }

@@ -8,6 +8,3 @@ export function constantTimeEqual(presented: string, expected: string): boolean 
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   return timingSafeEqual(digest(presented), digest(expected));
 }
-
-/** What checking a channel's signature found; only `valid` lets the call through. */
-export type ChannelSignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';

@@ -24,6 +24,7 @@ import {
   SEGMENT_ID_PATTERN,
   SegmentDefinition,
 } from '@switchboard/contracts';
+import { fieldOf, type AddressesOf } from '../settings/sent-addresses';
 import { IsNotCombinedWith } from './not-combined-with';
 
 export class CreateContactRequest extends ContactIdentityFields {
@@ -36,6 +37,17 @@ export class CreateContactRequest extends ContactIdentityFields {
   @Matches(CONTACT_ID_PATTERN)
   contactId?: string;
 }
+
+/** The addresses a contact create body carries: its identities. */
+export const createContactAddresses: AddressesOf = (body) => {
+  const identities = fieldOf(body, 'identities');
+  return Array.isArray(identities)
+    ? identities.map((identity) => ({
+        channel: fieldOf(identity, 'channel'),
+        address: fieldOf(identity, 'address'),
+      }))
+    : [];
+};
 
 export class ContactIdParams {
   @ApiProperty({ pattern: CONTACT_ID_PATTERN.source })

@@ -16,6 +16,7 @@ import { ReadsPhoneNumbers } from '../settings/tenant-address-context.intercepto
 import { BlockContactRequest, UnblockContactRequest } from '../blocks/block-requests';
 import {
   ContactIdParams,
+  createContactAddresses,
   CreateContactRequest,
   ListContactsQuery,
   MessagePageQuery,
@@ -46,7 +47,7 @@ export class ContactsController {
   @Post()
   @HttpCode(200)
   @Authenticated(...WRITERS)
-  @ReadsPhoneNumbers()
+  @ReadsPhoneNumbers(createContactAddresses)
   @ApiHeader(IdempotencyKeyHeader)
   @ApiOkResponse({ type: ContactView })
   @ApiLateOutcomeResponse()

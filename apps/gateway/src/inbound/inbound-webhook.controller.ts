@@ -12,12 +12,18 @@ import { identityKey, InboundMessage, TENANT_ID_PATTERN, type TopicNames } from 
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
 import { Matches } from 'class-validator';
 import { ApiError } from '../problems/api-error';
+import { fieldOf, type AddressesOf } from '../settings/sent-addresses';
 import { ReadsPhoneNumbers } from '../settings/tenant-address-context.interceptor';
 import { SIGNATURE_HEADER } from './webhook-signature';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
 /** An inbound channel message as a channel posts it; the tenant comes from the signed URL. */
 export class InboundWebhookMessage extends OmitType(InboundMessage, ['tenantId'] as const) {}
+
+/** The address a webhook message carries: its sender's. */
+export const inboundSenderAddress: AddressesOf = (body) => [
+  { channel: fieldOf(body, 'channel'), address: fieldOf(body, 'from') },
+];
 
 class TenantParams {
   @ApiProperty({ pattern: TENANT_ID_PATTERN.source })
@@ -42,7 +48,7 @@ export class InboundWebhookController {
   @Post(':tenantId/messages')
   @HttpCode(202)
   @UseGuards(WebhookSignatureGuard)
-  @ReadsPhoneNumbers()
+  @ReadsPhoneNumbers(inboundSenderAddress)
   @ApiHeader({
     name: SIGNATURE_HEADER,
     required: true,

@@ -29,7 +29,7 @@ export class WebhookSignatureGuard implements CanActivate {
     const check =
       typeof secret === 'string'
         ? verifyWebhookSignature(
-            request.headers[SIGNATURE_HEADER] as string | undefined,
+            request.headers[SIGNATURE_HEADER],
             secret,
             request.rawBody ?? Buffer.alloc(0),
             Math.floor(Date.now() / 1000),

@@ -34,6 +34,7 @@ describe('webhook signatures', () => {
     ['malformed', 'sha256=abc'],
     ['malformed', `t=soon,v1=${'a'.repeat(64)}`],
     ['malformed', `t=${now},v1=${'z'.repeat(64)}`],
+    ['malformed', [signWebhook(secret, now, body), signWebhook(secret, now, body)]],
   ])('reports a %s header', (expected, header) => {
     expect(verifyWebhookSignature(header, secret, body, now, 300)).toBe(expected);
   });

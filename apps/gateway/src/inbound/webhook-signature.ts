@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignatureCheck, SignatureHeader } from './signature-check';
 
 /** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
 export const SIGNATURE_HEADER = 'x-switchboard-signature';
@@ -8,14 +9,12 @@ export function signWebhook(secret: string, timestampSeconds: number, rawBody: B
   return `t=${timestampSeconds},v1=${digest}`;
 }
 
-export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch' | 'expired';
-
 /**
  * Verifies a webhook signature in constant time, refusing timestamps outside the tolerance
  * window in either direction (a replayed or pre-dated call).
  */
 export function verifyWebhookSignature(
-  header: string | undefined,
+  header: SignatureHeader,
   secret: string,
   rawBody: Buffer,
   nowSeconds: number,
@@ -23,6 +22,9 @@ export function verifyWebhookSignature(
 ): SignatureCheck {
   if (!header) {
     return 'missing';
+  }
+  if (typeof header !== 'string') {
+    return 'malformed'; // sent more than once: no one signature
   }
   const parts = Object.fromEntries(
     header.split(',').map((part) => part.trim().split('=', 2) as [string, string]),

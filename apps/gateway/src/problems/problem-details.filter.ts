@@ -52,7 +52,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title,
       status,
       detail,
-      instance: request.originalUrl ?? request.url,
+      // as the request log writes it: a failed verification must not echo its verify token
+      instance: redactUrlSecrets(request.originalUrl ?? request.url),
       code,
       ...(errors && errors.length > 0 && { errors }),
     };

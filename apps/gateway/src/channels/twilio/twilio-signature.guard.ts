@@ -3,25 +3,8 @@ import { GatewaySettings } from '../../gateway-settings';
 import { ApiError } from '../../problems/api-error';
 import type { RequestWithRawBody } from '../../problems/json-body-parser';
 import { ChannelCredentialsCache } from '../channel-credentials.cache';
+import { calledUrl, TWILIO_FORM_TYPE, twilioParamsOf } from './twilio-request';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './twilio-signature';
-
-export const TWILIO_FORM_TYPE = 'application/x-www-form-urlencoded';
-
-/** The POST parameters as sent, in order, repeated names included (what Twilio signed). */
-export function twilioParamsOf(request: RequestWithRawBody): URLSearchParams {
-  return new URLSearchParams((request.rawBody ?? Buffer.alloc(0)).toString('utf8'));
-}
-
-/**
- * The URL Twilio called: `PUBLIC_BASE_URL` and the path as received (behind a proxy the host
- * and protocol seen here are not the ones Twilio signed), else the request's own.
- */
-export function calledUrl(request: RequestWithRawBody, publicBaseUrl: string | undefined): string {
-  const base = publicBaseUrl
-    ? publicBaseUrl.replace(/\/+$/, '')
-    : `${request.protocol}://${request.get('host') ?? ''}`;
-  return `${base}${request.originalUrl}`;
-}
 
 /** Lets a Twilio webhook through only when its tenant's auth token signed the URL and parameters. */
 @Injectable()
@@ -43,7 +26,7 @@ export class TwilioSignatureGuard implements CanActivate {
     const { twilio } = await this.credentials.secretsOf(String(request.params.tenantId));
     const check = twilio
       ? verifyTwilioSignature(
-          request.headers[TWILIO_SIGNATURE_HEADER] as string | undefined,
+          request.headers[TWILIO_SIGNATURE_HEADER],
           twilio.authToken,
           calledUrl(request, this.settings.PUBLIC_BASE_URL),
           twilioParamsOf(request),

@@ -48,6 +48,7 @@ describe('Twilio signatures', () => {
     ['missing', ''],
     ['malformed', 'not base64 at all'],
     ['malformed', 'AAAA'],
+    ['malformed', [signature, signature]],
   ])('reports a %s header', (expected, header) => {
     expect(verifyTwilioSignature(header, authToken, url, entries())).toBe(expected);
   });

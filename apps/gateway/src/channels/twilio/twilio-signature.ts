@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChannelSignatureCheck } from '../constant-time';
+import type { SignatureCheck, SignatureHeader } from '../../inbound/signature-check';
 
 /** Header carrying base64(HMAC-SHA1(auth token, full URL + each POST parameter's name and value)). */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
@@ -32,13 +32,16 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * constant time for each.
  */
 export function verifyTwilioSignature(
-  header: string | undefined,
+  header: SignatureHeader,
   authToken: string,
   url: string,
   params: Iterable<[string, string]>,
-): ChannelSignatureCheck {
+): SignatureCheck {
   if (!header) {
     return 'missing';
+  }
+  if (typeof header !== 'string') {
+    return 'malformed'; // sent more than once: no one signature
   }
   if (!SIGNATURE_PATTERN.test(header.trim())) {
     return 'malformed';

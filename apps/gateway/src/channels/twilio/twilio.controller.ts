@@ -15,7 +15,8 @@ import { ChannelMessagePublisher } from '../channel-message-publisher';
 import { ChannelWebhookParams } from '../channel-webhook-params';
 import { mapTwilioWebhook } from './twilio-mapping';
 import { TWILIO_SIGNATURE_HEADER } from './twilio-signature';
-import { TWILIO_FORM_TYPE, TwilioSignatureGuard, twilioParamsOf } from './twilio-signature.guard';
+import { TWILIO_FORM_TYPE, twilioParamsOf } from './twilio-request';
+import { TwilioSignatureGuard } from './twilio-signature.guard';
 
 /** TwiML that answers nothing: the message is taken, no reply is sent. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

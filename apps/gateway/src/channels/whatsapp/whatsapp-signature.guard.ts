@@ -21,7 +21,7 @@ export class WhatsappSignatureGuard implements CanActivate {
     const { whatsapp } = await this.credentials.secretsOf(String(request.params.tenantId));
     const check = whatsapp
       ? verifyWhatsappSignature(
-          request.headers[WHATSAPP_SIGNATURE_HEADER] as string | undefined,
+          request.headers[WHATSAPP_SIGNATURE_HEADER],
           whatsapp.appSecret,
           request.rawBody ?? Buffer.alloc(0),
         )

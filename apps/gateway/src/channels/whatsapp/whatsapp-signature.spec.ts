@@ -12,6 +12,15 @@ describe('WhatsApp Cloud API signatures', () => {
     );
   });
 
+  it('matches a signature computed apart from our code (openssl dgst -sha256 -hmac)', () => {
+    // printf '%s' "$body" | openssl dgst -sha256 -hmac 'meta-app-secret-0123456789abcdef'
+    const knownBody =
+      '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","messages":[{"from":"16315551181","id":"wamid.ABGGFlA5Fpa","timestamp":"1504902988","type":"text","text":{"body":"this is a text message"}}]}}]}]}';
+    const knownSignature = 'sha256=2592d14b5586b8e9ffdd5cdcb10cf54a1453b465626e14bd7856bcb107d071d6';
+    expect(signWhatsappWebhook(appSecret, knownBody)).toBe(knownSignature);
+    expect(verifyWhatsappSignature(knownSignature, appSecret, Buffer.from(knownBody))).toBe('valid');
+  });
+
   it('accepts the signature of the exact body, in either case of hex', () => {
     const header = signWhatsappWebhook(appSecret, body);
     expect(verifyWhatsappSignature(header, appSecret, body)).toBe('valid');
@@ -36,6 +45,7 @@ describe('WhatsApp Cloud API signatures', () => {
     ['malformed', `sha256=${'z'.repeat(64)}`],
     ['malformed', `sha256=${'a'.repeat(63)}`],
     ['malformed', 'a'.repeat(64)],
+    ['malformed', [signWhatsappWebhook(appSecret, body), signWhatsappWebhook(appSecret, body)]],
   ])('reports a %s header', (expected, header) => {
     expect(verifyWhatsappSignature(header, appSecret, body)).toBe(expected);
   });

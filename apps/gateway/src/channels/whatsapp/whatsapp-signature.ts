@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { constantTimeEqual, type ChannelSignatureCheck } from '../constant-time';
+import type { SignatureCheck, SignatureHeader } from '../../inbound/signature-check';
+import { constantTimeEqual } from '../constant-time';
 
 /** Header carrying `sha256=<hex HMAC-SHA256 of the raw body with the Meta app's secret>`. */
 export const WHATSAPP_SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -13,12 +14,15 @@ export function signWhatsappWebhook(appSecret: string, rawBody: Buffer | string)
 
 /** Checks a webhook's `X-Hub-Signature-256` over the exact bytes received, in constant time. */
 export function verifyWhatsappSignature(
-  header: string | undefined,
+  header: SignatureHeader,
   appSecret: string,
   rawBody: Buffer,
-): ChannelSignatureCheck {
+): SignatureCheck {
   if (!header) {
     return 'missing';
+  }
+  if (typeof header !== 'string') {
+    return 'malformed'; // sent more than once: no one signature
   }
   const presented = SIGNATURE_PATTERN.exec(header.trim())?.[1];
   if (!presented) {
