@@ -1,5 +1,6 @@
 import { canonicalAddress, type InboundMessage } from '@switchboard/contracts';
 import type { ChannelMessage } from '../channel-message-publisher';
+import { contractTypeOfWhatsapp } from '../whatsapp/whatsapp-message-types';
 
 type MessageType = InboundMessage['type'];
 
@@ -10,20 +11,6 @@ export interface TwilioMapping {
   statuses: number;
 }
 
-/** Twilio's `MessageType` (WhatsApp senders) onto the contract's types. */
-const MESSAGE_TYPES: Record<string, MessageType> = {
-  text: 'text',
-  image: 'image',
-  audio: 'audio',
-  video: 'video',
-  document: 'document',
-  sticker: 'sticker',
-  location: 'location',
-  contacts: 'contact',
-  button: 'text',
-  interactive: 'text',
-  reaction: 'reaction',
-};
 /** Media attachments read from one message (Twilio sends at most 10). */
 const MEDIA_MAX = 20;
 const PROFILE_NAME_MAX_LENGTH = 200;
@@ -76,9 +63,10 @@ function mediaOf(params: URLSearchParams): Media[] {
 }
 
 function typeOf(params: URLSearchParams, media: Media[]): MessageType {
-  const declared = params.get('MessageType')?.toLowerCase();
-  if (declared && Object.hasOwn(MESSAGE_TYPES, declared)) {
-    return MESSAGE_TYPES[declared];
+  // Twilio's `MessageType` (WhatsApp senders) names WhatsApp's types.
+  const declared = contractTypeOfWhatsapp(params.get('MessageType')?.toLowerCase() ?? '');
+  if (declared) {
+    return declared;
   }
   if (params.has('Latitude') && params.has('Longitude')) {
     return 'location';

@@ -1,7 +1,7 @@
 import { canonicalAddress, SenderProfile, type InboundMessage } from '@switchboard/contracts';
 import type { ChannelMessage } from '../channel-message-publisher';
+import { contractTypeOfWhatsapp } from './whatsapp-message-types';
 
-type MessageType = InboundMessage['type'];
 
 /** What a WhatsApp Cloud API webhook carries: the messages to publish, and how much else it acknowledged. */
 export interface WhatsappCloudMapping {
@@ -11,29 +11,6 @@ export interface WhatsappCloudMapping {
   /** Changes of other fields (`account_update`, template reviews, …): acknowledged, not messages. */
   otherChanges: number;
 }
-
-/**
- * Each WhatsApp message type onto the contract's types. Replies to buttons and lists are what
- * the customer answered, so they read as text; an order or a system notice has no kind of its
- * own among ours.
- */
-const MESSAGE_TYPES: Record<string, MessageType> = {
-  text: 'text',
-  image: 'image',
-  audio: 'audio',
-  video: 'video',
-  document: 'document',
-  sticker: 'sticker',
-  location: 'location',
-  contacts: 'contact',
-  interactive: 'text',
-  button: 'text',
-  reaction: 'reaction',
-  order: 'other',
-  system: 'other',
-  request_welcome: 'other',
-  unsupported: 'other',
-};
 
 /** Types whose WhatsApp object is the content as it is (its `caption`, `emoji`, media id…). */
 const CONTENT_AS_SENT = new Set(['image', 'audio', 'video', 'document', 'sticker', 'location', 'reaction']);
@@ -83,7 +60,7 @@ function mapMessage(
     channel: 'whatsapp',
     from: internationalNumber(from), // then read by the contract's canonical address rule
     to,
-    type: Object.hasOwn(MESSAGE_TYPES, whatsappType) ? MESSAGE_TYPES[whatsappType] : 'other',
+    type: contractTypeOfWhatsapp(whatsappType) ?? 'other',
     content: contentOf(message, whatsappType),
     sentAt: sentAtOf(message.timestamp),
     ...(name !== undefined && { profile: profileOf(name) }),
