@@ -1,7 +1,6 @@
-import { canonicalAddress, SenderProfile, type InboundMessage } from '@switchboard/contracts';
+import { canonicalAddress, SenderProfile } from '@switchboard/contracts';
 import type { ChannelMessage } from '../channel-message-publisher';
 import { contractTypeOfWhatsapp } from './whatsapp-message-types';
-
 
 /** What a WhatsApp Cloud API webhook carries: the messages to publish, and how much else it acknowledged. */
 export interface WhatsappCloudMapping {
