@@ -3,10 +3,15 @@
  * known senders, 10,000 of them blocked, through the real message-filter app. Prints the
  * filter's sustained rate, produce→output latency p50/p99 under steady load, its memory, and in
  * the same run a bare consume→produce passthrough and Kafka's own perf tools on the same broker.
+ * Unless `--peer none`, the same run also drives a Kafka Streams peer (bench/streams-peer/: the
+ * obvious alternative, a GlobalKTable join) over the same inputs into its own output topics, prints
+ * both side by side (steady rate, CPU seconds, peak RSS, start-up to first output) and checks that
+ * their outputs are the same multiset of (output topic, key, messageId).
  *
- *   npm run bench:filter [-- --messages 1000000 --senders 1000000 --blocked 10000]
+ *   npm run bench:filter [-- --messages 1000000 --senders 1000000 --blocked 10000 --peer streams|none]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
@@ -17,6 +22,7 @@ import {
   topicSpecs,
   type BlocklistEntry,
 } from '@switchboard/contracts';
+import { rmSync } from 'node:fs';
 import { createKafkaClient, ensureTopics } from '@switchboard/kafka';
 import {
   aBenchProducer,
@@ -32,6 +38,17 @@ import {
   root,
   totalEndOffset,
 } from './bench-support';
+import {
+  buildStreamsPeer,
+  compareMultisets,
+  countsByRole,
+  measureRun,
+  outputMultiset,
+  PEER_HEAP,
+  PEER_THREADS,
+  startStreamsPeer,
+  type RunMeasure,
+} from './peer-support';
 
 const { values: options } = parseArgs({
   options: {
@@ -42,8 +59,14 @@ const { values: options } = parseArgs({
     'latency-seconds': { type: 'string', default: '10' },
     /** Share of hostile records (not JSON, wrongly typed, unknown type), in percent. */
     'poison-percent': { type: 'string', default: '0' },
+    /** `streams` runs the Kafka Streams peer too (needs Maven and a JDK 17); `none` skips it. */
+    peer: { type: 'string', default: 'streams' },
   },
 });
+if (!['streams', 'none'].includes(options.peer)) {
+  throw new Error(`--peer must be streams or none, not ${options.peer}`);
+}
+const WITH_PEER = options.peer === 'streams';
 const MESSAGES = Number(options.messages);
 const SENDERS = Number(options.senders);
 const BLOCKED = Number(options.blocked);
@@ -183,8 +206,56 @@ async function latencyUnderLoad(
   };
 }
 
+const seconds = (value: number) => `${value.toFixed(1)} s`;
+const ratio = (project: number, peer: number) => (project / peer).toFixed(2);
+
+/** The side-by-side table of the project's filter and the Streams peer. */
+function printComparison(project: RunMeasure, peer: RunMeasure): void {
+  const row = (label: string, left: string, right: string, both = '') =>
+    console.log(`  ${label.padEnd(26)}${left.padEnd(26)}${right.padEnd(26)}${both}`);
+  const perMessage = (run: RunMeasure) => `${((run.drainCpuSeconds / MESSAGES) * 1e6).toFixed(1)} µs/msg`;
+  console.log('');
+  console.log(
+    `  project filter vs Kafka Streams peer (peer: one JVM, num.stream.threads=${PEER_THREADS} + its global thread, heap -Xmx${PEER_HEAP}, G1; one after the other on this ${cpus().length}-core machine, neither pinned)`,
+  );
+  row('', 'project filter', 'streams peer', 'project/peer');
+  row(
+    'steady rate (10–90 %)',
+    formatRate(project.steadyRate),
+    formatRate(peer.steadyRate),
+    ratio(project.steadyRate, peer.steadyRate),
+  );
+  row(
+    'sustained (first→last)',
+    formatRate(project.sustainedRate),
+    formatRate(peer.sustainedRate),
+    ratio(project.sustainedRate, peer.sustainedRate),
+  );
+  row(
+    'CPU seconds (total)',
+    seconds(project.cpuSeconds),
+    seconds(peer.cpuSeconds),
+    ratio(project.cpuSeconds, peer.cpuSeconds),
+  );
+  row(
+    'CPU in the drain',
+    `${seconds(project.drainCpuSeconds)} (${perMessage(project)})`,
+    `${seconds(peer.drainCpuSeconds)} (${perMessage(peer)})`,
+    ratio(project.drainCpuSeconds, peer.drainCpuSeconds),
+  );
+  row(
+    'RSS peak',
+    `${project.peakRssMiB.toFixed(0)} MiB`,
+    `${peer.peakRssMiB.toFixed(0)} MiB`,
+    ratio(project.peakRssMiB, peer.peakRssMiB),
+  );
+  row('start-up to first output', seconds(project.startupSeconds), seconds(peer.startupSeconds));
+}
+
 async function main(): Promise<void> {
   ensureLocalStack();
+  // Built before anything is measured, so Maven never shares the machine with a run.
+  const peerClasspath = WITH_PEER ? buildStreamsPeer() : undefined;
   const kafka = createKafkaClient('bench-filter', brokers());
   const prefix = `bench-${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
@@ -228,6 +299,7 @@ async function main(): Promise<void> {
 
   // The filter, as a real app process.
   const filterPort = 23_000 + (process.pid % 1000);
+  const filterSpawnedAt = Date.now();
   const filter = startNode('apps/message-filter/src/main.ts', {
     TOPIC_PREFIX: prefix,
     PORT: String(filterPort),
@@ -235,7 +307,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   const outputs = [topics.messagesAccepted, topics.messagesBlocked, deadLetterTopic(topics.messagesInbound)];
-  const filterRun = await measureDrain(kafka, outputs, 0, MESSAGES);
+  const filterMeasure = await measureRun(kafka, outputs, MESSAGES, filter.pid!, filterSpawnedAt);
+  const filterRun = { ratePerSecond: filterMeasure.sustainedRate, seconds: filterMeasure.drainSeconds };
   await waitReady(`http://127.0.0.1:${filterPort}`);
   const memory = memoryOf(filter.pid!);
   const latency = await latencyUnderLoad(
@@ -246,6 +319,73 @@ async function main(): Promise<void> {
     Number(options['latency-seconds']),
   );
   await stopProcess(filter);
+  const filterOutputs = await totalEndOffset(kafka, outputs);
+
+  // The Kafka Streams peer: the same inputs (the bulk and the latency probe's messages), its own outputs.
+  let peerMeasure: RunMeasure | undefined;
+  let identical = '';
+  if (peerClasspath) {
+    const peerTopics = topicNames(`${prefix}peer.`);
+    const peerOutputs = {
+      accepted: peerTopics.messagesAccepted,
+      blocked: peerTopics.messagesBlocked,
+      deadLetters: deadLetterTopic(peerTopics.messagesInbound),
+    };
+    await ensureTopics(
+      kafka,
+      topicSpecs(peerTopics, PARTITIONS).filter((spec) => Object.values(peerOutputs).includes(spec.name)),
+    );
+    const peerSpawnedAt = Date.now();
+    const peer = startStreamsPeer(peerClasspath, {
+      applicationId: `${prefix}streams-peer`,
+      brokers: brokers(),
+      topics: { inbound: topics.messagesInbound, blocklist: topics.contactBlocklist, ...peerOutputs },
+    });
+    try {
+      peerMeasure = await measureRun(
+        kafka,
+        Object.values(peerOutputs),
+        MESSAGES,
+        peer.child.pid!,
+        peerSpawnedAt,
+      );
+      // The latency probe's messages too, so both runs saw the same inputs (the comparison counts any gap).
+      await measureRun(
+        kafka,
+        Object.values(peerOutputs),
+        filterOutputs,
+        peer.child.pid!,
+        peerSpawnedAt,
+        60_000,
+      ).catch((error: unknown) =>
+        console.log(`  streams peer: ${(error as Error).message} (the project wrote ${filterOutputs})`),
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; see ${peer.log}`);
+    } finally {
+      await stopProcess(peer.child);
+      rmSync(peer.stateDir, { recursive: true, force: true });
+    }
+    const projectSet = await outputMultiset(kafka, {
+      accepted: topics.messagesAccepted,
+      blocked: topics.messagesBlocked,
+      deadLetters: deadLetterTopic(topics.messagesInbound),
+    });
+    const peerSet = await outputMultiset(kafka, peerOutputs);
+    const difference = compareMultisets(projectSet, peerSet);
+    const describe = (counts: Record<string, number>) =>
+      `${(counts.accepted ?? 0).toLocaleString('en-US')} accepted, ${(counts.blocked ?? 0).toLocaleString('en-US')} blocked, ${(counts.deadLetters ?? 0).toLocaleString('en-US')} DLQ`;
+    identical =
+      difference.onlyProject === 0 && difference.onlyPeer === 0
+        ? `outputs identical: yes (project and peer: ${describe(countsByRole(projectSet))})`
+        : `outputs identical: no (${difference.onlyProject.toLocaleString('en-US')} only in the project's, ${difference.onlyPeer.toLocaleString('en-US')} only in the peer's: ${Object.entries(
+            difference.byRole,
+          )
+            .map(([role, counts]) => `${role} ${counts.onlyProject}/${counts.onlyPeer}`)
+            .join(
+              ', ',
+            )}; project ${describe(countsByRole(projectSet))}, peer ${describe(countsByRole(peerSet))})`;
+  }
 
   // The bare passthrough, same client and settings, same input.
   const passthrough = startNode('bench/passthrough.ts', {
@@ -317,6 +457,18 @@ async function main(): Promise<void> {
   console.log(
     `  routed                ${accepted.toLocaleString('en-US')} accepted, ${dropped.toLocaleString('en-US')} dropped as blocked, ${deadLettered.toLocaleString('en-US')} to the DLQ`,
   );
+  if (peerMeasure) {
+    printComparison(filterMeasure, peerMeasure);
+    console.log(
+      `  streams peer / passthrough ${(peerMeasure.sustainedRate / passthroughRun.ratePerSecond).toFixed(2)}, / producer perf tool ${(peerMeasure.sustainedRate / producerPerfRate).toFixed(2)} (sustained rates)`,
+    );
+    console.log(
+      `  filter / producer perf tool ${(filterRun.ratePerSecond / producerPerfRate).toFixed(2)} (sustained rates)`,
+    );
+    console.log(`  ${identical}`);
+  } else {
+    console.log('  streams peer          skipped (--peer none)');
+  }
   await producer.disconnect();
   await removeRun(kafka, prefix);
 }
