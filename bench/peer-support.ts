@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, wr
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { root } from './bench-support';
+import { memoryOf, root } from './bench-support';
 
 const PEER_SOURCES = resolve(root, 'bench/streams-peer');
 const PEER_CACHE = resolve(
@@ -135,11 +135,6 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
 export interface RunMeasure {
   /** From the process's spawn to the first record on its outputs. */
   startupSeconds: number;
@@ -193,7 +188,7 @@ export async function measureRun(
       }
       const now = Date.now();
       const cpu = cpuSecondsOf(pid);
-      peak = Math.max(peak, peakRssMiB(pid));
+      peak = Math.max(peak, memoryOf(pid).peakMiB);
       if (total > 0 && first === undefined) {
         first = { at: now, cpu };
       }

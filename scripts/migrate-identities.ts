@@ -14,7 +14,6 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Collection, Db } from 'mongodb';
 import {
   contactKey,
-  EVENT_SCHEMA_VERSION,
   identityKey,
   type Actor,
   type ContactEvent,
@@ -22,9 +21,11 @@ import {
 } from '@switchboard/contracts';
 import type { OutboundRecord } from '@switchboard/kafka';
 import { type ActivityEntry } from '../apps/contacts/src/activity/activity-entry.schema';
+import { contactChanges } from '../apps/contacts/src/contacts/contact-changes';
 import {
   blocklistRecords,
   contactEvent,
+  eventOf,
   eventRecord,
 } from '../apps/contacts/src/contacts/contact-publications';
 import { toContactView, type Contact } from '../apps/contacts/src/contacts/contact.schema';
@@ -302,14 +303,8 @@ async function carryOutPlan(
         .updateMany({ tenantId, contactId: mergedId }, { $set: { contactId: survivorId } });
     }
   }
-  for (const { from, to } of plan.respellings) {
-    await store.messages.updateMany(
-      { tenantId, identity: identityOfKey(from) },
-      { $set: { identity: identityOfKey(to) } },
-    );
-    for (const status of ['accepted', 'blocked'] as const) {
-      await moveActivity(store, from, to, status, survivorId);
-    }
+  for (const respelling of plan.respellings) {
+    await respellMessages(store, tenantId, respelling, survivorId);
   }
   for (const { contactId, tagId } of plan.usageDrops) {
     await insertOnce(store.usage, {
@@ -370,16 +365,21 @@ function planMarker(plan: IdentityPlan): string {
  * step is idempotent: a crash part-way is finished by the next run, which finds the claims.
  */
 async function dropOrphanedClaims(store: Store, group: Group): Promise<void> {
-  for (const { from, to } of group.respellings) {
-    const claim = await store.claims.findOne({ _id: from });
-    await store.messages.updateMany(
-      { tenantId: group.tenantId, identity: identityOfKey(from) },
-      { $set: { identity: identityOfKey(to) } },
-    );
-    for (const status of ['accepted', 'blocked'] as const) {
-      await moveActivity(store, from, to, status, claim?.contactId ?? '');
-    }
-    await store.claims.deleteOne({ _id: from });
+  for (const respelling of group.respellings) {
+    const claim = await store.claims.findOne({ _id: respelling.from });
+    await respellMessages(store, group.tenantId, respelling, claim?.contactId ?? '');
+    await store.claims.deleteOne({ _id: respelling.from });
+  }
+}
+
+/** An identity's stored messages and their counters, from another spelling to its one spelling. */
+async function respellMessages(store: Store, tenantId: string, { from, to }: Respelling, contactId: string) {
+  await store.messages.updateMany(
+    { tenantId, identity: identityOfKey(from) },
+    { $set: { identity: identityOfKey(to) } },
+  );
+  for (const status of ['accepted', 'blocked'] as const) {
+    await moveActivity(store, from, to, status, contactId);
   }
 }
 
@@ -438,34 +438,24 @@ function eventsOf(plan: IdentityPlan, survivorAfter: Contact): ContactEvent[] {
     cause,
     eventType,
     survivorAfter,
-    changedFields(before, survivorAfter),
+    Object.keys(contactChanges(before, survivorAfter)),
     plan.after.updatedAt,
     {
       before,
     },
   );
-  const merged = plan.mergedIds.map((contactId): ContactEvent => ({
+  const merged = plan.mergedIds.map((contactId) => ({
+    ...eventOf(
+      cause,
+      { contactId },
+      'ContactMerged',
+      { mergedInto: plan.survivorId, contact: toContactView(survivorAfter) },
+      plan.after.updatedAt,
+    ),
     eventId: eventId(contactId),
-    commandId: cause.commandId,
-    tenantId: plan.tenantId,
-    contactId,
-    actor: MIGRATION_ACTOR,
-    occurredAt: plan.after.updatedAt.toISOString(),
-    type: 'ContactMerged',
-    version: EVENT_SCHEMA_VERSION,
-    payload: { mergedInto: plan.survivorId, contact: toContactView(survivorAfter) },
   }));
   const updatedIfChanged = 'changed' in updated.payload && updated.payload.changed ? [updated] : [];
   return [...updatedIfChanged.map((event) => ({ ...event, eventId: eventId(plan.survivorId) })), ...merged];
-}
-
-/** The public fields a merge changed, by the contact's view. */
-function changedFields(before: Contact, after: Contact): string[] {
-  const left = toContactView(before) as unknown as Record<string, unknown>;
-  const right = toContactView(after) as unknown as Record<string, unknown>;
-  return ['identities', 'name', 'email', 'phone', 'attributes', 'tags', 'block'].filter(
-    (field) => JSON.stringify(left[field]) !== JSON.stringify(right[field]),
-  );
 }
 
 /** `channel|address` of an identity key (`tenantId|channel|address`), as stored messages name their sender. */

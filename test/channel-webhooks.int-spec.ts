@@ -26,7 +26,7 @@ import {
   signWhatsappWebhook,
   WHATSAPP_SIGNATURE_HEADER,
 } from '../apps/gateway/src/channels/whatsapp/whatsapp-signature';
-import { postTwilioForm, postWhatsappNotification } from './support/channel-webhooks';
+import { postTwilioForm, postWhatsappNotification } from './support/webhook';
 import { http } from './support/http';
 import { startGateway, startSystem, untilReady, type RunningService, type System } from './support/system';
 

@@ -135,11 +135,12 @@ export function Inbox({
               </span>
               <span class="preview">
                 {lastMessage?.status === 'blocked' && (
-                  <span class="dropped-marker" title="Dropped: the customer was blocked">
-                    Dropped
-                  </span>
+                  <>
+                    <span class="dropped-marker" title="Dropped: the customer was blocked">
+                      Dropped
+                    </span>{' '}
+                  </>
                 )}
-                {lastMessage?.status === 'blocked' && ' '}
                 {lastMessage ? messageText(lastMessage.content, lastMessage.type) : 'No messages'}
               </span>
               <span class="row chips">

@@ -5,6 +5,7 @@ import {
   type ChannelPlatform,
   type SealedChannelCredentials,
 } from '@switchboard/contracts';
+import { settingUpdateOf } from './setting-update';
 
 /** One platform's credentials as stored: sealed by the gateway, with who set them last and when. */
 export interface StoredCredentials {
@@ -46,12 +47,7 @@ export function toChannelCredentialsView(
 ): ChannelCredentialsView {
   const credentials = stored?.[platform];
   return credentials
-    ? {
-        platform,
-        configured: true,
-        updatedAt: new Date(credentials.updatedAt).toISOString(),
-        updatedBy: credentials.updatedBy,
-      }
+    ? { platform, configured: true, ...settingUpdateOf(credentials.updatedAt, credentials.updatedBy) }
     : { platform, configured: false };
 }
 

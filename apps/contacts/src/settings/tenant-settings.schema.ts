@@ -7,6 +7,7 @@ import {
   type PhoneNumberSettings,
   type PhoneNumberSettingsView,
 } from '@switchboard/contracts';
+import { settingUpdateOf } from './setting-update';
 
 /** A tenant's settings; `_id` is the tenant id. A tenant without a document has the defaults. */
 @Schema({ collection: 'tenant_settings', versionKey: false, minimize: false })
@@ -46,10 +47,7 @@ export function toBlockPolicyView(settings: TenantSettings | null): BlockPolicyV
   return {
     whoMayBlock,
     reasonRequired,
-    ...(settings.blockPolicyUpdatedAt && {
-      updatedAt: new Date(settings.blockPolicyUpdatedAt).toISOString(),
-    }),
-    ...(settings.blockPolicyUpdatedBy && { updatedBy: settings.blockPolicyUpdatedBy }),
+    ...settingUpdateOf(settings.blockPolicyUpdatedAt, settings.blockPolicyUpdatedBy),
   };
 }
 
@@ -59,9 +57,6 @@ export function toPhoneNumberSettingsView(settings: TenantSettings | null): Phon
   }
   return {
     defaultCountry: settings.phoneNumbers.defaultCountry,
-    ...(settings.phoneNumbersUpdatedAt && {
-      updatedAt: new Date(settings.phoneNumbersUpdatedAt).toISOString(),
-    }),
-    ...(settings.phoneNumbersUpdatedBy && { updatedBy: settings.phoneNumbersUpdatedBy }),
+    ...settingUpdateOf(settings.phoneNumbersUpdatedAt, settings.phoneNumbersUpdatedBy),
   };
 }

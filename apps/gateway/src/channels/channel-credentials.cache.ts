@@ -7,7 +7,7 @@ import {
 } from '@switchboard/contracts';
 import { ContactsReader } from '../contacts/contacts-reader';
 import { GatewaySettings } from '../gateway-settings';
-import { unsealCredentials } from './credentials-seal';
+import { credentialsKeyOf, unsealCredentials } from './credentials-seal';
 
 /** A tenant's channel credentials, unsealed: a platform is absent until they are set. */
 export interface ChannelSecrets {
@@ -32,11 +32,14 @@ interface CachedSecrets {
 @Injectable()
 export class ChannelCredentialsCache {
   private readonly tenants = new Map<string, CachedSecrets>();
+  private readonly key: Buffer;
 
   constructor(
     private readonly reader: ContactsReader,
     private readonly settings: GatewaySettings,
-  ) {}
+  ) {
+    this.key = credentialsKeyOf(settings);
+  }
 
   /** A tenant's credentials; none for a path segment that is no tenant id (nothing is asked). */
   secretsOf(tenantId: string, now = Date.now()): Promise<ChannelSecrets> {
@@ -66,12 +69,11 @@ export class ChannelCredentialsCache {
   }
 
   private unsealed(tenantId: string, { whatsapp, twilio }: SealedChannelCredentials): ChannelSecrets {
-    const key = Buffer.from(this.settings.CHANNEL_CREDENTIALS_KEY, 'hex');
     // A seal this key does not open counts as none: the platform's webhooks are refused.
     const whatsappSecrets =
-      whatsapp && unsealCredentials<WhatsappCredentials>(key, tenantId, 'whatsapp', whatsapp.sealed);
+      whatsapp && unsealCredentials<WhatsappCredentials>(this.key, tenantId, 'whatsapp', whatsapp.sealed);
     const twilioSecrets =
-      twilio && unsealCredentials<TwilioCredentials>(key, tenantId, 'twilio', twilio.sealed);
+      twilio && unsealCredentials<TwilioCredentials>(this.key, tenantId, 'twilio', twilio.sealed);
     return {
       ...(whatsappSecrets && { whatsapp: whatsappSecrets }),
       ...(twilioSecrets && { twilio: twilioSecrets }),

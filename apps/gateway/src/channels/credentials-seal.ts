@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { ChannelPlatform } from '@switchboard/contracts';
+import type { GatewaySettings } from '../gateway-settings';
 
 /**
  * Seals a platform's credentials with the gateway's key (AES-256-GCM), bound to the tenant and
@@ -44,6 +45,11 @@ export function unsealCredentials<T extends object>(
   } catch {
     return undefined;
   }
+}
+
+/** The sealing key `CHANNEL_CREDENTIALS_KEY` names (64 hex digits, checked at start-up). */
+export function credentialsKeyOf(settings: Pick<GatewaySettings, 'CHANNEL_CREDENTIALS_KEY'>): Buffer {
+  return Buffer.from(settings.CHANNEL_CREDENTIALS_KEY, 'hex');
 }
 
 function boundTo(tenantId: string, platform: ChannelPlatform): Buffer {

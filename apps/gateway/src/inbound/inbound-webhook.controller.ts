@@ -1,16 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiHeader,
-  ApiProperty,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  OmitType,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiTags, ApiUnauthorizedResponse, OmitType } from '@nestjs/swagger';
 import { ProblemResponses } from '../problems/problem-responses';
-import { identityKey, InboundMessage, TENANT_ID_PATTERN, type TopicNames } from '@switchboard/contracts';
+import { identityKey, InboundMessage, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS } from '@switchboard/kafka';
-import { Matches } from 'class-validator';
+import { ChannelWebhookParams } from '../channels/channel-webhook-params';
 import { ApiError } from '../problems/api-error';
 import { fieldOf, type AddressesOf } from '../settings/sent-addresses';
 import { ReadsPhoneNumbers } from '../settings/tenant-address-context.interceptor';
@@ -24,12 +17,6 @@ export class InboundWebhookMessage extends OmitType(InboundMessage, ['tenantId']
 export const inboundSenderAddress: AddressesOf = (body) => [
   { channel: fieldOf(body, 'channel'), address: fieldOf(body, 'from') },
 ];
-
-class TenantParams {
-  @ApiProperty({ pattern: TENANT_ID_PATTERN.source })
-  @Matches(TENANT_ID_PATTERN)
-  tenantId: string;
-}
 
 @ApiTags('inbound')
 @ProblemResponses()
@@ -57,7 +44,7 @@ export class InboundWebhookController {
   @ApiAcceptedResponse({ description: 'Published to messages.inbound' })
   @ApiUnauthorizedResponse({ description: 'Missing, wrong or expired signature (problem+json)' })
   async receive(
-    @Param() params: TenantParams,
+    @Param() params: ChannelWebhookParams,
     @Body() message: InboundWebhookMessage,
   ): Promise<{ messageId: string }> {
     const inbound: InboundMessage = { ...message, tenantId: params.tenantId };

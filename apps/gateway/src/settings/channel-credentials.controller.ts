@@ -6,7 +6,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ADMINS } from '../auth/roles';
 import { Authenticated } from '../auth/roles.decorator';
 import { ChannelCredentialsCache } from '../channels/channel-credentials.cache';
-import { sealCredentials } from '../channels/credentials-seal';
+import { credentialsKeyOf, sealCredentials } from '../channels/credentials-seal';
 import { GatewaySettings } from '../gateway-settings';
 import { ApiLateOutcomeResponse } from '../commands/accepted-command-responses';
 import { CommandBus, type CommandResult } from '../commands/command-bus';
@@ -25,12 +25,16 @@ import { TwilioCredentialsRequest, WhatsappCredentialsRequest } from './channel-
 @ProblemResponses()
 @Controller('v1/settings/channels')
 export class ChannelCredentialsController {
+  private readonly key: Buffer;
+
   constructor(
     private readonly commands: CommandBus,
     private readonly reader: ContactsReader,
     private readonly cache: ChannelCredentialsCache,
-    private readonly settings: GatewaySettings,
-  ) {}
+    settings: GatewaySettings,
+  ) {
+    this.key = credentialsKeyOf(settings);
+  }
 
   /** Each channel platform: whether its credentials are set, when and by whom. */
   @Get()
@@ -93,12 +97,7 @@ export class ChannelCredentialsController {
 
   /** Only the sealed form leaves the gateway (the command, its DLQ, the store). */
   private seal(principal: Principal, platform: ChannelPlatform, credentials: object): string {
-    return sealCredentials(
-      Buffer.from(this.settings.CHANNEL_CREDENTIALS_KEY, 'hex'),
-      principal.tenantId,
-      platform,
-      credentials,
-    );
+    return sealCredentials(this.key, principal.tenantId, platform, credentials);
   }
 
   private answer(principal: Principal, result: CommandResult, response: Response) {

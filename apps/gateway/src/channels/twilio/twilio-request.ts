@@ -3,9 +3,19 @@ import type { RequestWithRawBody } from '../../problems/json-body-parser';
 /** The body type Twilio posts its webhooks in. */
 export const TWILIO_FORM_TYPE = 'application/x-www-form-urlencoded';
 
-/** The POST parameters as sent, in order, repeated names included (what Twilio signed). */
+const paramsOfRequest = new WeakMap<RequestWithRawBody, URLSearchParams>();
+
+/**
+ * The POST parameters as sent, in order, repeated names included (what Twilio signed): read
+ * from the raw body once per request, for the guard and the controller alike.
+ */
 export function twilioParamsOf(request: RequestWithRawBody): URLSearchParams {
-  return new URLSearchParams((request.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+  let params = paramsOfRequest.get(request);
+  if (!params) {
+    params = new URLSearchParams((request.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    paramsOfRequest.set(request, params);
+  }
+  return params;
 }
 
 /**
