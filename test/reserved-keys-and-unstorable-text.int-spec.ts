@@ -22,7 +22,7 @@ import {
   type Seeded,
 } from './support/segment-reference';
 import { pick, random } from './support/seeded-random';
-import { startSystem, type System } from './support/system';
+import { restartContacts, startSystem, type System } from './support/system';
 import { postInbound } from './support/webhook';
 
 const NUL = '\u0000';
@@ -145,6 +145,8 @@ describe('no input key or condition is dropped, and no text the store cannot hol
             }) as never,
         ),
       );
+    // Written behind the service's back: a restart loads them, as after a deploy.
+    await restartContacts(system);
   }, 120_000);
 
   afterAll(async () => {

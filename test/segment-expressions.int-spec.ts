@@ -12,7 +12,7 @@ import {
 } from './support/segment-reference';
 import { http } from './support/http';
 import { random } from './support/seeded-random';
-import { startSystem, type System } from './support/system';
+import { restartContacts, startSystem, type System } from './support/system';
 
 const TAGS = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
 const TAG_ODDS = [0.5, 0.35, 0.2, 0.1, 0.04];
@@ -247,6 +247,8 @@ describe('segment expressions (nested and/or/not of tags, block state, attribute
         ];
       }) as never[],
     );
+    // Written behind the service's back: a restart loads them, as after a deploy.
+    await restartContacts(system);
   }, 120_000);
 
   afterAll(async () => {

@@ -39,11 +39,11 @@ export function testEnvironment(overrides: Record<string, string> = {}): NodeJS.
   };
 }
 
-async function listen(app: INestApplication): Promise<RunningService> {
+async function listen(app: INestApplication, port = 0): Promise<RunningService> {
   app.useLogger(app.get(Logger));
-  await startApp(app, () => app.listen(0, '127.0.0.1'));
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  await startApp(app, () => app.listen(port, '127.0.0.1'));
+  const address = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
   let closing: Promise<void> | undefined;
   return { app, url, close: () => (closing ??= app.close()) };
 }
@@ -61,8 +61,22 @@ export async function untilReady(service: RunningService, timeoutMs = 60_000): P
   );
 }
 
-export async function startContacts(overrides: Record<string, string> = {}): Promise<RunningService> {
-  return listen(await createContactsApp(testEnvironment(overrides)));
+export async function startContacts(
+  overrides: Record<string, string> = {},
+  port = 0,
+): Promise<RunningService> {
+  return listen(await createContactsApp(testEnvironment(overrides)), port);
+}
+
+/**
+ * Stops the system's contacts service and starts a new one on the same port (the gateway keeps
+ * its address), ready: it loads its state from the store again, as after a deploy.
+ */
+export async function restartContacts(system: System, overrides: Record<string, string> = {}): Promise<void> {
+  const { port } = new URL(system.contacts.url);
+  await system.contacts.close();
+  system.contacts = await startContacts(overrides, Number(port));
+  await untilReady(system.contacts);
 }
 
 export async function startGateway(
@@ -90,7 +104,7 @@ export async function startSystem({
   const gateway = await startGateway(contacts.url, gatewayEnvironment);
   const filter = withFilter ? await startMessageFilter() : undefined;
   await Promise.all([untilReady(contacts), untilReady(gateway), ...(filter ? [untilReady(filter)] : [])]);
-  return {
+  const system: System = {
     gateway,
     contacts,
     filter,
@@ -98,7 +112,8 @@ export async function startSystem({
     kafka: createKafkaClient('switchboard-test', process.env.KAFKA_BROKERS!.split(',')),
     stop: async () => {
       await Promise.all([gateway.close(), filter?.close()]);
-      await contacts.close();
+      await system.contacts.close();
     },
   };
+  return system;
 }

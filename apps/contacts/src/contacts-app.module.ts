@@ -6,6 +6,8 @@ import { ObservabilityModule } from '@switchboard/observability';
 import { ContactDetailsModule } from './contacts/contact-details.module';
 import { contactsConsumerGroups } from './contacts-consumer-groups';
 import { CommandRouter } from './write/command-router';
+import { SegmentIndex } from './segments/index/segment-index';
+import { SegmentsModule } from './segments/segments.module';
 import { WriteModule } from './write/write.module';
 import { ContactsSettings } from './contacts-settings';
 import { StoreReadiness } from './store-readiness';
@@ -39,13 +41,15 @@ export class ContactsAppModule {
         // imports what it changes, the agent's view of a customer what it shows.
         WriteModule,
         ContactDetailsModule,
+        // The segment index's reader is one of the service's consumer groups.
+        SegmentsModule,
       ],
       providers: [
         StoreReadiness,
         StoreMonitorWatchdog,
         {
           provide: CONSUMER_GROUPS,
-          inject: [ContactsSettings, CommandRouter],
+          inject: [ContactsSettings, CommandRouter, SegmentIndex],
           useFactory: contactsConsumerGroups,
         },
         KafkaBatchTransport,

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ConsumerGroups } from '@switchboard/kafka';
+import { SegmentIndex } from './segments/index/segment-index';
 import { CommandRouter } from './write/command-router';
 import { ContactsSettings } from './contacts-settings';
 
@@ -7,10 +10,17 @@ export const ContactsConsumerGroup = {
   commands: 'contacts-commands',
   messages: 'contacts-messages',
   activity: 'contacts-activity',
+  segmentIndex: 'contacts-segment-index',
 } as const;
 
 /** How each group runs in this deployment. */
-export function contactsConsumerGroups(settings: ContactsSettings, commands: CommandRouter): ConsumerGroups {
+export function contactsConsumerGroups(
+  settings: ContactsSettings,
+  commands: CommandRouter,
+  segmentIndex: SegmentIndex,
+): ConsumerGroups {
+  const messagesGroupId = `${settings.TOPIC_PREFIX}contacts-messages`;
+  const segmentIndexGroupId = `${settings.TOPIC_PREFIX}contacts-segment-index-${hostname()}-${randomUUID()}`;
   return {
     [ContactsConsumerGroup.commands]: {
       groupId: `${settings.TOPIC_PREFIX}contacts-commands`,
@@ -21,7 +31,7 @@ export function contactsConsumerGroups(settings: ContactsSettings, commands: Com
       onDeadLetter: (record, error) => commands.answerDeadLettered(record, error),
     },
     [ContactsConsumerGroup.messages]: {
-      groupId: `${settings.TOPIC_PREFIX}contacts-messages`,
+      groupId: messagesGroupId,
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.MESSAGE_PARTITIONS_CONCURRENTLY,
       readinessCheck: 'messages-consumer',
@@ -31,6 +41,15 @@ export function contactsConsumerGroups(settings: ContactsSettings, commands: Com
       fromBeginning: true,
       partitionsConsumedConcurrently: settings.COMMAND_PARTITIONS_CONCURRENTLY,
       readinessCheck: 'activity-projector',
+    },
+    // A private reader: every instance holds the whole index (see SegmentIndex).
+    [ContactsConsumerGroup.segmentIndex]: {
+      groupId: segmentIndexGroupId,
+      fromBeginning: true,
+      commit: false,
+      readinessCheck: 'segment-index',
+      startAfter: () => segmentIndex.load(segmentIndexGroupId, messagesGroupId),
+      readyWhen: () => segmentIndex.ready,
     },
   };
 }

@@ -59,7 +59,7 @@ export class TopicReadProgress {
 }
 
 /** The topic's offsets; transient answers (no leader yet, a leader moving) are retried with backoff. */
-async function endOffsets(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+export async function endOffsets(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
   const giveUpAt = Date.now() + END_OFFSETS_PATIENCE_MS;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -7,15 +7,17 @@ import {
   type JobKind,
   type TopicNames,
 } from '@switchboard/contracts';
-import { KafkaProducer, TOPICS } from '@switchboard/kafka';
+import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
-import { ContactsRepository } from '../contacts/contacts.repository';
 import { ContactsSettings } from '../contacts-settings';
-import type { Contact } from '../contacts/contact.schema';
 import type { JobProgress } from '../jobs/jobs.repository';
 import { progressOf, type JobRun, type JobWork } from '../jobs/job-work';
-import { SegmentResolver } from '../segments/segment-resolver';
-import type { Campaign, CampaignRecipient } from './campaign.schema';
+import { SegmentIndex } from '../segments/index/segment-index';
+import type { TenantSegmentIndex } from '../segments/index/tenant-segment-index';
+import { activityConditions } from '../segments/segment-expression';
+import { segmentCondition, type ResolvedSegment } from '../segments/segment-query';
+import { sliceInto } from '../store/bounded-bulk';
+import type { Campaign, CampaignAudiencePart } from './campaign.schema';
 import { CampaignsRepository } from './campaigns.repository';
 
 /** Namespace of dispatch ids (UUIDv5 of tenant, campaign and contact). */
@@ -27,15 +29,16 @@ const recipientsPublished = counter({
 });
 
 /**
- * Resolves a campaign's audience and publishes one record per recipient to `campaigns.dispatch`,
- * streaming the segment from a store cursor in chunks.
+ * Resolves a campaign's audience in the segment index and publishes one record per recipient
+ * to `campaigns.dispatch`, a part of `CAMPAIGN_DISPATCH_CHUNK` recipients at a time.
  *
- * Per chunk: publish the recipients (acknowledged by every replica), then record the chunk's
- * contacts as recipients or excluded, then save the counts. A recipient counts once: when its
- * record is first inserted. A run that resumes after a crash starts its counts from the
- * recorded recipients and goes over the segment again; what was published before may be
- * published again (same `dispatchId`, for consumers to drop), but nobody is lost and nobody
- * is counted twice.
+ * The first run resolves the audience once and writes it in parts (`CampaignAudiencePart`).
+ * Per part: publish its recipients (acknowledged by every replica), with their identities and
+ * block state as the index has them now, then record what the part counted, then save the
+ * counts. A part counts once: when its counts are recorded. A run that resumes after a crash
+ * starts its counts from the recorded parts and publishes the parts not recorded yet; what was
+ * published before may be published again (same `dispatchId`, for consumers to drop), but
+ * nobody is lost and nobody is counted twice.
  */
 @Injectable()
 export class CampaignDispatchWork implements JobWork {
@@ -43,11 +46,10 @@ export class CampaignDispatchWork implements JobWork {
 
   constructor(
     private readonly campaigns: CampaignsRepository,
-    private readonly contacts: ContactsRepository,
     private readonly producer: KafkaProducer,
     private readonly settings: ContactsSettings,
     @Inject(TOPICS) private readonly topics: TopicNames,
-    private readonly resolver: SegmentResolver,
+    private readonly index: SegmentIndex,
   ) {}
 
   async run(run: JobRun): Promise<{ outcome: 'completed' | 'interrupted'; progress: JobProgress }> {
@@ -75,78 +77,85 @@ export class CampaignDispatchWork implements JobWork {
       skipped: counts.excluded,
     };
     if (!campaign.resolvedSegment.matchesNothing) {
-      let chunk: Pick<Contact, 'contactId' | 'identities' | 'block'>[] = [];
-      const audience = this.contacts.stream(
-        campaign.tenantId,
-        await this.resolver.filterOf(campaign.tenantId, campaign.resolvedSegment),
-        ['identities', 'block'],
-      );
-      for await (const contact of audience) {
-        chunk.push(contact);
-        if (chunk.length === this.settings.CAMPAIGN_DISPATCH_CHUNK) {
-          await this.dispatch(campaign, chunk, counts, progress, run);
-          chunk = [];
-          if (!run.shouldContinue()) {
-            return { outcome: 'interrupted', progress };
-          }
+      const index = await this.index.current(campaign.tenantId, {
+        activity: activityConditionsOf(campaign.resolvedSegment),
+        whileLoading: 'wait',
+      });
+      const parts = campaign.audienceParts ?? (await this.resolveAudience(campaign, index));
+      for (let part = 0; part < parts; part++) {
+        const audience = await this.campaigns.audiencePart(campaign, part);
+        if (audience.published !== undefined) {
+          continue; // sent and counted by an earlier run
+        }
+        await this.dispatch(campaign, index, audience, counts, progress, run);
+        if (!run.shouldContinue()) {
+          return { outcome: 'interrupted', progress };
         }
       }
-      await this.dispatch(campaign, chunk, counts, progress, run);
     }
     await this.campaigns.markDispatched(campaign, counts, new Date());
     return { outcome: 'completed', progress };
   }
 
+  /** Writes the audience the segment holds now, in parts; returns how many. */
+  private async resolveAudience(campaign: Campaign, index: TenantSegmentIndex): Promise<number> {
+    const condition = segmentCondition(campaign.resolvedSegment);
+    const contactIds = index.contactIdsOf(index.members(condition));
+    return this.campaigns.saveAudience(
+      campaign,
+      sliceInto(contactIds, this.settings.CAMPAIGN_DISPATCH_CHUNK),
+    );
+  }
+
   private async dispatch(
     campaign: Campaign,
-    contacts: Pick<Contact, 'contactId' | 'identities' | 'block'>[],
+    index: TenantSegmentIndex,
+    audience: CampaignAudiencePart,
     counts: CampaignCounts,
     progress: JobProgress,
     run: JobRun,
   ): Promise<void> {
-    if (contacts.length === 0) {
-      return;
-    }
     const { tenantId, campaignId } = campaign;
-    const isExcluded = (contact: Pick<Contact, 'block'>) =>
-      !campaign.includeBlocked && (contact.block?.blocked ?? false);
     const now = new Date().toISOString();
-    const records = contacts
-      .filter((contact) => !isExcluded(contact))
-      .map((contact) => {
-        const dispatch: CampaignDispatch = {
-          dispatchId: uuidv5(`${tenantId}\n${campaignId}\n${contact.contactId}`, DISPATCH_NAMESPACE),
-          campaignId,
-          tenantId,
-          contactId: contact.contactId,
-          identities: contact.identities.map(({ channel, address }) => ({ channel, address })),
-          message: campaign.message,
-          createdAt: now,
-        };
-        return {
-          topic: this.topics.campaignDispatch,
-          key: contactKey(tenantId, contact.contactId),
-          value: JSON.stringify(dispatch),
-          headers: { 'campaign-id': campaignId },
-        };
+    const records: OutboundRecord[] = [];
+    let excluded = 0;
+    for (const contactId of audience.contactIds.split('\n')) {
+      const recipient = index.recipientOf(contactId);
+      if (!recipient || (recipient.blocked && !campaign.includeBlocked)) {
+        excluded++;
+        continue;
+      }
+      const dispatch: CampaignDispatch = {
+        dispatchId: uuidv5(`${tenantId}\n${campaignId}\n${contactId}`, DISPATCH_NAMESPACE),
+        campaignId,
+        tenantId,
+        contactId,
+        identities: recipient.identities,
+        message: campaign.message,
+        createdAt: now,
+      };
+      records.push({
+        topic: this.topics.campaignDispatch,
+        key: contactKey(tenantId, contactId),
+        value: JSON.stringify(dispatch),
+        headers: { 'campaign-id': campaignId },
       });
+    }
     await this.producer.send(records);
-    const recipients: CampaignRecipient[] = contacts.map((contact) => ({
-      _id: `${tenantId}:${campaignId}:${contact.contactId}`,
-      tenantId,
-      campaignId,
-      contactId: contact.contactId,
-      excluded: isExcluded(contact),
-    }));
-    const fresh = await this.campaigns.record(recipients);
-    recipientsPublished.inc(fresh.published);
-    counts.published += fresh.published;
-    counts.excluded += fresh.excluded;
+    await this.campaigns.markPartSent(campaign, audience.part, { published: records.length, excluded });
+    recipientsPublished.inc(records.length);
+    counts.published += records.length;
+    counts.excluded += excluded;
     counts.resolved = counts.published + counts.excluded;
-    progress.processed += fresh.published + fresh.excluded;
-    progress.changed += fresh.published;
-    progress.skipped += fresh.excluded;
+    progress.position = audience.part + 1;
+    progress.processed += records.length + excluded;
+    progress.changed += records.length;
+    progress.skipped += excluded;
     await this.campaigns.saveCounts(campaign, counts);
     await run.saveProgress(progress);
   }
+}
+
+function activityConditionsOf(segment: ResolvedSegment): boolean {
+  return segment.match !== undefined && activityConditions(segment.match).length > 0;
 }

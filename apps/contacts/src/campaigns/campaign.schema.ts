@@ -53,6 +53,10 @@ export class Campaign {
 
   @Prop()
   dispatchedAt?: Date;
+
+  /** How many parts its audience has, once they are all written (`CampaignAudiencePart`). */
+  @Prop()
+  audienceParts?: number;
 }
 
 export const CampaignSchema = SchemaFactory.createForClass(Campaign);
@@ -79,12 +83,14 @@ export function toCampaignView(campaign: Campaign): CampaignView {
 }
 
 /**
- * The resolved audience, one document per contact: published or excluded. It is what makes
- * the counts exact across restarts: a recipient counts when its document is first inserted.
+ * One part of a campaign's audience, resolved once when its dispatch first runs: up to
+ * `CAMPAIGN_DISPATCH_CHUNK` contact ids in the order the dispatch goes. `published` and
+ * `excluded` are set once the part's records are acknowledged: a part counts once, when they
+ * are set, so the counts stay exact across restarts.
  */
-@Schema({ collection: 'campaign_recipients', versionKey: false })
-export class CampaignRecipient {
-  /** `tenantId:campaignId:contactId` */
+@Schema({ collection: 'campaign_audience', versionKey: false })
+export class CampaignAudiencePart {
+  /** `tenantId:campaignId:part` */
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -95,12 +101,23 @@ export class CampaignRecipient {
   campaignId: string;
 
   @Prop({ required: true })
-  contactId: string;
+  part: number;
 
-  /** Left out because the contact was blocked. */
+  /** The contact ids, one per line: one string, which every store reads and writes fast. */
   @Prop({ required: true })
-  excluded: boolean;
+  contactIds: string;
+
+  @Prop()
+  published?: number;
+
+  /** Left out: blocked (unless the campaign includes blocked contacts), or no longer a contact. */
+  @Prop()
+  excluded?: number;
 }
 
-export const CampaignRecipientSchema = SchemaFactory.createForClass(CampaignRecipient);
-CampaignRecipientSchema.index({ tenantId: 1, campaignId: 1 });
+export const CampaignAudiencePartSchema = SchemaFactory.createForClass(CampaignAudiencePart);
+CampaignAudiencePartSchema.index({ tenantId: 1, campaignId: 1 });
+
+export function audiencePartId(campaign: Pick<Campaign, 'tenantId' | 'campaignId'>, part: number): string {
+  return `${campaign.tenantId}:${campaign.campaignId}:${part}`;
+}

@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { StoreModule } from '../store/store.module';
-import { Campaign, CampaignRecipient, CampaignRecipientSchema, CampaignSchema } from './campaign.schema';
+import {
+  Campaign,
+  CampaignAudiencePart,
+  CampaignAudiencePartSchema,
+  CampaignSchema,
+} from './campaign.schema';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsRepository } from './campaigns.repository';
 
-/** Campaigns and the recipients each was sent to (the dispatch itself is a job). */
+/** Campaigns and the audience each was sent to (the dispatch itself is a job). */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Campaign.name, schema: CampaignSchema },
-      { name: CampaignRecipient.name, schema: CampaignRecipientSchema },
+      { name: CampaignAudiencePart.name, schema: CampaignAudiencePartSchema },
     ]),
     StoreModule,
   ],

@@ -4,13 +4,13 @@ import type { Model } from 'mongoose';
 import type { CampaignCounts } from '@switchboard/contracts';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { isDuplicateKeyError } from '../store/duplicate-key';
-import { Campaign, campaignDocumentId, CampaignRecipient } from './campaign.schema';
+import { audiencePartId, Campaign, CampaignAudiencePart, campaignDocumentId } from './campaign.schema';
 
 @Injectable()
 export class CampaignsRepository {
   constructor(
     @InjectModel(Campaign.name) private readonly campaigns: Model<Campaign>,
-    @InjectModel(CampaignRecipient.name) private readonly recipients: Model<CampaignRecipient>,
+    @InjectModel(CampaignAudiencePart.name) private readonly audience: Model<CampaignAudiencePart>,
     private readonly bulk: BoundedBulk,
   ) {}
 
@@ -45,51 +45,52 @@ export class CampaignsRepository {
   }
 
   /**
-   * Records recipients; returns how many of each kind were new. Those recorded before (a run
-   * that resumed after a crash) are not counted again.
+   * Writes a campaign's audience in parts, then its number of parts on the campaign: until that
+   * last write the audience counts as unresolved, and a resumed dispatch writes it again.
    */
-  async record(recipients: CampaignRecipient[]): Promise<{ published: number; excluded: number }> {
-    const inserted = new Set(
-      (await this.bulk.write('insert', recipients, (slice) => this.insertNew(slice))).flat(),
-    );
-    const fresh = recipients.filter((recipient) => inserted.has(recipient._id));
-    const excluded = fresh.filter((recipient) => recipient.excluded).length;
-    return { published: fresh.length - excluded, excluded };
+  async saveAudience(campaign: Campaign, parts: string[][]): Promise<number> {
+    await this.audience.deleteMany({ tenantId: campaign.tenantId, campaignId: campaign.campaignId }).exec();
+    const documents: CampaignAudiencePart[] = parts.map((contactIds, part) => ({
+      _id: audiencePartId(campaign, part),
+      tenantId: campaign.tenantId,
+      campaignId: campaign.campaignId,
+      part,
+      contactIds: contactIds.join('\n'),
+    }));
+    await this.bulk.write('insert', documents, (slice) => this.audience.insertMany(slice, { lean: true }));
+    await this.campaigns.updateOne({ _id: campaign._id }, { $set: { audienceParts: parts.length } }).exec();
+    return parts.length;
   }
 
-  /** Inserts what is not recorded yet; returns the ids it inserted. */
-  private async insertNew(recipients: CampaignRecipient[]): Promise<string[]> {
-    try {
-      const result = await this.recipients.collection.insertMany(
-        recipients as unknown as Record<string, unknown>[],
-        {
-          ordered: false,
-        },
-      );
-      return Object.values(result.insertedIds).map(String);
-    } catch (error) {
-      const failed = error as {
-        writeErrors?: { code?: number; index: number }[] | { code?: number; index: number };
-      };
-      const writeErrors = Array.isArray(failed.writeErrors)
-        ? failed.writeErrors
-        : failed.writeErrors
-          ? [failed.writeErrors]
-          : [];
-      if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== 11000)) {
-        throw error;
-      }
-      const duplicates = new Set(writeErrors.map((writeError) => writeError.index));
-      return recipients.filter((_, index) => !duplicates.has(index)).map((recipient) => recipient._id);
+  /** One part of a campaign's audience (an exact `_id` read). */
+  async audiencePart(campaign: Campaign, part: number): Promise<CampaignAudiencePart> {
+    const found = await this.audience
+      .findById(audiencePartId(campaign, part))
+      .lean<CampaignAudiencePart>()
+      .exec();
+    if (!found) {
+      throw new Error(`part ${part} of the audience of campaign ${campaign.campaignId} is missing`);
     }
+    return found;
   }
 
-  /** Counts from the recorded recipients: where a resumed dispatch starts from. */
+  /** Records what a part's dispatch counted, once its records are acknowledged. */
+  async markPartSent(
+    campaign: Campaign,
+    part: number,
+    counted: { published: number; excluded: number },
+  ): Promise<void> {
+    await this.audience.updateOne({ _id: audiencePartId(campaign, part) }, { $set: counted }).exec();
+  }
+
+  /** Counts of the parts sent so far: where a resumed dispatch starts from. */
   async countRecorded(tenantId: string, campaignId: string): Promise<CampaignCounts> {
-    const [published, excluded] = await Promise.all([
-      this.recipients.countDocuments({ tenantId, campaignId, excluded: false }).exec(),
-      this.recipients.countDocuments({ tenantId, campaignId, excluded: true }).exec(),
-    ]);
+    const sent = await this.audience
+      .find({ tenantId, campaignId, published: { $exists: true } }, { published: 1, excluded: 1 })
+      .lean<Pick<CampaignAudiencePart, 'published' | 'excluded'>[]>()
+      .exec();
+    const published = sent.reduce((sum, part) => sum + (part.published ?? 0), 0);
+    const excluded = sent.reduce((sum, part) => sum + (part.excluded ?? 0), 0);
     return { resolved: published + excluded, published, excluded };
   }
 }

@@ -89,6 +89,7 @@ export function contactEvent(
     eventType,
     {
       contact: toContactView(contact),
+      tagIds: contact.tagIds ?? [],
       changed,
       changedFields,
       changes: changed ? contactChanges(before, contact) : {},

@@ -5,6 +5,7 @@ import { contactKey } from '@switchboard/contracts';
 import { Contact, type PendingPublication } from './contact.schema';
 import { BoundedBulk } from '../store/bounded-bulk';
 import { isDuplicateKeyError } from '../store/duplicate-key';
+import { findExactly } from '../store/exact-reads';
 import { fieldUpdates } from '../store/field-updates';
 
 /** How many applied command ids a contact remembers; older redeliveries hit the outcome store. */
@@ -54,18 +55,13 @@ export class ContactsRepository {
     return this.contacts.find(conditions).sort({ contactId: 1 }).limit(filter.limit).lean<Contact[]>().exec();
   }
 
-  /** How many of the tenant's contacts match `filter`. */
-  count(tenantId: string, filter: FilterQuery<Contact>): Promise<number> {
-    return this.contacts.countDocuments({ ...filter, tenantId }).exec();
-  }
-
-  /** Up to `limit` of the tenant's contacts that match `filter`, in no particular order. */
-  sample(tenantId: string, filter: FilterQuery<Contact>, limit: number): Promise<Contact[]> {
-    return this.contacts
-      .find({ ...filter, tenantId })
-      .limit(limit)
-      .lean<Contact[]>()
-      .exec();
+  /** The tenant's contacts of `contactIds` that exist, in that order (exact `_id` reads). */
+  async findMany(tenantId: string, contactIds: readonly string[]): Promise<Contact[]> {
+    const found = await findExactly(
+      this.contacts,
+      contactIds.map((contactId) => contactKey(tenantId, contactId)),
+    );
+    return contactIds.flatMap((contactId) => found.get(contactKey(tenantId, contactId)) ?? []);
   }
 
   /**
@@ -85,6 +81,37 @@ export class ContactsRepository {
     try {
       for await (const contact of cursor) {
         yield contact as Pick<Contact, K | 'contactId'>;
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /**
+   * Every contact of every tenant with what the segment index keeps, from a store cursor in
+   * batches: the index's load at start (a full scan, like a rebuild).
+   */
+  async *scanForIndex(): AsyncGenerator<
+    Pick<Contact, 'tenantId' | 'contactId' | 'version' | 'tagIds' | 'block' | 'attributes' | 'identities'>
+  > {
+    const cursor = this.contacts
+      .find(
+        {},
+        {
+          tenantId: 1,
+          contactId: 1,
+          version: 1,
+          tagIds: 1,
+          'block.blocked': 1,
+          attributes: 1,
+          identities: 1,
+        },
+      )
+      .lean<Contact>()
+      .cursor({ batchSize: STREAM_BATCH_SIZE });
+    try {
+      for await (const contact of cursor) {
+        yield contact;
       }
     } finally {
       await cursor.close();

@@ -99,6 +99,23 @@ export class IdentityActivityRepository {
       .exec();
   }
 
+  /** Every sender's last message time with its contact, of every tenant: the segment index's load. */
+  async *scanLastMessages(): AsyncGenerator<
+    Pick<IdentityActivity, 'tenantId' | 'contactId' | 'lastMessageAt'>
+  > {
+    const cursor = this.activity
+      .find({}, { tenantId: 1, contactId: 1, lastMessageAt: 1 })
+      .lean<IdentityActivity>()
+      .cursor({ batchSize: 1_000 });
+    try {
+      for await (const activity of cursor) {
+        yield activity;
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+
   /**
    * The `_id`s (`tenantId:contactId`, as the contacts') of the tenant's contacts whose message
    * activity meets `condition`: messaged at all, last at or after a time, or last before it

@@ -48,7 +48,7 @@ const messagesRecorded = counter({
   labelNames: ['status', 'outcome'] as const,
 });
 
-interface ReadMessage {
+export interface ReadMessage {
   record: ConsumedRecord;
   offset: number;
   message: InboundMessage;
@@ -253,7 +253,8 @@ function makeRoom(memory: { size: number; clear(): void }, key: string): string 
   return key;
 }
 
-function readMessage(record: ConsumedRecord, status: MessageStatus): ReadMessage {
+/** A routed message as the ingest reads it; throws for a record the contract refuses. */
+export function readMessage(record: ConsumedRecord, status: MessageStatus): ReadMessage {
   const message =
     status === 'accepted'
       ? parseInboundMessage(record.value)
@@ -334,6 +335,6 @@ function partitionOf(record: ConsumedRecord): string {
   return `${record.topic}/${record.partition}`;
 }
 
-function senderOf(message: InboundMessage) {
+export function senderOf(message: InboundMessage) {
   return { channel: message.channel, address: message.from };
 }

@@ -34,6 +34,7 @@ export type ResolvedCondition =
   | { messaged: 'ever' };
 
 export type ActivityCondition = Extract<ResolvedCondition, { messaged: unknown }>;
+export type AttributeCondition = Extract<ResolvedCondition, { attribute: string }>;
 
 /** The contact `_id`s each activity condition holds, by `activityKey`. */
 export type ActivityKeys = ReadonlyMap<string, readonly string[]>;
@@ -291,28 +292,32 @@ export function matchesCondition(
       }
       return node.messaged === 'ever' || (node.messaged === 'since') === lastMessageAt >= new Date(node.at);
     }
-    const value = ownAttribute(contact.attributes, node.attribute);
-    switch (node.test) {
-      case 'eq':
-        return value === node.value;
-      case 'exists':
-        return (value !== undefined) === node.value;
-      case 'contains':
-        return typeof value === 'string' && value.toLowerCase().includes(node.value.toLowerCase());
-      case 'gt':
-      case 'gte':
-      case 'lt':
-      case 'lte': {
-        const [left, right] =
-          typeof node.value === 'number'
-            ? [typeof value === 'number' ? value : undefined, node.value]
-            : [dateAttributeInstant(value), Date.parse(node.value)];
-        if (left === undefined) {
-          return false;
-        }
-        return { gt: left > right, gte: left >= right, lt: left < right, lte: left <= right }[node.test];
-      }
-    }
+    return attributeTestHolds(node, ownAttribute(contact.attributes, node.attribute));
   };
   return holds(condition);
+}
+
+/** Whether an attribute test holds for a contact's value of that attribute (undefined: none). */
+export function attributeTestHolds(node: AttributeCondition, value: unknown): boolean {
+  switch (node.test) {
+    case 'eq':
+      return value === node.value;
+    case 'exists':
+      return (value !== undefined) === node.value;
+    case 'contains':
+      return typeof value === 'string' && value.toLowerCase().includes(node.value.toLowerCase());
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const [left, right] =
+        typeof node.value === 'number'
+          ? [typeof value === 'number' ? value : undefined, node.value]
+          : [dateAttributeInstant(value), Date.parse(node.value)];
+      if (left === undefined) {
+        return false;
+      }
+      return { gt: left > right, gte: left >= right, lt: left < right, lte: left <= right }[node.test];
+    }
+  }
 }

@@ -118,6 +118,28 @@ export function segmentFilter(
   return filter;
 }
 
+/**
+ * A resolved segment as one expression: its flat fields (`all`, `any`, `none`, `blocked`,
+ * `attributes`) and its `match` must all hold; `true` when nothing narrows it. Check
+ * `matchesNothing` first.
+ */
+export function segmentCondition(segment: ResolvedSegment): ResolvedCondition | true {
+  const tags = (tagIds: string[]): ResolvedCondition[] => tagIds.map((tagId) => ({ tagId }));
+  const conditions: ResolvedCondition[] = [
+    ...tags(segment.all),
+    ...(segment.any.length > 0 ? [{ or: tags(segment.any) }] : []),
+    ...(segment.none.length > 0 ? [{ not: { or: tags(segment.none) } }] : []),
+    ...(segment.blocked !== undefined ? [{ blocked: segment.blocked }] : []),
+    ...Object.entries(segment.attributes ?? {}).map(([attribute, value]): ResolvedCondition => ({
+      attribute,
+      test: 'eq',
+      value,
+    })),
+    ...(segment.match ? [segment.match] : []),
+  ];
+  return conditions.length === 0 ? true : conditions.length === 1 ? conditions[0] : { and: conditions };
+}
+
 /** Whether a contact is in the segment, evaluated in memory: the reference the query must agree with. */
 export function matchesSegment(
   segment: ResolvedSegment,

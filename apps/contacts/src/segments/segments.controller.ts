@@ -6,7 +6,9 @@ import { toContactView } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { segmentDefinitionOf } from './segment-definition-input';
-import { disjointParts, segmentFilter, type ResolvedSegment } from './segment-query';
+import { SegmentIndex } from './index/segment-index';
+import { activityConditions } from './segment-expression';
+import { segmentCondition, type ResolvedSegment } from './segment-query';
 import { SegmentResolver } from './segment-resolver';
 import { toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
@@ -28,6 +30,7 @@ export class SegmentsController {
     private readonly segments: SegmentsRepository,
     private readonly resolver: SegmentResolver,
     private readonly contacts: ContactsRepository,
+    private readonly index: SegmentIndex,
   ) {}
 
   @Get('segments')
@@ -60,24 +63,19 @@ export class SegmentsController {
     );
   }
 
-  /** The count and the sample are read in parallel. */
+  /** Counted in the index; the sample's contacts are read from the store. */
   private async previewOf(tenantId: string, segment: ResolvedSegment): Promise<SegmentPreview> {
     const stopTimer = previewSeconds.startTimer();
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }
-    const activity = await this.resolver.activityOf(tenantId, segment);
-    const parts = (disjointParts(segment) ?? [segment]).map((part) =>
-      segmentFilter(tenantId, part, activity),
-    );
-    const [counts, samples] = await Promise.all([
-      Promise.all(parts.map((part) => this.contacts.count(tenantId, part))),
-      Promise.all(parts.map((part) => this.contacts.sample(tenantId, part, SAMPLE_SIZE))),
-    ]);
-    const count = counts.reduce((sum, partCount) => sum + partCount, 0);
-    const sample = samples.flat().slice(0, SAMPLE_SIZE);
+    const condition = segmentCondition(segment);
+    const activity = condition !== true && activityConditions(condition).length > 0;
+    const index = await this.index.current(tenantId, { activity });
+    const members = index.members(condition);
+    const sample = await this.contacts.findMany(tenantId, index.contactIdsOf(members.first(SAMPLE_SIZE)));
     stopTimer();
-    return { count, sample: sample.map((contact) => toContactView(contact)) };
+    return { count: members.size, sample: sample.map((contact) => toContactView(contact)) };
   }
 
   private async existing(tenantId: string, segmentId: string) {

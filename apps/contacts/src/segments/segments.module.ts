@@ -4,6 +4,8 @@ import { CommandsModule } from '../commands/commands.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MessagesModule } from '../messages/messages.module';
 import { TagsModule } from '../tags/tags.module';
+import { SegmentIndex } from './index/segment-index';
+import { SegmentIndexController } from './index/segment-index.controller';
 import { SegmentCommands } from './segment-commands';
 import { SegmentResolver } from './segment-resolver';
 import { Segment, SegmentSchema } from './segment.schema';
@@ -19,8 +21,8 @@ import { SegmentsRepository } from './segments.repository';
     MessagesModule,
     TagsModule,
   ],
-  controllers: [SegmentsController],
-  providers: [SegmentsRepository, SegmentResolver, SegmentCommands],
-  exports: [SegmentsRepository, SegmentResolver, SegmentCommands],
+  controllers: [SegmentsController, SegmentIndexController],
+  providers: [SegmentsRepository, SegmentResolver, SegmentCommands, SegmentIndex],
+  exports: [SegmentsRepository, SegmentResolver, SegmentCommands, SegmentIndex],
 })
 export class SegmentsModule {}

@@ -31,6 +31,15 @@ export class ContactStatePayload {
   @Type(() => ContactView)
   contact: ContactView;
 
+  /**
+   * The catalog ids of `contact.tags`, position for position: a tag's id stays when it is
+   * renamed (absent from events of versions before it was added).
+   */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  tagIds?: string[];
+
   /** False when the command was an idempotent no-op (blocking a blocked contact). */
   @IsBoolean()
   changed: boolean;
