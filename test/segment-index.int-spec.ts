@@ -214,6 +214,10 @@ describe('segment index across instances, live changes and a restart', () => {
     await second.contacts.close();
     second.contacts = await startContacts({}, Number(port));
     await untilReady(second.contacts);
+    const readiness = (await (await fetch(`${second.contacts.url}/health/ready`)).json()) as {
+      checks: object;
+    };
+    expect(readiness.checks).toMatchObject({ 'segment-index': true });
     expect(await previews(second.gateway)).toEqual(before);
     await restartContacts(system);
     expect(await previews(system.gateway)).toEqual(before);

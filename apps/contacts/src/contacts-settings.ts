@@ -65,7 +65,7 @@ export class ContactsSettings extends StoreSettings {
   /** Campaign recipients published, recorded and counted per round. */
   @IsInt()
   @Min(1)
-  CAMPAIGN_DISPATCH_CHUNK: number = 1_000;
+  CAMPAIGN_DISPATCH_CHUNK: number = 5_000;
 
   /**
    * Fault drills and tests only: every command whose actor id is this one fails with an

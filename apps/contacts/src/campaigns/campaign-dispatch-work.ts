@@ -33,7 +33,8 @@ const recipientsPublished = counter({
  * to `campaigns.dispatch`, a part of `CAMPAIGN_DISPATCH_CHUNK` recipients at a time.
  *
  * The first run resolves the audience once and writes it in parts (`CampaignAudiencePart`).
- * Per part: publish its recipients (acknowledged by every replica), with their identities and
+ * Parts go one after another (the next one is read and built while one is published). Per
+ * part: publish its recipients (acknowledged by every replica), with their identities and
  * block state as the index has them now, then record what the part counted, then save the
  * counts. A part counts once: when its counts are recorded. A run that resumes after a crash
  * starts its counts from the recorded parts and publishes the parts not recorded yet; what was
@@ -82,16 +83,21 @@ export class CampaignDispatchWork implements JobWork {
         whileLoading: 'wait',
       });
       const parts = campaign.audienceParts ?? (await this.resolveAudience(campaign, index));
+      // One part is published while the next is read and built.
+      let publishing: Promise<void> = Promise.resolve();
       for (let part = 0; part < parts; part++) {
         const audience = await this.campaigns.audiencePart(campaign, part);
         if (audience.published !== undefined) {
           continue; // sent and counted by an earlier run
         }
-        await this.dispatch(campaign, index, audience, counts, progress, run);
+        const built = this.recordsOf(campaign, index, audience);
+        await publishing;
         if (!run.shouldContinue()) {
           return { outcome: 'interrupted', progress };
         }
+        publishing = this.publish(campaign, audience.part, built, counts, progress, run);
       }
+      await publishing;
     }
     await this.campaigns.markDispatched(campaign, counts, new Date());
     return { outcome: 'completed', progress };
@@ -107,14 +113,12 @@ export class CampaignDispatchWork implements JobWork {
     );
   }
 
-  private async dispatch(
+  /** A part's records, from the recipients as the index has them now; who is left out. */
+  private recordsOf(
     campaign: Campaign,
     index: TenantSegmentIndex,
     audience: CampaignAudiencePart,
-    counts: CampaignCounts,
-    progress: JobProgress,
-    run: JobRun,
-  ): Promise<void> {
+  ): { records: OutboundRecord[]; excluded: number } {
     const { tenantId, campaignId } = campaign;
     const now = new Date().toISOString();
     const records: OutboundRecord[] = [];
@@ -141,18 +145,29 @@ export class CampaignDispatchWork implements JobWork {
         headers: { 'campaign-id': campaignId },
       });
     }
+    return { records, excluded };
+  }
+
+  /** Publishes a part, then records what it counted, then saves the counts and the progress. */
+  private async publish(
+    campaign: Campaign,
+    part: number,
+    { records, excluded }: { records: OutboundRecord[]; excluded: number },
+    counts: CampaignCounts,
+    progress: JobProgress,
+    run: JobRun,
+  ): Promise<void> {
     await this.producer.send(records);
-    await this.campaigns.markPartSent(campaign, audience.part, { published: records.length, excluded });
+    await this.campaigns.markPartSent(campaign, part, { published: records.length, excluded });
     recipientsPublished.inc(records.length);
     counts.published += records.length;
     counts.excluded += excluded;
     counts.resolved = counts.published + counts.excluded;
-    progress.position = audience.part + 1;
+    progress.position = part + 1;
     progress.processed += records.length + excluded;
     progress.changed += records.length;
     progress.skipped += excluded;
-    await this.campaigns.saveCounts(campaign, counts);
-    await run.saveProgress(progress);
+    await Promise.all([this.campaigns.saveCounts(campaign, counts), run.saveProgress(progress)]);
   }
 }
 

@@ -2,6 +2,7 @@ import type { AttributeValue, Identity } from '@switchboard/contracts';
 import { attributeTestHolds, type ActivityCondition, type ResolvedCondition } from '../segment-expression';
 import { AttributeColumn } from './attribute-column';
 import { Bitset } from './bitset';
+import { StringDictionary } from './string-dictionary';
 
 /** What the index keeps of a contact: what segment conditions test, and where a campaign sends. */
 export interface IndexedContact {
@@ -22,6 +23,7 @@ export interface IndexedRecipient {
 }
 
 const NEVER = Number.NaN;
+const NONE = -1;
 
 /** The key of an identity within a tenant. */
 const identityOf = (identity: Identity) => `${identity.channel}\n${identity.address}`;
@@ -34,17 +36,20 @@ const identityOf = (identity: Identity) => `${identity.channel}\n${identity.addr
  * stays with its id, out of `live`.
  */
 export class TenantSegmentIndex {
-  private readonly contactIds: string[] = [];
-  private readonly numbers = new Map<string, number>();
+  /** Contact ids, numbered. */
+  private readonly contacts = new StringDictionary();
   private live = Bitset.empty();
   private readonly blocked = Bitset.empty();
   private readonly tags = new Map<string, Bitset>();
   private readonly attributes = new Map<string, AttributeColumn>();
   private versions = new Float64Array(0);
   private lastMessageAt = new Float64Array(0);
-  private readonly identityKeys: (readonly string[] | undefined)[] = [];
-  /** Identity key → contact number, for the messages that tell the index about activity. */
-  private readonly owners = new Map<string, number>();
+  /** Identity keys, numbered; the contact that owns each (NONE: nobody now). */
+  private readonly identities = new StringDictionary();
+  private owners = new Int32Array(0);
+  /** Each contact's first identity (NONE: none), and the others of the few that have several. */
+  private firstIdentity = new Int32Array(0);
+  private readonly moreIdentities = new Map<number, number[]>();
 
   /** Contacts in the tenant. */
   get size(): number {
@@ -69,7 +74,7 @@ export class TenantSegmentIndex {
 
   /** A contact that left the tenant (merged into another): it holds no segment any more. */
   remove(contactId: string): void {
-    const number = this.numbers.get(contactId);
+    const number = this.contacts.numberOf(contactId);
     if (number === undefined) {
       return;
     }
@@ -86,8 +91,9 @@ export class TenantSegmentIndex {
    * the index may hear of later).
    */
   noteMessage(sender: Identity, fallbackContactId: string, at: number): void {
-    const number = this.owners.get(identityOf(sender)) ?? this.numberOf(fallbackContactId);
-    this.noteActivity(number, at);
+    const identity = this.identities.numberOf(identityOf(sender));
+    const owner = identity === undefined ? NONE : this.owners[identity];
+    this.noteActivity(owner === NONE ? this.numberOf(fallbackContactId) : owner, at);
   }
 
   /** A contact's last message as the store has it (loading). */
@@ -101,19 +107,20 @@ export class TenantSegmentIndex {
   }
 
   contactIdsOf(numbers: Iterable<number>): string[] {
-    return [...numbers].map((number) => this.contactIds[number]);
+    return [...numbers].map((number) => this.contacts.textOf(number));
   }
 
   /** A contact as a campaign sends to it now; undefined once it is no contact of the tenant. */
   recipientOf(contactId: string): IndexedRecipient | undefined {
-    const number = this.numbers.get(contactId);
+    const number = this.contacts.numberOf(contactId);
     if (number === undefined || !this.live.has(number)) {
       return undefined;
     }
     return {
       contactId,
       blocked: this.blocked.has(number),
-      identities: (this.identityKeys[number] ?? []).map((key) => {
+      identities: this.identitiesOf(number).map((identity) => {
+        const key = this.identities.textOf(identity);
         const split = key.indexOf('\n');
         return { channel: key.slice(0, split), address: key.slice(split + 1) };
       }),
@@ -140,7 +147,7 @@ export class TenantSegmentIndex {
       return this.withActivity(node);
     }
     const column = this.attributes.get(node.attribute);
-    const size = this.contactIds.length;
+    const size = this.contacts.size;
     return column
       ? column.select(size, (value) => attributeTestHolds(node, value))
       : attributeTestHolds(node, undefined)
@@ -150,7 +157,7 @@ export class TenantSegmentIndex {
 
   private withActivity(condition: ActivityCondition): Bitset {
     const times = this.lastMessageAt;
-    const size = Math.min(this.contactIds.length, times.length);
+    const size = Math.min(this.contacts.size, times.length);
     if (condition.messaged === 'ever') {
       return Bitset.where(size, (number) => !Number.isNaN(times[number]));
     }
@@ -162,16 +169,12 @@ export class TenantSegmentIndex {
   }
 
   private numberOf(contactId: string): number {
-    let number = this.numbers.get(contactId);
-    if (number === undefined) {
-      number = this.contactIds.length;
-      this.contactIds.push(contactId);
-      this.numbers.set(contactId, number);
-      if (number >= this.versions.length) {
-        const capacity = Math.max(1024, this.versions.length * 2);
-        this.versions = grown(this.versions, capacity, 0);
-        this.lastMessageAt = grown(this.lastMessageAt, capacity, NEVER);
-      }
+    const number = this.contacts.add(contactId);
+    if (number >= this.versions.length) {
+      const capacity = Math.max(1024, this.versions.length * 2);
+      this.versions = grownFloats(this.versions, capacity, 0);
+      this.lastMessageAt = grownFloats(this.lastMessageAt, capacity, NEVER);
+      this.firstIdentity = grownInts(this.firstIdentity, capacity, NONE);
     }
     return number;
   }
@@ -224,21 +227,45 @@ export class TenantSegmentIndex {
     }
   }
 
+  private identitiesOf(number: number): number[] {
+    const first = this.firstIdentity[number];
+    return first === NONE ? [] : [first, ...(this.moreIdentities.get(number) ?? [])];
+  }
+
   private setIdentities(number: number, keys: string[]): void {
-    for (const key of this.identityKeys[number] ?? []) {
-      if (this.owners.get(key) === number) {
-        this.owners.delete(key);
+    for (const identity of this.identitiesOf(number)) {
+      if (this.owners[identity] === number) {
+        this.owners[identity] = NONE;
       }
     }
-    for (const key of keys) {
-      this.owners.set(key, number);
+    const identities = keys.map((key) => this.identities.add(key));
+    if (this.identities.size > this.owners.length) {
+      this.owners = grownInts(
+        this.owners,
+        Math.max(1024, this.owners.length * 2, this.identities.size),
+        NONE,
+      );
     }
-    this.identityKeys[number] = keys.length > 0 ? keys : undefined;
+    for (const identity of identities) {
+      this.owners[identity] = number;
+    }
+    this.firstIdentity[number] = identities[0] ?? NONE;
+    if (identities.length > 1) {
+      this.moreIdentities.set(number, identities.slice(1));
+    } else {
+      this.moreIdentities.delete(number);
+    }
   }
 }
 
-function grown(array: Float64Array, capacity: number, fill: number): Float64Array<ArrayBuffer> {
+function grownFloats(array: Float64Array, capacity: number, fill: number): Float64Array<ArrayBuffer> {
   const result = new Float64Array(capacity).fill(fill);
+  result.set(array);
+  return result;
+}
+
+function grownInts(array: Int32Array, capacity: number, fill: number): Int32Array<ArrayBuffer> {
+  const result = new Int32Array(capacity).fill(fill);
   result.set(array);
   return result;
 }
