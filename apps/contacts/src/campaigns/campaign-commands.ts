@@ -34,7 +34,8 @@ export class CampaignCommands {
       await this.startDispatch(command);
       return this.outcomes.publish(command, 'CampaignCreated', { campaign: toCampaignView(existing) });
     }
-    const target = await this.resolver.resolveTarget(tenantId, payload);
+    // The audience is resolved in the segment index when the dispatch runs.
+    const target = await this.resolver.resolveTarget(tenantId, payload, 'index');
     if (!target) {
       return this.outcomes.reject(
         command,

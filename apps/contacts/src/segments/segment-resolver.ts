@@ -15,6 +15,12 @@ import {
 import type { Segment } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
 
+/**
+ * What a resolved segment is for: a store query orders its tags by selectivity (from the
+ * catalog's usage counts, one more read); the segment index needs no order.
+ */
+export type ResolvedFor = 'store-query' | 'index';
+
 /** Resolves a segment definition's tag names against the tenant's catalog. */
 @Injectable()
 export class SegmentResolver {
@@ -33,6 +39,7 @@ export class SegmentResolver {
     tenantId: string,
     definition: SegmentDefinition,
     pinned: Record<string, string> = {},
+    resolvedFor: ResolvedFor = 'store-query',
   ): Promise<ResolvedSegment> {
     const names = definitionTagNames(definition);
     const pinnedIds = Object.values(pinned);
@@ -41,11 +48,14 @@ export class SegmentResolver {
       // A pinned tag merged since stands for the tag it was merged into.
       Promise.all(pinnedIds.map((tagId) => this.catalog.live(tenantId, tagId))),
     ]);
-    // Usage orders the tags by selectivity for the query.
-    const usage = await this.catalog.usage(tenantId, [
-      ...byName.values(),
-      ...pinnedTags.filter((tag): tag is NonNullable<typeof tag> => tag !== null),
-    ]);
+    // Usage orders the tags by selectivity for a store query.
+    const usage =
+      resolvedFor === 'index'
+        ? new Map<string, number>()
+        : await this.catalog.usage(tenantId, [
+            ...byName.values(),
+            ...pinnedTags.filter((tag): tag is NonNullable<typeof tag> => tag !== null),
+          ]);
     const lookup = new Map<string, TagLookup>(
       [...byName].map(([key, tag]) => [key, { tagId: tag.tagId, usage: usage.get(tag.tagId) ?? 0 }]),
     );
@@ -79,8 +89,8 @@ export class SegmentResolver {
     return new Map(conditions.map((condition, index) => [activityKey(condition), keys[index]]));
   }
 
-  resolveSaved(segment: Segment): Promise<ResolvedSegment> {
-    return this.resolve(segment.tenantId, segment.definition, segment.pinnedTags ?? {});
+  resolveSaved(segment: Segment, resolvedFor: ResolvedFor = 'store-query'): Promise<ResolvedSegment> {
+    return this.resolve(segment.tenantId, segment.definition, segment.pinnedTags ?? {}, resolvedFor);
   }
 
   /**
@@ -90,13 +100,17 @@ export class SegmentResolver {
   async resolveTarget(
     tenantId: string,
     target: { segmentId?: string; segment?: SegmentDefinition },
+    resolvedFor: ResolvedFor = 'store-query',
   ): Promise<{ definition: SegmentDefinition; resolved: ResolvedSegment } | null | undefined> {
     if (target.segmentId !== undefined) {
       const saved = await this.segments.find(tenantId, target.segmentId);
-      return saved && { definition: saved.definition, resolved: await this.resolveSaved(saved) };
+      return saved && { definition: saved.definition, resolved: await this.resolveSaved(saved, resolvedFor) };
     }
     return (
-      target.segment && { definition: target.segment, resolved: await this.resolve(tenantId, target.segment) }
+      target.segment && {
+        definition: target.segment,
+        resolved: await this.resolve(tenantId, target.segment, {}, resolvedFor),
+      }
     );
   }
 

@@ -49,7 +49,10 @@ export class SegmentsController {
   @Post('segment-preview')
   @HttpCode(200)
   async preview(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<SegmentPreview> {
-    return this.previewOf(tenantId, await this.resolver.resolve(tenantId, segmentDefinitionOf(body)));
+    return this.previewOf(
+      tenantId,
+      await this.resolver.resolve(tenantId, segmentDefinitionOf(body), {}, 'index'),
+    );
   }
 
   @Get('segments/:segmentId/preview')
@@ -59,7 +62,7 @@ export class SegmentsController {
   ): Promise<SegmentPreview> {
     return this.previewOf(
       tenantId,
-      await this.resolver.resolveSaved(await this.existing(tenantId, segmentId)),
+      await this.resolver.resolveSaved(await this.existing(tenantId, segmentId), 'index'),
     );
   }
 
