@@ -13,13 +13,19 @@ export class Bitset {
 
   /** The members `holds` selects among 0..size-1. */
   static where(size: number, holds: (index: number) => boolean): Bitset {
-    const set = Bitset.empty(size);
-    for (let index = 0; index < size; index++) {
-      if (holds(index)) {
-        set.add(index);
+    const words = new Uint32Array(wordsFor(size));
+    for (let word = 0; word < words.length; word++) {
+      const base = word << 5;
+      const bitsHere = Math.min(32, size - base);
+      let bits = 0;
+      for (let bit = 0; bit < bitsHere; bit++) {
+        if (holds(base + bit)) {
+          bits |= 1 << bit;
+        }
       }
+      words[word] = bits;
     }
-    return set;
+    return new Bitset(words);
   }
 
   has(index: number): boolean {
