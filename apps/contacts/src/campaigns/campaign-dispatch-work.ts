@@ -23,6 +23,9 @@ import { CampaignsRepository } from './campaigns.repository';
 /** Namespace of dispatch ids (UUIDv5 of tenant, campaign and contact). */
 const DISPATCH_NAMESPACE = '8c1d0f3e-54a7-4b8e-9d6a-2f1e7b3c5a90';
 
+/** Parts published at once: kafkajs encodes one while the broker acknowledges the others. */
+const PARTS_IN_FLIGHT = 3;
+
 const recipientsPublished = counter({
   name: 'switchboard_campaign_recipients_published_total',
   help: 'Campaign dispatch records published (first publications; resumed runs may repeat some)',
@@ -33,7 +36,7 @@ const recipientsPublished = counter({
  * to `campaigns.dispatch`, a part of `CAMPAIGN_DISPATCH_CHUNK` recipients at a time.
  *
  * The first run resolves the audience once and writes it in parts (`CampaignAudiencePart`).
- * Parts go one after another (the next one is read and built while one is published). Per
+ * Up to PARTS_IN_FLIGHT parts are published at once while the next is read and built. Per
  * part: publish its recipients (acknowledged by every replica), with their identities and
  * block state as the index has them now, then record what the part counted, then save the
  * counts. A part counts once: when its counts are recorded. A run that resumes after a crash
@@ -83,21 +86,25 @@ export class CampaignDispatchWork implements JobWork {
         whileLoading: 'wait',
       });
       const parts = campaign.audienceParts ?? (await this.resolveAudience(campaign, index));
-      // One part is published while the next is read and built.
-      let publishing: Promise<void> = Promise.resolve();
+      const publishing = new PartsInFlight(PARTS_IN_FLIGHT);
       for (let part = 0; part < parts; part++) {
         const audience = await this.campaigns.audiencePart(campaign, part);
         if (audience.published !== undefined) {
           continue; // sent and counted by an earlier run
         }
         const built = this.recordsOf(campaign, index, audience);
-        await publishing;
+        if (await publishing.roomAfterOne()) {
+          await this.saveCounts(campaign, counts, progress, run);
+        }
         if (!run.shouldContinue()) {
+          await publishing.all();
+          await this.saveCounts(campaign, counts, progress, run);
           return { outcome: 'interrupted', progress };
         }
-        publishing = this.publish(campaign, audience.part, built, counts, progress, run);
+        publishing.add(this.publish(campaign, audience.part, built, counts, progress));
       }
-      await publishing;
+      await publishing.all();
+      await this.saveCounts(campaign, counts, progress, run);
     }
     await this.campaigns.markDispatched(campaign, counts, new Date());
     return { outcome: 'completed', progress };
@@ -148,14 +155,13 @@ export class CampaignDispatchWork implements JobWork {
     return { records, excluded };
   }
 
-  /** Publishes a part, then records what it counted, then saves the counts and the progress. */
+  /** Publishes a part, then records what it counted and counts it. */
   private async publish(
     campaign: Campaign,
     part: number,
     { records, excluded }: { records: OutboundRecord[]; excluded: number },
     counts: CampaignCounts,
     progress: JobProgress,
-    run: JobRun,
   ): Promise<void> {
     await this.producer.send(records);
     await this.campaigns.markPartSent(campaign, part, { published: records.length, excluded });
@@ -163,11 +169,63 @@ export class CampaignDispatchWork implements JobWork {
     counts.published += records.length;
     counts.excluded += excluded;
     counts.resolved = counts.published + counts.excluded;
-    progress.position = part + 1;
+    progress.position = Math.max(progress.position, part + 1);
     progress.processed += records.length + excluded;
     progress.changed += records.length;
     progress.skipped += excluded;
-    await Promise.all([this.campaigns.saveCounts(campaign, counts), run.saveProgress(progress)]);
+  }
+
+  /** Saves the counts and the progress (one save at a time: the store's updates are not atomic). */
+  private async saveCounts(
+    campaign: Campaign,
+    counts: CampaignCounts,
+    progress: JobProgress,
+    run: JobRun,
+  ): Promise<void> {
+    await Promise.all([
+      this.campaigns.saveCounts(campaign, { ...counts }),
+      run.saveProgress({ ...progress }),
+    ]);
+  }
+}
+
+/**
+ * The parts being published: up to `limit` at once, each counted once its records are
+ * acknowledged; a failure is thrown from the next wait.
+ */
+class PartsInFlight {
+  private readonly pending: Promise<void>[] = [];
+  private failure?: Error;
+
+  constructor(private readonly limit: number) {}
+
+  add(publishing: Promise<void>): void {
+    this.pending.push(
+      publishing.catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      }),
+    );
+  }
+
+  /** Waits for the oldest part when all the room is taken; true when one ended. */
+  async roomAfterOne(): Promise<boolean> {
+    if (this.pending.length < this.limit) {
+      return false;
+    }
+    await this.pending.shift();
+    this.throwIfFailed();
+    return true;
+  }
+
+  async all(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) {
+      throw this.failure;
+    }
   }
 }
 
