@@ -1,4 +1,5 @@
 import {
+  definitionHasActivity,
   disjointParts,
   matchesSegment,
   resolveSegment,
@@ -82,5 +83,17 @@ describe('segment queries', () => {
     }
     expect(disjointParts(resolveSegment({ all: ['vip'], any: ['gold', 'churned'] }, lookup))).toBeUndefined();
     expect(disjointParts(resolveSegment({ any: ['gold'] }, lookup))).toBeUndefined();
+  });
+
+  it('tells a definition that tests message activity, at any depth, from one that does not', () => {
+    expect(definitionHasActivity({ all: ['vip'] })).toBe(false);
+    expect(definitionHasActivity({ match: { and: [{ tag: 'vip' }, { not: { blocked: true } }] } })).toBe(
+      false,
+    );
+    expect(
+      definitionHasActivity({
+        match: { or: [{ tag: 'vip' }, { not: { and: [{ lastMessageAt: { withinDays: 3 } }] } }] },
+      }),
+    ).toBe(true);
   });
 });

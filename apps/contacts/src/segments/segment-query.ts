@@ -1,5 +1,5 @@
 import type { FilterQuery } from 'mongoose';
-import type { SegmentAttributeValue, SegmentDefinition } from '@switchboard/contracts';
+import type { SegmentAttributeValue, SegmentCondition, SegmentDefinition } from '@switchboard/contracts';
 import type { Contact } from '../contacts/contact.schema';
 import {
   conditionFilter,
@@ -68,6 +68,14 @@ export function definitionTagNames(definition: SegmentDefinition): string[] {
     ...(definition.none ?? []),
     ...(definition.match ? conditionTagNames(definition.match) : []),
   ];
+}
+
+/** Whether a definition tests message activity (its `match` has a `lastMessageAt` condition). */
+export function definitionHasActivity(definition: SegmentDefinition): boolean {
+  const tests = (node: SegmentCondition): boolean =>
+    node.lastMessageAt !== undefined ||
+    [...(node.and ?? []), ...(node.or ?? []), ...(node.not ? [node.not] : [])].some(tests);
+  return definition.match !== undefined && tests(definition.match);
 }
 
 /**

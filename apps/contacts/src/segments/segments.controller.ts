@@ -1,14 +1,13 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { SegmentPreview, SegmentView } from '@switchboard/contracts';
+import type { SegmentDefinition, SegmentPreview, SegmentView } from '@switchboard/contracts';
 import { histogram } from '@switchboard/observability';
 import { toContactView } from '../contacts/contact.schema';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { InternalTokenGuard } from '../internal-token.guard';
 import { segmentDefinitionOf } from './segment-definition-input';
 import { SegmentIndex } from './index/segment-index';
-import { activityConditions } from './segment-expression';
-import { segmentCondition, type ResolvedSegment } from './segment-query';
+import { definitionHasActivity, segmentCondition, type ResolvedSegment } from './segment-query';
 import { SegmentResolver } from './segment-resolver';
 import { toSegmentView } from './segment.schema';
 import { SegmentsRepository } from './segments.repository';
@@ -49,10 +48,8 @@ export class SegmentsController {
   @Post('segment-preview')
   @HttpCode(200)
   async preview(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<SegmentPreview> {
-    return this.previewOf(
-      tenantId,
-      await this.resolver.resolve(tenantId, segmentDefinitionOf(body), {}, 'index'),
-    );
+    const definition = segmentDefinitionOf(body);
+    return this.previewOf(tenantId, definition, this.resolver.resolve(tenantId, definition, {}, 'index'));
   }
 
   @Get('segments/:segmentId/preview')
@@ -60,22 +57,28 @@ export class SegmentsController {
     @Param('tenantId') tenantId: string,
     @Param('segmentId') segmentId: string,
   ): Promise<SegmentPreview> {
-    return this.previewOf(
-      tenantId,
-      await this.resolver.resolveSaved(await this.existing(tenantId, segmentId), 'index'),
-    );
+    const saved = await this.existing(tenantId, segmentId);
+    return this.previewOf(tenantId, saved.definition, this.resolver.resolveSaved(saved, 'index'));
   }
 
-  /** Counted in the index; the sample's contacts are read from the store. */
-  private async previewOf(tenantId: string, segment: ResolvedSegment): Promise<SegmentPreview> {
+  /**
+   * Counted in the index, which catches up while the names are resolved; the sample's contacts
+   * are read from the store.
+   */
+  private async previewOf(
+    tenantId: string,
+    definition: SegmentDefinition,
+    resolving: Promise<ResolvedSegment>,
+  ): Promise<SegmentPreview> {
     const stopTimer = previewSeconds.startTimer();
+    const [segment, index] = await Promise.all([
+      resolving,
+      this.index.current(tenantId, { activity: definitionHasActivity(definition) }),
+    ]);
     if (segment.matchesNothing) {
       return { count: 0, sample: [] };
     }
-    const condition = segmentCondition(segment);
-    const activity = condition !== true && activityConditions(condition).length > 0;
-    const index = await this.index.current(tenantId, { activity });
-    const members = index.members(condition);
+    const members = index.members(segmentCondition(segment));
     const sample = await this.contacts.findMany(tenantId, index.contactIdsOf(members.first(SAMPLE_SIZE)));
     stopTimer();
     return { count: members.size, sample: sample.map((contact) => toContactView(contact)) };
