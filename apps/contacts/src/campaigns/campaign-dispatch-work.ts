@@ -1,12 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { v5 as uuidv5 } from 'uuid';
-import {
-  contactKey,
-  type CampaignCounts,
-  type CampaignDispatch,
-  type JobKind,
-  type TopicNames,
-} from '@switchboard/contracts';
+import { contactKey, type CampaignCounts, type JobKind, type TopicNames } from '@switchboard/contracts';
 import { KafkaProducer, TOPICS, type OutboundRecord } from '@switchboard/kafka';
 import { counter } from '@switchboard/observability';
 import { ContactsSettings } from '../contacts-settings';
@@ -18,10 +11,8 @@ import { activityConditions } from '../segments/segment-expression';
 import { segmentCondition, type ResolvedSegment } from '../segments/segment-query';
 import { sliceInto } from '../store/bounded-bulk';
 import type { Campaign, CampaignAudiencePart } from './campaign.schema';
+import { DispatchRecordWriter } from './campaign-dispatch-record';
 import { CampaignsRepository } from './campaigns.repository';
-
-/** Namespace of dispatch ids (UUIDv5 of tenant, campaign and contact). */
-const DISPATCH_NAMESPACE = '8c1d0f3e-54a7-4b8e-9d6a-2f1e7b3c5a90';
 
 /** Parts published at once: kafkajs encodes one while the broker acknowledges the others. */
 const PARTS_IN_FLIGHT = 3;
@@ -127,7 +118,7 @@ export class CampaignDispatchWork implements JobWork {
     audience: CampaignAudiencePart,
   ): { records: OutboundRecord[]; excluded: number } {
     const { tenantId, campaignId } = campaign;
-    const now = new Date().toISOString();
+    const writer = new DispatchRecordWriter(campaign, new Date().toISOString());
     const records: OutboundRecord[] = [];
     let excluded = 0;
     for (const contactId of audience.contactIds.split('\n')) {
@@ -136,19 +127,10 @@ export class CampaignDispatchWork implements JobWork {
         excluded++;
         continue;
       }
-      const dispatch: CampaignDispatch = {
-        dispatchId: uuidv5(`${tenantId}\n${campaignId}\n${contactId}`, DISPATCH_NAMESPACE),
-        campaignId,
-        tenantId,
-        contactId,
-        identities: recipient.identities,
-        message: campaign.message,
-        createdAt: now,
-      };
       records.push({
         topic: this.topics.campaignDispatch,
         key: contactKey(tenantId, contactId),
-        value: JSON.stringify(dispatch),
+        value: writer.valueOf(contactId, recipient.identities),
         headers: { 'campaign-id': campaignId },
       });
     }
