@@ -150,6 +150,28 @@ export function kafkaTool(mainClass: string, args: string[]): string {
   });
 }
 
+/**
+ * Kafka's own producer perf tool writing `records` records of `recordSize` bytes to `topic`
+ * as fast as it can, acks=all: the ceiling of this broker and machine, in records per second.
+ */
+export function producerPerformance(topic: string, records: number, recordSize: number): number {
+  const output = kafkaTool('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers()[0]}`,
+    'acks=all',
+  ]);
+  // Its last line sums up the run: "N records sent, R records/sec (…)".
+  return Number(/([\d.]+) records\/sec/.exec(output.trim().split('\n').pop() ?? '')?.[1]);
+}
+
 export function formatRate(value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} msgs/s`;
 }
@@ -235,6 +257,8 @@ export function postJson(url: string, token: string, body: object): Promise<Resp
 export interface BenchApi {
   contacts: ServiceProcess;
   gateway: ServiceProcess;
+  /** From spawning the contacts service to its first ready answer (polled every 200 ms). */
+  contactsReadySeconds: number;
   stop(): Promise<void>;
 }
 
@@ -248,7 +272,9 @@ export async function startApi(
   environment: Record<string, string>,
   { contactsReadyTimeoutMs = 60_000 } = {},
 ): Promise<BenchApi> {
+  const spawnedAt = performance.now();
   const contacts = spawnService('contacts', aPort(), environment, `${prefix}contacts`);
+  let contactsReadySeconds = Number.NaN;
   let gateway: ServiceProcess | undefined;
   const stop = async () => {
     await gateway?.stop();
@@ -259,6 +285,7 @@ export async function startApi(
   process.once('SIGTERM', interrupted);
   try {
     await contacts.untilReady(contactsReadyTimeoutMs);
+    contactsReadySeconds = (performance.now() - spawnedAt) / 1000;
     gateway = spawnService(
       'gateway',
       aPort(),
@@ -270,7 +297,7 @@ export async function startApi(
     await stop();
     throw error;
   }
-  return { contacts, gateway, stop };
+  return { contacts, gateway, contactsReadySeconds, stop };
 }
 
 /** A tag as the seed hands it out: its catalog id and spelling. */

@@ -1,8 +1,9 @@
 /**
  * bench:filter — 1,000,000 inbound messages (~300 bytes) over 12 partitions from 1,000,000
- * known senders, 10,000 of them blocked, through the real message-filter app. Prints the
- * filter's sustained rate, produce→output latency p50/p99 under steady load, its memory, and in
- * the same run a bare consume→produce passthrough and Kafka's own perf tools on the same broker.
+ * known senders, 10,000 of them blocked, through the real message-filter app (built, as `npm
+ * start` runs it). Prints the filter's sustained rate, produce→output latency p50/p99 under
+ * steady load, its memory, and in the same run a bare consume→produce passthrough and Kafka's
+ * own perf tools on the same broker.
  * Unless `--peer none`, the same run also drives a Kafka Streams peer (bench/streams-peer/: the
  * obvious alternative, a GlobalKTable join) over the same inputs into its own output topics, prints
  * both side by side (steady rate, CPU seconds, peak RSS, start-up to first output) and checks that
@@ -10,7 +11,7 @@
  *
  *   npm run bench:filter [-- --messages 1000000 --senders 1000000 --blocked 10000 --peer streams|none]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -34,6 +35,7 @@ import {
   memoryOf,
   percentile,
   produceAll,
+  producerPerformance,
   removeRun,
   root,
   totalEndOffset,
@@ -115,16 +117,23 @@ function inboundRecord(messageIndex: number, sentAt = new Date().toISOString()) 
   };
 }
 
+/** The message filter as `npm start` runs it: built (`nest build`), without a TypeScript compiler in the process. */
+const BUILT_FILTER = 'dist/apps/message-filter/apps/message-filter/src/main.js';
+
+function buildFilter(): void {
+  execFileSync('npx', ['nest', 'build', 'message-filter'], { cwd: root, stdio: 'inherit' });
+}
+
+/** Runs a built script with node, a TypeScript one through ts-node. */
 function startNode(script: string, environment: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    [...NODE_FLAGS, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script],
-    {
-      cwd: root,
-      env: { ...process.env, ...environment, TS_NODE_PROJECT: 'tsconfig.json' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const loader = script.endsWith('.ts')
+    ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register']
+    : [];
+  return spawn(process.execPath, [...NODE_FLAGS, ...loader, script], {
+    cwd: root,
+    env: { ...process.env, ...environment, TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -300,7 +309,8 @@ async function main(): Promise<void> {
   // The filter, as a real app process.
   const filterPort = 23_000 + (process.pid % 1000);
   const filterSpawnedAt = Date.now();
-  const filter = startNode('apps/message-filter/src/main.ts', {
+  buildFilter();
+  const filter = startNode(BUILT_FILTER, {
     TOPIC_PREFIX: prefix,
     PORT: String(filterPort),
     INBOUND_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
@@ -398,22 +408,7 @@ async function main(): Promise<void> {
   await stopProcess(passthrough);
 
   // Kafka's own tools on the same broker: the ceiling of this machine.
-  const producerPerf = kafkaTool('org.apache.kafka.tools.ProducerPerformance', [
-    '--topic',
-    perfTopic,
-    '--num-records',
-    String(MESSAGES),
-    '--record-size',
-    String(sample),
-    '--throughput',
-    '-1',
-    '--producer-props',
-    `bootstrap.servers=${brokers()[0]}`,
-    'acks=all',
-  ]);
-  const producerPerfRate = Number(
-    /([\d.]+) records\/sec/.exec(producerPerf.trim().split('\n').pop() ?? '')?.[1],
-  );
+  const producerPerfRate = producerPerformance(perfTopic, MESSAGES, sample);
   const consumerPerf = kafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
     '--bootstrap-server',
     brokers()[0],
