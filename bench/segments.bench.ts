@@ -45,7 +45,11 @@ import {
   identityActivityId,
   type IdentityActivity,
 } from '../apps/contacts/src/messages/identity-activity.schema';
-import { TenantSegmentIndex } from '../apps/contacts/src/segments/index/tenant-segment-index';
+import {
+  indexedContactOf,
+  TenantSegmentIndex,
+} from '../apps/contacts/src/segments/index/tenant-segment-index';
+import { INDEXED_FIELDS } from '../apps/contacts/src/contacts/contacts.repository';
 import { activityConditions, type ActivityCondition } from '../apps/contacts/src/segments/segment-expression';
 import {
   definitionTagNames,
@@ -393,30 +397,11 @@ async function measureIndexMemory(database: Db): Promise<Retained & { contacts: 
   const before = await retainedBytes();
   const startedAt = Date.now();
   const index = new TenantSegmentIndex();
-  const contacts = database.collection<Contact>('contacts').find(
-    {},
-    {
-      projection: {
-        tenantId: 1,
-        contactId: 1,
-        version: 1,
-        tagIds: 1,
-        'block.blocked': 1,
-        attributes: 1,
-        identities: 1,
-      },
-      batchSize: 1_000,
-    },
-  );
+  const contacts = database
+    .collection<Contact>('contacts')
+    .find({}, { projection: INDEXED_FIELDS, batchSize: 1_000 });
   for await (const contact of contacts) {
-    index.apply({
-      contactId: contact.contactId,
-      version: contact.version,
-      tagIds: contact.tagIds ?? [],
-      blocked: contact.block?.blocked ?? false,
-      attributes: contact.attributes ?? {},
-      identities: contact.identities ?? [],
-    });
+    index.apply(indexedContactOf(contact));
   }
   const activity = database
     .collection<IdentityActivity>('identity_activity')

@@ -13,6 +13,17 @@ const APPLIED_COMMANDS_KEPT = 200;
 /** Contacts a streaming cursor fetches per round trip. */
 const STREAM_BATCH_SIZE = 1_000;
 
+/** The fields of a contact the segment index keeps (`scanForIndex`). */
+export const INDEXED_FIELDS = {
+  tenantId: 1,
+  contactId: 1,
+  version: 1,
+  tagIds: 1,
+  'block.blocked': 1,
+  attributes: 1,
+  identities: 1,
+} as const;
+
 export type ContactChanges = Partial<
   Pick<Contact, 'identities' | 'name' | 'email' | 'phone' | 'attributes' | 'tags' | 'tagIds' | 'block'>
 >;
@@ -95,18 +106,7 @@ export class ContactsRepository {
     Pick<Contact, 'tenantId' | 'contactId' | 'version' | 'tagIds' | 'block' | 'attributes' | 'identities'>
   > {
     const cursor = this.contacts
-      .find(
-        {},
-        {
-          tenantId: 1,
-          contactId: 1,
-          version: 1,
-          tagIds: 1,
-          'block.blocked': 1,
-          attributes: 1,
-          identities: 1,
-        },
-      )
+      .find({}, INDEXED_FIELDS)
       .lean<Contact>()
       .cursor({ batchSize: STREAM_BATCH_SIZE });
     try {

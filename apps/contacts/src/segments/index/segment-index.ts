@@ -20,7 +20,7 @@ import { ContactsRepository } from '../../contacts/contacts.repository';
 import { IdentityActivityRepository } from '../../messages/identity-activity.repository';
 import { readMessage, senderOf } from '../../messages/message-ingest.engine';
 import type { MessageStatus } from '../../messages/stored-message.schema';
-import { TenantSegmentIndex } from './tenant-segment-index';
+import { indexedContactOf, TenantSegmentIndex } from './tenant-segment-index';
 
 /** How long a read waits for the index to take in what was published before it began. */
 const CATCH_UP_TIMEOUT_MS = 10_000;
@@ -113,14 +113,7 @@ export class SegmentIndex implements OnApplicationShutdown {
       }
     }
     for await (const contact of this.contacts.scanForIndex()) {
-      this.tenantOf(contact.tenantId).apply({
-        contactId: contact.contactId,
-        version: contact.version,
-        tagIds: contact.tagIds ?? [],
-        blocked: contact.block?.blocked ?? false,
-        attributes: contact.attributes ?? {},
-        identities: contact.identities ?? [],
-      });
+      this.tenantOf(contact.tenantId).apply(indexedContactOf(contact));
     }
     for await (const activity of this.activity.scanLastMessages()) {
       this.tenantOf(activity.tenantId).noteLastMessage(

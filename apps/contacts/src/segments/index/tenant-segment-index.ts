@@ -1,4 +1,5 @@
 import type { AttributeValue, Identity } from '@switchboard/contracts';
+import type { Contact } from '../../contacts/contact.schema';
 import { attributeTestHolds, type ActivityCondition, type ResolvedCondition } from '../segment-expression';
 import { AttributeColumn } from './attribute-column';
 import { Bitset } from './bitset';
@@ -13,6 +14,20 @@ export interface IndexedContact {
   blocked: boolean;
   attributes: Readonly<Record<string, AttributeValue>>;
   identities: readonly Identity[];
+}
+
+/** What the index keeps of a contact as the store holds it (`INDEXED_FIELDS`). */
+export function indexedContactOf(
+  stored: Pick<Contact, 'contactId' | 'version' | 'tagIds' | 'block' | 'attributes' | 'identities'>,
+): IndexedContact {
+  return {
+    contactId: stored.contactId,
+    version: stored.version,
+    tagIds: stored.tagIds ?? [],
+    blocked: stored.block?.blocked ?? false,
+    attributes: stored.attributes ?? {},
+    identities: stored.identities ?? [],
+  };
 }
 
 /** A contact a campaign sends to, as the index has it now. */
